@@ -1,0 +1,47 @@
+"""The SQLAlchemy models, one module per aggregate.
+
+`db` lives here so that models import nothing from `portal/`; the app factory binds it.
+"""
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+# Named constraints keep Alembic migrations portable between SQLite (batch mode) and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+from models.accounts import Account, ApiToken, Role, account_unit  # noqa: E402
+from models.audit import AuditLog  # noqa: E402
+from models.catalog import LicenseModel, Module, System  # noqa: E402
+from models.org import Person, PersonRole, Unit  # noqa: E402
+from models.subscriptions import Subscription  # noqa: E402
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "AuditLog",
+    "Base",
+    "LicenseModel",
+    "Module",
+    "Person",
+    "PersonRole",
+    "Role",
+    "Subscription",
+    "System",
+    "Unit",
+    "account_unit",
+    "db",
+]

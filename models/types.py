@@ -1,0 +1,17 @@
+"""Column helpers shared by the model modules."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now; stored as UTC on every engine."""
+    return datetime.now(UTC)
+
+
+def one_of(column: str, choices: type[StrEnum], name: str) -> CheckConstraint:
+    """A CHECK constraint that keeps a string column inside an enum's values."""
+    values = ", ".join(f"'{choice.value}'" for choice in choices)
+    return CheckConstraint(f"{column} IN ({values})", name=name)

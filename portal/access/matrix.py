@@ -1,0 +1,54 @@
+"""Which roles may use which endpoint: the role matrix, kept as data.
+
+Every endpoint of the app must appear here; a test walks `app.url_map` and fails on any that does
+not, and the guard refuses an endpoint it does not find (fail closed).
+"""
+
+from __future__ import annotations
+
+from models.accounts import Role
+
+PUBLIC: frozenset[Role] = frozenset()  # no login needed
+
+ADMIN = frozenset({Role.ADMIN})
+STAFF = frozenset({Role.ADMIN, Role.CIO, Role.ACCOUNT_MANAGER})
+EVERYONE = frozenset(Role)
+
+ROLE_MATRIX: dict[str, frozenset[Role]] = {
+    "static": PUBLIC,
+    "main.healthz": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": EVERYONE,
+    "auth.password": EVERYONE,
+    "main.index": EVERYONE,
+    # The catalog shows every unit that uses a system, so department heads stay out of it.
+    "catalog.index": STAFF,
+    "catalog.system": STAFF,
+    # Unit pages are scoped: a department head sees their own units and those below them.
+    "units.index": EVERYONE,
+    "units.unit": EVERYONE,
+    "admin.index": ADMIN,
+    "admin.accounts": ADMIN,
+    "admin.account_new": ADMIN,
+    "admin.account_edit": ADMIN,
+    "admin.system_new": ADMIN,
+    "admin.system_edit": ADMIN,
+    "admin.module_add": ADMIN,
+    "admin.module_delete": ADMIN,
+    "admin.unit_new": ADMIN,
+    "admin.unit_edit": ADMIN,
+    "admin.subscription_new": ADMIN,
+    "admin.subscription_edit": ADMIN,
+    "admin.subscription_delete": ADMIN,
+    "admin.tokens": ADMIN,
+    "admin.token_new": ADMIN,
+    "admin.token_revoke": ADMIN,
+    "admin.audit": ADMIN,
+}
+
+
+def roles_for(endpoint: str | None) -> frozenset[Role] | None:
+    """The roles allowed on an endpoint, or None when the endpoint is not in the matrix."""
+    if endpoint is None:
+        return None
+    return ROLE_MATRIX.get(endpoint)

@@ -1,0 +1,56 @@
+"""Department scoping: every unit-related query goes through here.
+
+A department head sees the units they are attached to and every unit below them; everyone else
+sees every unit. A unit outside the viewer's scope does not exist for them (404), so nothing —
+not even its name — leaks through a page, a fragment or an export.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import Select, select
+
+from models import Account, Role, Unit, db
+
+
+def descendants_of(root_ids: set[int]) -> set[int]:
+    """The given unit ids and all the ids below them in the hierarchy."""
+    children: dict[int, list[int]] = {}
+    for unit_id, parent_id in db.session.execute(select(Unit.id, Unit.parent_id)):
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(unit_id)
+    seen: set[int] = set()
+    stack = list(root_ids)
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in seen:
+            seen.add(unit_id)
+            stack.extend(children.get(unit_id, ()))
+    return seen
+
+
+def visible_unit_ids(viewer: Account) -> set[int] | None:
+    """The ids of the units the viewer may see; None means all of them."""
+    if viewer.role != Role.DEPT_HEAD:
+        return None
+    return descendants_of({unit.id for unit in viewer.units})
+
+
+def scope_units(statement: Select, viewer: Account, unit_id_column=Unit.id) -> Select:
+    """Restrict any statement that touches units to the viewer's scope."""
+    visible = visible_unit_ids(viewer)
+    if visible is None:
+        return statement
+    return statement.where(unit_id_column.in_(visible))
+
+
+def unit_is_visible(viewer: Account, unit: Unit) -> bool:
+    visible = visible_unit_ids(viewer)
+    return visible is None or unit.id in visible
+
+
+def get_visible_unit_or_404(viewer: Account, key: str) -> Unit:
+    unit = db.session.scalar(scope_units(select(Unit).where(Unit.key == key), viewer))
+    if unit is None:
+        abort(404)
+    return unit

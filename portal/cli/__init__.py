@@ -1,0 +1,10 @@
+"""Command-line interface: thin click commands over services, grouped per area."""
+
+from flask import Flask
+
+from portal.cli.users import create_user, set_password
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(create_user)
+    app.cli.add_command(set_password)

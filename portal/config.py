@@ -1,0 +1,99 @@
+"""Configuration read from the environment, with a development and a test variant."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe configuration."""
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the plain `postgresql://` form too and route it to psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def development_secret_key(instance_path: Path) -> str:
+    """A key generated once into the instance folder, so development sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+class Config:
+    """Production defaults; every value can be overridden from the environment."""
+
+    ENV_NAME = os.environ.get("RAPPORT_ENV", "production")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    ORGANISATION_NAME = os.environ.get("RAPPORT_ORGANISATION", "Rapport")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Secure follows the request (see portal.security); force it behind a TLS-terminating proxy.
+    SESSION_COOKIE_SECURE = _flag("RAPPORT_FORCE_SECURE_COOKIES")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    TRUSTED_PROXIES = int(os.environ.get("RAPPORT_TRUSTED_PROXIES", "0"))
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long-open form still submits
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT = os.environ.get("RAPPORT_LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 (tests only)
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = None
+
+
+def config_for_environment() -> type[Config]:
+    return DevelopmentConfig if os.environ.get("RAPPORT_ENV") == "development" else Config
+
+
+def finalise(config: dict, instance_path: Path) -> None:
+    """Fill the values that depend on the instance folder, and refuse unsafe settings."""
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        instance_path.mkdir(parents=True, exist_ok=True)
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'rapport.db'}"
+    if not config.get("SECRET_KEY"):
+        if config.get("ENV_NAME") != "development":
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it in the environment (for example "
+                "`export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')`), "
+                "or set RAPPORT_ENV=development to generate one for local use."
+            )
+        config["SECRET_KEY"] = development_secret_key(instance_path)

@@ -1,0 +1,81 @@
+"""Template filters and the context every page shares (navigation derived from the role matrix)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pycountry
+from flask import Flask, current_app, request
+from flask_login import current_user
+
+from portal.access.matrix import roles_for
+from portal.services.quiet_periods import QuietPeriodError, parse_quiet_periods
+
+# (label, endpoint, the endpoints that light it up). A role sees an item only if the matrix allows it.
+NAVIGATION = (
+    ("Overview", "main.index", ("main.index",)),
+    ("Units", "units.index", ("units.index", "units.unit")),
+    ("Systems", "catalog.index", ("catalog.index", "catalog.system")),
+    ("Admin", "admin.index", ("admin.",)),
+)
+
+
+def navigation_for(role: str) -> list[dict]:
+    items = []
+    for label, endpoint, active_prefixes in NAVIGATION:
+        allowed = roles_for(endpoint) or frozenset()
+        if role in allowed:
+            current = request.endpoint or ""
+            active = any(current == p or (p.endswith(".") and current.startswith(p)) for p in active_prefixes)
+            items.append({"label": label, "endpoint": endpoint, "active": active})
+    return items
+
+
+def money(value: Decimal | float | int | None, currency: str = "EUR") -> str:
+    if value is None:
+        return "—"
+    amount = Decimal(value).quantize(Decimal("1"))
+    return f"{amount:,.0f} {currency}".replace(",", "\u202f")
+
+
+def number(value: int | float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return "—"
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return f"{country.name} ({code.upper()})" if country else code
+
+
+def quiet_periods(text: str | None) -> list[str]:
+    """Readable ranges ("1 Jul – 15 Aug"); stored text that no longer parses is shown as it is."""
+    try:
+        return [period.describe() for period in parse_quiet_periods(text)]
+    except QuietPeriodError:
+        return [text or ""]
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(money)
+    app.add_template_filter(number)
+    app.add_template_filter(day)
+    app.add_template_filter(country_name)
+    app.add_template_filter(quiet_periods)
+
+    @app.context_processor
+    def shared_context():
+        nav = navigation_for(current_user.role) if current_user.is_authenticated else []
+        return {"navigation": nav, "organisation_name": current_app.config["ORGANISATION_NAME"]}

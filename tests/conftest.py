@@ -1,0 +1,206 @@
+"""Fixtures shared by the whole suite: one migrated database per run, clean tables per test."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from decimal import Decimal
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+from werkzeug.security import generate_password_hash
+
+from models import Account, Module, Person, Role, Subscription, System, Unit, db
+from portal import create_app
+from portal.config import TestConfig
+
+PASSWORD = "correct horse battery staple"
+# A cheap hash keeps the suite fast; real accounts use Werkzeug's default (scrypt).
+CHEAP_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    # A file, not :memory:, so the browser tests' server thread sees the same data.
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'rapport-test.db'}"
+
+
+def _reset_schema() -> None:
+    """Start from an empty database, then build the schema through the migrations themselves."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    upgrade()
+
+
+class RollingBackClient(FlaskClient):
+    """After each request, drop whatever the view left uncommitted: tests see only committed data."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        db.session.rollback()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    os.environ.setdefault("RAPPORT_ENV", "test")
+    config = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    config["SQLALCHEMY_DATABASE_URI"] = _database_url(tmp_path_factory)
+    app = create_app(config)
+    app.test_client_class = RollingBackClient
+    with app.app_context():
+        _reset_schema()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    with app.app_context():
+        yield
+        db.session.rollback()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_sequence = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_sequence)
+
+
+@pytest.fixture
+def make_account():
+    def make(**overrides) -> Account:
+        n = _next()
+        values = {
+            "email": f"user{n}@example.test",
+            "name": f"User {n}",
+            "role": Role.ACCOUNT_MANAGER.value,
+            "password_hash": CHEAP_HASH,
+            "active": True,
+        }
+        values.update(overrides)
+        account = Account(**values)
+        db.session.add(account)
+        db.session.commit()
+        return account
+
+    return make
+
+
+@pytest.fixture
+def make_unit():
+    def make(**overrides) -> Unit:
+        n = _next()
+        values = {"key": f"unit-{n}", "name": f"Unit {n}", "headcount": 50, "country": "SE"}
+        values.update(overrides)
+        unit = Unit(**values)
+        db.session.add(unit)
+        db.session.commit()
+        return unit
+
+    return make
+
+
+@pytest.fixture
+def make_system():
+    def make(modules: tuple[tuple[str, bool], ...] = (("core", True), ("extra", False)), **overrides) -> System:
+        n = _next()
+        values = {
+            "key": f"system-{n}",
+            "name": f"System {n}",
+            "category": "ERP",
+            "vendor": "Vendor",
+            "license_model": "per_seat",
+            "seat_cost": Decimal("120.00"),
+            "currency": "EUR",
+            "description": "",
+        }
+        values.update(overrides)
+        system = System(**values)
+        system.modules = [Module(key=key, name=key.title(), is_core=core) for key, core in modules]
+        db.session.add(system)
+        db.session.commit()
+        return system
+
+    return make
+
+
+@pytest.fixture
+def make_subscription(make_unit, make_system):
+    def make(unit: Unit | None = None, system: System | None = None, **overrides) -> Subscription:
+        values = {"seats": 10}
+        values.update(overrides)
+        subscription = Subscription(unit=unit or make_unit(), system=system or make_system(), **values)
+        db.session.add(subscription)
+        db.session.commit()
+        return subscription
+
+    return make
+
+
+@pytest.fixture
+def make_person(make_unit):
+    def make(unit: Unit | None = None, **overrides) -> Person:
+        n = _next()
+        values = {"key": f"person{n}@example.test", "role": "user"}
+        values.update(overrides)
+        person = Person(unit=unit or make_unit(), **values)
+        db.session.add(person)
+        db.session.commit()
+        return person
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient):
+        self._client = client
+
+    def login(self, account: Account, password: str = PASSWORD, follow_redirects: bool = False):
+        return self._client.post(
+            "/login", data={"email": account.email, "password": password}, follow_redirects=follow_redirects
+        )
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_as(client, auth, make_account, make_unit):
+    """Sign the test client in with a fresh account of a role; returns the account."""
+
+    def login(role: Role | str, units: list[Unit] | None = None, **overrides) -> Account:
+        role = Role(role)
+        if role == Role.DEPT_HEAD and not units:
+            units = [make_unit()]
+        account = make_account(role=role.value, units=units or [], **overrides)
+        response = auth.login(account)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return account
+
+    return login
