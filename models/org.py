@@ -26,7 +26,7 @@ class Unit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     head_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
     headcount: Mapped[int | None]
@@ -78,7 +78,7 @@ class Person(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(254), unique=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     role: Mapped[str] = mapped_column(String(20), default=PersonRole.USER.value)
 
     unit: Mapped[Unit] = relationship(back_populates="people")

@@ -21,8 +21,8 @@ class Subscription(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"), index=True)
-    system_id: Mapped[int] = mapped_column(ForeignKey("system.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("system.id"), index=True)
     seats: Mapped[int] = mapped_column(default=0)
     # Empty means "seats × the system's seat cost", so a price change in the catalog flows through.
     annual_cost: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))

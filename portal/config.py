@@ -75,8 +75,9 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
-    WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = False  # tests/portal/test_security.py switches it on to prove it guards every form
+    # The limiter stays on so its wiring is tested; the suite's many sign-ins stay under this ceiling.
+    LOGIN_RATE_LIMIT = "10000 per minute"
     SERVER_NAME = None
 
 

@@ -94,7 +94,7 @@ def upgrade():
     sa.Column('quiet_periods', sa.String(length=500), nullable=False),
     sa.ForeignKeyConstraint(['account_manager_id'], ['account.id'], name=op.f('fk_unit_account_manager_id_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['head_id'], ['account.id'], name=op.f('fk_unit_head_id_account'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['parent_id'], ['unit.id'], name=op.f('fk_unit_parent_id_unit'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['parent_id'], ['unit.id'], name=op.f('fk_unit_parent_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_unit')),
     sa.UniqueConstraint('key', name=op.f('uq_unit_key'))
     )
@@ -125,7 +125,7 @@ def upgrade():
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.CheckConstraint("role IN ('user', 'key_user', 'admin', 'head')", name=op.f('ck_person_role')),
-    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_person_unit_id_unit'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_person_unit_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_person')),
     sa.UniqueConstraint('key', name=op.f('uq_person_key'))
     )
@@ -143,8 +143,8 @@ def upgrade():
     sa.Column('key_action', sa.String(length=64), nullable=True),
     sa.Column('key_action_every_days', sa.Integer(), nullable=True),
     sa.CheckConstraint('seats >= 0', name=op.f('ck_subscription_seats_not_negative')),
-    sa.ForeignKeyConstraint(['system_id'], ['system.id'], name=op.f('fk_subscription_system_id_system'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_subscription_unit_id_unit'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['system_id'], ['system.id'], name=op.f('fk_subscription_system_id_system')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_subscription_unit_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_subscription')),
     sa.UniqueConstraint('unit_id', 'system_id', name=op.f('uq_subscription_unit_id_system_id'))
     )

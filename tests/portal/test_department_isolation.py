@@ -1,0 +1,108 @@
+"""A department head reaches no other unit's data: not by a page, a fragment, an export or a form.
+
+The test walks `app.url_map`, so a route added later is covered without being listed here.
+"""
+
+import pytest
+
+from models import ApiToken, Role, db
+
+HOSTILE_NAME = "Zeta Secret Unit"
+
+
+@pytest.fixture
+def two_units(make_unit, make_system, make_subscription, make_account, make_person):
+    mine = make_unit(key="mine", name="My Own Unit")
+    team = make_unit(key="my-team", name="My Team", parent=mine)
+    other = make_unit(key="other", name=HOSTILE_NAME)
+    other_child = make_unit(key="other-child", name=f"{HOSTILE_NAME} Child", parent=other)
+    system = make_system(key="only-other", name="Other Only System")
+    subscription = make_subscription(unit=other, system=system, seats=42)
+    make_subscription(unit=team)
+    make_person(unit=other, key="other.person@example.test")
+    other_head = make_account(role=Role.DEPT_HEAD.value, name=f"{HOSTILE_NAME} Head", units=[other])
+    token, _secret = ApiToken.issue("other token", ["read"], other_head)
+    db.session.add(token)
+    db.session.commit()
+    return {
+        "mine": mine,
+        "team": team,
+        "other": other,
+        "other_child": other_child,
+        "system": system,
+        "subscription": subscription,
+        "account": other_head,
+        "token": token,
+    }
+
+
+def _url_values(rule, data) -> dict | None:
+    values = {}
+    for argument in rule.arguments:
+        if argument == "unit_key":
+            values[argument] = data["other"].key
+        elif argument == "system_key":
+            values[argument] = data["system"].key
+        elif argument == "subscription_id":
+            values[argument] = data["subscription"].id
+        elif argument == "account_id":
+            values[argument] = data["account"].id
+        elif argument == "module_id":
+            values[argument] = data["system"].modules[0].id
+        elif argument == "token_id":
+            values[argument] = data["token"].id
+        elif argument == "filename":
+            return None  # static files carry no unit data
+        else:
+            raise AssertionError(f"teach this test how to fill <{argument}> in {rule.rule}")
+    return values
+
+
+def _requests(app, data):
+    for rule in app.url_map.iter_rules():
+        values = _url_values(rule, data)
+        if values is None:
+            continue
+        path = rule.build(values, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method, path
+
+
+def test_department_head_reaches_no_other_unit(app, client, login_as, two_units):
+    login_as(Role.DEPT_HEAD, units=[two_units["mine"]])
+    checked = 0
+    for rule, method, path in _requests(app, two_units):
+        if rule.endpoint in {"auth.logout", "auth.login"}:
+            continue
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.open(path, method=method, headers=headers, data={})
+            body = response.get_data(as_text=True)
+            assert HOSTILE_NAME not in body, f"{method} {path} leaks another unit"
+            assert "Other Only System" not in body, f"{method} {path} leaks another unit's system"
+            if rule.arguments:
+                assert response.status_code == 404, f"{method} {path} answered {response.status_code}"
+            else:
+                assert response.status_code in {200, 302, 404, 405}, f"{method} {path}"
+            checked += 1
+    assert checked > 20
+    # Nothing was changed by any of those requests.
+    db.session.expire_all()
+    assert two_units["subscription"].seats == 42
+    assert two_units["token"].revoked_at is None
+
+
+def test_department_head_sees_their_own_unit_and_the_units_below(client, login_as, two_units):
+    login_as(Role.DEPT_HEAD, units=[two_units["mine"]])
+    assert client.get("/units/mine").status_code == 200
+    assert client.get("/units/my-team").status_code == 200
+    listing = client.get("/units/").get_data(as_text=True)
+    assert "My Own Unit" in listing
+    assert "My Team" in listing
+    assert HOSTILE_NAME not in listing
+
+
+def test_department_head_with_one_unit_lands_on_it(client, login_as, two_units):
+    login_as(Role.DEPT_HEAD, units=[two_units["mine"]])
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/units/mine"
