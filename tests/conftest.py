@@ -56,7 +56,9 @@ def app(tmp_path_factory):
     app.test_client_class = RollingBackClient
     with app.app_context():
         _reset_schema()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # close pooled connections, or PostgreSQL's are reported unclosed at exit
 
 
 @pytest.fixture(autouse=True)

@@ -1,1 +1,3 @@
-"""Views: filled in below."""
+"""The admin pages; each area registers its routes on `bp` from its own module."""
+
+from portal.admin import accounts, audit, home, subscriptions, systems, tokens, units  # noqa: F401

@@ -16,7 +16,14 @@ class ChangePasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
     new = PasswordField(
         "New password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=f"The password must have at least {MIN_PASSWORD_LENGTH} characters (and at most 200).",
+            ),
+        ],
         description=f"At least {MIN_PASSWORD_LENGTH} characters.",
     )
     confirm = PasswordField(

@@ -1,1 +1,31 @@
-"""Views: filled in below."""
+"""The IT systems catalog: a searchable list and a page per system."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from portal.catalog import bp
+from portal.htmx import render_page_or_partial
+from portal.services import catalog_search
+
+
+@bp.route("/")
+def index():
+    """The catalog, with active search and filters that stay in the URL."""
+    filters = catalog_search.CatalogFilters.from_args(request.args)
+    return render_page_or_partial(
+        "catalog/index.html",
+        "catalog/_results.html",
+        filters=filters,
+        rows=catalog_search.search_systems(filters),
+        options=catalog_search.filter_options(),
+    )
+
+
+@bp.route("/<system_key>")
+def system(system_key: str):
+    """One system: what it is, its modules, and the units that use it with seats and cost."""
+    detail = catalog_search.system_detail(system_key)
+    if detail is None:
+        abort(404)
+    return render_template("catalog/system.html", detail=detail, system=detail.system)

@@ -2,9 +2,11 @@
 
 from flask import Flask
 
+from portal.cli.demo import demo
 from portal.cli.users import create_user, set_password
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(set_password)
+    app.cli.add_command(demo)

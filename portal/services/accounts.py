@@ -15,7 +15,14 @@ MIN_PASSWORD_LENGTH = 12
 
 
 class AccountError(ValueError):
-    """A request about accounts that cannot be carried out; the message is for the user."""
+    """A request about accounts that cannot be carried out; the message is for the user.
+
+    `field` names the form field the message belongs beside, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
@@ -29,7 +36,7 @@ def generate_password() -> str:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "password")
 
 
 def find_account(email: str) -> Account | None:
@@ -43,15 +50,47 @@ def units_by_keys(keys: Iterable[str]) -> list[Unit]:
     found = list(db.session.scalars(select(Unit).where(Unit.key.in_(wanted))))
     missing = wanted - {unit.key for unit in found}
     if missing:
-        raise AccountError(f"Unknown unit key(s): {', '.join(sorted(missing))}.")
+        raise AccountError(f"Unknown unit key(s): {', '.join(sorted(missing))}.", "units")
     return found
 
 
 def validate_role_units(role: str, units: list[Unit]) -> None:
     if role == Role.DEPT_HEAD and not units:
-        raise AccountError("A department head needs at least one unit.")
+        raise AccountError("A department head needs at least one unit.", "units")
     if role != Role.DEPT_HEAD and units:
-        raise AccountError("Only department heads are attached to units.")
+        raise AccountError("Only department heads are attached to units.", "units")
+
+
+def units_by_ids(ids: Iterable[int]) -> list[Unit]:
+    wanted = set(ids)
+    if not wanted:
+        return []
+    found = list(db.session.scalars(select(Unit).where(Unit.id.in_(wanted))))
+    if len(found) != len(wanted):
+        raise AccountError("One of the chosen units no longer exists; reload the page.", "units")
+    return found
+
+
+def snapshot(account: Account) -> dict[str, object]:
+    """The audited view of an account (never its password hash)."""
+    return {
+        "email": account.email,
+        "name": account.name,
+        "role": account.role,
+        "units": sorted(unit.key for unit in account.units),
+        "active": account.active,
+    }
+
+
+def _check_role(role: str) -> None:
+    if role not in set(Role):
+        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(Role)}.", "role")
+
+
+def _check_email_free(email: str, account: Account | None = None) -> None:
+    holder = find_account(email)
+    if holder is not None and holder is not account:
+        raise AccountError(f"An account with the email {email} already exists.", "email")
 
 
 def create_account(
@@ -61,23 +100,66 @@ def create_account(
     units: list[Unit] | None = None,
     password: str | None = None,
     actor: Account | None = None,
+    active: bool = True,
 ) -> Account:
     """Create an account; without a password it cannot sign in until one is set."""
     email = normalise_email(email)
-    if role not in set(Role):
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(Role)}.")
-    if find_account(email) is not None:
-        raise AccountError(f"An account with the email {email} already exists.")
+    _check_role(role)
+    _check_email_free(email)
     units = units or []
     validate_role_units(role, units)
-    account = Account(email=email, name=name.strip() or email, role=role, units=units)
+    account = Account(email=email, name=name.strip() or email, role=role, units=units, active=active)
     if password is not None:
         check_password_strength(password)
         account.set_password(password)
     db.session.add(account)
     db.session.flush()
-    audit.record(actor, "create", "account", email, {"role": role, "units": [unit.key for unit in units]})
+    changes = audit.changes_between({}, snapshot(account))
+    if password is not None:
+        changes["password"] = [None, "set"]
+    audit.record(actor, "create", "account", email, changes)
     return account
+
+
+def _protect_last_admin(account: Account, role: str, active: bool) -> None:
+    """Refuse the change that would leave nobody able to run the admin pages."""
+    if account.role != Role.ADMIN or not account.active or (role == Role.ADMIN and active):
+        return
+    if count_admins() <= 1:
+        field = "active" if role == Role.ADMIN else "role"
+        raise AccountError("This is the last active admin: make another account an admin first.", field)
+
+
+def update_account(
+    account: Account,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    units: list[Unit],
+    active: bool,
+    password: str | None = None,
+    actor: Account | None = None,
+) -> None:
+    """Change an account's details (and its password when one is given); logs what changed."""
+    email = normalise_email(email)
+    _check_role(role)
+    _check_email_free(email, account)
+    validate_role_units(role, units)
+    _protect_last_admin(account, role, active)
+    if password is not None:
+        check_password_strength(password)
+    before = snapshot(account)
+    account.email, account.name, account.role = email, name.strip() or email, role
+    account.units, account.active = units, active
+    if password is not None:
+        account.set_password(password)
+    db.session.flush()
+    changes = audit.changes_between(before, snapshot(account))
+    if password is not None:
+        changes["password"] = [None, "changed"]
+    if changes:  # saving an untouched form is not an event worth logging
+        audit.record(actor, "update", "account", account.email, changes)
 
 
 def set_password(account: Account, password: str, actor: Account | None = None) -> None:

@@ -1,1 +1,30 @@
-"""Views: filled in below."""
+"""Units: the hierarchy (scoped to what the viewer may see) and a page per unit."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from portal.htmx import render_page_or_partial
+from portal.services import unit_directory
+from portal.units import bp
+
+
+@bp.route("/")
+def index():
+    """The unit hierarchy, or the units matching `q` with their path."""
+    q = (request.args.get("q") or "").strip()[:100]
+    return render_page_or_partial(
+        "units/index.html",
+        "units/_results.html",
+        q=q,
+        tree=None if q else unit_directory.unit_tree(current_user),
+        matches=unit_directory.search_units(current_user, q) if q else None,
+    )
+
+
+@bp.route("/<unit_key>")
+def unit(unit_key: str):
+    """One unit: who is who, its place in the hierarchy, its systems; health arrives later."""
+    page = unit_directory.unit_page(current_user, unit_key)
+    return render_template("units/unit.html", page=page, unit=page.unit)

@@ -1,0 +1,137 @@
+"""The admin forms: shapes and formats here; the rules that need the database live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from models import Account, Role, Unit
+from portal.admin import queries
+from portal.services import accounts
+from portal.services.catalog import SLUG_RULE, is_slug
+from portal.services.tokens import SCOPES
+
+PASSWORD_LENGTH = Length(
+    min=accounts.MIN_PASSWORD_LENGTH,
+    max=200,
+    message=f"The password must have at least {accounts.MIN_PASSWORD_LENGTH} characters (and at most 200).",
+)
+SLUG_HELP = f"Permanent: addresses and imports use it. {SLUG_RULE}"
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+def optional_id(value: Any) -> int | None:
+    """Select values: an empty choice means none, anything else is a row id."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def unit_id(value: Any) -> int:
+    """Unit choices are ids; accepting Unit objects lets a form be filled from an account."""
+    return value.id if isinstance(value, Unit) else int(value)
+
+
+def slug(_form: FlaskForm, field: Any) -> None:
+    if field.data and not is_slug(field.data):
+        raise ValidationError(SLUG_RULE)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AdminForm(FlaskForm):
+    def add_error(self, error: ValueError) -> None:
+        """Show a service's refusal beside the field it concerns, or above the form."""
+        field = self._fields.get(getattr(error, "field", None) or "")
+        if field is None:
+            self.form_errors.append(str(error))
+        else:
+            field.errors = [*field.errors, str(error)]
+
+
+class AccountForm(AdminForm):
+    email = StringField(
+        "Email",
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address, like ann@example.com."),
+        ],
+        filters=[strip],
+    )
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)], filters=[strip])
+    role = SelectField(
+        "Role",
+        choices=[SelectChoice(role.value, role.label) for role in Role],
+        invalid_choice_message="Choose one of the roles in the list.",
+    )
+    units = SelectMultipleField(
+        "Units",
+        coerce=unit_id,
+        invalid_choice_message="Choose units from the list (%(value)s is not one of them).",
+        description="Department heads only: the units they see (and everything below them). Ctrl/⌘-click for several.",
+    )
+    active = BooleanField("Active (the account can sign in)", default=True)
+    password = PasswordField(
+        "New password",
+        validators=[Optional(), PASSWORD_LENGTH],
+        description=f"Leave empty to keep the current password. At least {accounts.MIN_PASSWORD_LENGTH} characters.",
+    )
+    generate_password = BooleanField("Generate a new password and show it to me once")
+
+    def __init__(self, *args: Any, account: Account | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, obj=account, **kwargs)
+        self.units.choices = queries.unit_choices()
+
+    def validate_password(self, field: PasswordField) -> None:
+        if field.data and self.generate_password.data:
+            raise ValidationError("Type a password or generate one, not both.")
+
+    def chosen_password(self) -> tuple[str | None, bool]:
+        """The password to set (None keeps the current one) and whether it was generated."""
+        if self.generate_password.data:
+            return accounts.generate_password(), True
+        return self.password.data or None, False
+
+
+class NewAccountForm(AccountForm):
+    password = PasswordField(
+        "Password",
+        validators=[Optional(), PASSWORD_LENGTH],
+        description=f"At least {accounts.MIN_PASSWORD_LENGTH} characters; or leave empty and generate one.",
+    )
+    generate_password = BooleanField("Generate a password and show it to me once", default=True)
+
+    def validate_generate_password(self, field: BooleanField) -> None:
+        if not field.data and not self.password.data:
+            raise ValidationError("Type a password or tick this box, so that the account can sign in.")
+
+
+class TokenForm(AdminForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired(), Length(max=120)],
+        filters=[strip],
+        description="Name it after what will use it, e.g. “Service desk ticket feed”.",
+    )
+    scopes = MultiCheckboxField(
+        "Scopes",
+        choices=[SelectChoice(scope, f"{scope} — {text}") for scope, text in SCOPES],
+        validators=[DataRequired(message="Choose at least one scope.")],
+        invalid_choice_message="Unknown scope %(value)s: choose among those listed.",
+    )
