@@ -86,9 +86,7 @@ def filter_options() -> FilterOptions:
     def distinct_values(column) -> list[str]:
         return [v for v in db.session.scalars(select(distinct(column)).order_by(column)) if v]
 
-    owners = db.session.scalars(
-        select(Account).where(Account.id.in_(select(System.owner_id))).order_by(Account.name)
-    )
+    owners = db.session.scalars(select(Account).where(Account.id.in_(select(System.owner_id))).order_by(Account.name))
     return FilterOptions(distinct_values(System.category), distinct_values(System.vendor), list(owners))
 
 

@@ -94,9 +94,7 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
 
     subscriptions = list(
         db.session.scalars(
-            select(Subscription)
-            .where(Subscription.unit_id == unit.id)
-            .options(selectinload(Subscription.system))
+            select(Subscription).where(Subscription.unit_id == unit.id).options(selectinload(Subscription.system))
         )
     )
     subscriptions.sort(key=lambda s: s.system.name.lower())
