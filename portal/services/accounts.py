@@ -10,19 +10,13 @@ from sqlalchemy import func, select
 from models import Account, Role, Unit, db
 from models.types import utcnow
 from portal.services import audit
+from portal.services.errors import RuleViolation
 
 MIN_PASSWORD_LENGTH = 12
 
 
-class AccountError(ValueError):
-    """A request about accounts that cannot be carried out; the message is for the user.
-
-    `field` names the form field the message belongs beside, when there is one.
-    """
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class AccountError(RuleViolation):
+    """A request about accounts that breaks a rule."""
 
 
 def normalise_email(email: str) -> str:

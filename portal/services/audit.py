@@ -46,3 +46,13 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def record_changes(
+    actor: Account | None, entity_type: str, entity_key: str, before: dict[str, Any], after: dict[str, Any]
+) -> AuditLog | None:
+    """Record an update with what changed; an edit that changed nothing leaves no entry."""
+    changes = changes_between(before, after)
+    if not changes:
+        return None
+    return record(actor, "update", entity_type, entity_key, changes)

@@ -11,18 +11,15 @@ from sqlalchemy import select
 
 from models import Account, LicenseModel, Module, System, db
 from portal.services import audit
+from portal.services.errors import RuleViolation
 
 # Keys appear in URLs, imports and API payloads, so they stay plain and stable.
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 SLUG_RULE = "Use lowercase letters, digits, - and _, starting with a letter or digit."
 
 
-class CatalogError(ValueError):
+class CatalogError(RuleViolation):
     """A catalog change that breaks a rule; the message is for the user, `field` says where it belongs."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def cents(amount: Decimal | None) -> Decimal | None:
@@ -108,9 +105,7 @@ def update_system(system: System, details: SystemDetails, actor: Account | None)
     before = snapshot(system)
     _apply(system, details)
     db.session.flush()
-    changes = audit.changes_between(before, snapshot(system))
-    if changes:
-        audit.record(actor, "update", "system", system.key, changes)
+    audit.record_changes(actor, "system", system.key, before, snapshot(system))
 
 
 def _module_snapshot(module: Module) -> dict[str, object]:

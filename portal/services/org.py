@@ -10,15 +10,12 @@ from sqlalchemy import select
 from models import Account, Role, Unit, db
 from portal.services import accounts, audit
 from portal.services.catalog import SLUG_RULE, is_slug
+from portal.services.errors import RuleViolation
 from portal.services.quiet_periods import QuietPeriodError, normalise_quiet_periods
 
 
-class OrgError(ValueError):
+class OrgError(RuleViolation):
     """A unit change that breaks a rule; the message is for the user, `field` says where it belongs."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -133,7 +130,5 @@ def update_unit(unit: Unit, details: UnitDetails, actor: Account | None) -> None
     before = snapshot(unit)
     _apply(unit, details, quiet_periods)
     db.session.flush()
-    changes = audit.changes_between(before, snapshot(unit))
-    if changes:
-        audit.record(actor, "update", "unit", unit.key, changes)
+    audit.record_changes(actor, "unit", unit.key, before, snapshot(unit))
     _let_head_see(unit, actor)

@@ -11,16 +11,13 @@ from sqlalchemy import select
 from models import Account, Subscription, System, Unit, db
 from portal.services import audit
 from portal.services.catalog import SLUG_RULE, cents, is_slug
+from portal.services.errors import RuleViolation
 
 MAX_CADENCE_DAYS = 366
 
 
-class SubscriptionError(ValueError):
+class SubscriptionError(RuleViolation):
     """A subscription change that breaks a rule; the message is for the user, `field` says where it belongs."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -106,9 +103,7 @@ def update_subscription(subscription: Subscription, terms: SubscriptionTerms, ac
     before = snapshot(subscription)
     _apply(subscription, terms)
     db.session.flush()
-    changes = audit.changes_between(before, snapshot(subscription))
-    if changes:
-        audit.record(actor, "update", "subscription", label(subscription), changes)
+    audit.record_changes(actor, "subscription", label(subscription), before, snapshot(subscription))
 
 
 def delete_subscription(subscription: Subscription, actor: Account | None) -> None:

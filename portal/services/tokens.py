@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models import Account, ApiToken, db
 from portal.services import audit
+from portal.services.errors import RuleViolation
 
 # What a token may be used for: (scope, what it allows). The API checks these names.
 SCOPES: tuple[tuple[str, str], ...] = (
@@ -13,12 +14,8 @@ SCOPES: tuple[tuple[str, str], ...] = (
 SCOPE_NAMES = frozenset(scope for scope, _ in SCOPES)
 
 
-class TokenError(ValueError):
+class TokenError(RuleViolation):
     """A token request that breaks a rule; the message is for the user, `field` says where it belongs."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _label(token: ApiToken) -> str:

@@ -1,0 +1,15 @@
+"""The one kind of error a use-case raises when a request breaks a rule."""
+
+from __future__ import annotations
+
+
+class RuleViolation(ValueError):
+    """A request that breaks a rule; the message is for the user.
+
+    `field` names the form field the message belongs beside, when there is one, so a view can put
+    it inline rather than at the top of the form.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
