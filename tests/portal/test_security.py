@@ -66,3 +66,22 @@ def test_security_headers(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_every_state_changing_route_refuses_a_request_without_the_csrf_token(app, client, login_as, make_unit):
+    """Walks the URL map: any route that takes POST, PUT, PATCH or DELETE must want the token."""
+    login_as(Role.ADMIN)
+    unit = make_unit()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        checked = 0
+        for rule in app.url_map.iter_rules():
+            for method in sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+                values = {argument: (unit.key if argument.endswith("_key") else 1) for argument in rule.arguments}
+                path = rule.build(values, append_unknown=False)[1]
+                response = client.open(path, method=method, data={})
+                assert response.status_code == 400, f"{method} {path} answered {response.status_code}"
+                checked += 1
+        assert checked >= 10
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
