@@ -6,7 +6,7 @@ from flask import flash, render_template, request
 
 from models import Account, Role, db
 from portal.admin import bp, queries
-from portal.admin.common import actor, see_other, shown_once
+from portal.admin.common import actor, attempt, see_other, shown_once
 from portal.admin.forms import AccountForm, NewAccountForm
 from portal.services import accounts
 
@@ -34,8 +34,9 @@ def account_new():
     form = NewAccountForm()
     if form.validate_on_submit():
         password, generated = form.chosen_password()
-        try:
-            account = accounts.create_account(
+        saved, account = attempt(
+            form,
+            lambda: accounts.create_account(
                 form.email.data,
                 form.name.data,
                 form.role.data,
@@ -43,11 +44,9 @@ def account_new():
                 password=password,
                 actor=actor(),
                 active=form.active.data,
-            )
-        except accounts.AccountError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             return _saved(account, "created", password if generated else None)
     return render_template("admin/account_form.html", form=form, account=None)
 
@@ -59,8 +58,9 @@ def account_edit(account_id: int):
     form = AccountForm(account=account)
     if form.validate_on_submit():
         password, generated = form.chosen_password()
-        try:
-            accounts.update_account(
+        saved, _ = attempt(
+            form,
+            lambda: accounts.update_account(
                 account,
                 email=form.email.data,
                 name=form.name.data,
@@ -69,10 +69,8 @@ def account_edit(account_id: int):
                 active=form.active.data,
                 password=password,
                 actor=actor(),
-            )
-        except accounts.AccountError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved:
             return _saved(account, "saved", password if generated else None)
     return render_template("admin/account_form.html", form=form, account=account)

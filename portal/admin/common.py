@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Response, make_response, redirect, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from models import Account, System, Unit, db
+from portal.services.errors import RuleViolation
+
+T = TypeVar("T")
 
 
 def actor() -> Account:
@@ -32,3 +39,18 @@ def system_or_404(key: str) -> System:
 
 def unit_or_404(key: str) -> Unit:
     return db.one_or_404(select(Unit).where(Unit.key == key))
+
+
+def attempt(form: FlaskForm, use_case: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run a use-case for a validated form and commit it once.
+
+    A rule the use-case refuses lands beside its field and nothing is kept: the session rolls back.
+    """
+    try:
+        result = use_case()
+    except RuleViolation as error:
+        db.session.rollback()
+        form.add_error(error)
+        return False, None
+    db.session.commit()
+    return True, result

@@ -6,7 +6,7 @@ from flask import flash, render_template, request
 
 from models import Subscription, db
 from portal.admin import bp, queries
-from portal.admin.common import actor, see_other
+from portal.admin.common import actor, attempt, see_other
 from portal.admin.unit_forms import SubscriptionForm
 from portal.services import subscriptions
 
@@ -27,14 +27,11 @@ def subscription_new():
         unit_id=queries.unit_id(request.args.get("unit")), system_id=queries.system_id(request.args.get("system"))
     )
     if form.validate_on_submit():
-        try:
-            subscription = subscriptions.create_subscription(
-                form.unit_id.data, form.system_id.data, form.terms(), actor()
-            )
-        except subscriptions.SubscriptionError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
+        saved, subscription = attempt(
+            form,
+            lambda: subscriptions.create_subscription(form.unit_id.data, form.system_id.data, form.terms(), actor()),
+        )
+        if saved:
             flash(f"{subscription.unit.name} now subscribes to {subscription.system.name}.", "success")
             return see_other("units.unit", unit_key=subscription.unit.key)
     return _page(form, None, form.system_id.data)
@@ -46,12 +43,8 @@ def subscription_edit(subscription_id: int):
     subscription = db.get_or_404(Subscription, subscription_id)
     form = SubscriptionForm(subscription=subscription)
     if form.validate_on_submit():
-        try:
-            subscriptions.update_subscription(subscription, form.terms(), actor())
-        except subscriptions.SubscriptionError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
+        saved, _ = attempt(form, lambda: subscriptions.update_subscription(subscription, form.terms(), actor()))
+        if saved:
             flash(f"The subscription of {subscription.unit.name} to {subscription.system.name} is saved.", "success")
             return see_other("units.unit", unit_key=subscription.unit.key)
     return _page(form, subscription, subscription.system_id)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import Module, System, db
 from portal.admin import bp, queries
-from portal.admin.common import actor, see_other, system_or_404
+from portal.admin.common import actor, attempt, see_other, system_or_404
 from portal.admin.system_forms import ModuleForm, SystemForm
 from portal.htmx import is_htmx
 from portal.services import catalog
@@ -28,12 +28,8 @@ def system_new():
     """Add a system to the catalog."""
     form = SystemForm()
     if form.validate_on_submit():
-        try:
-            system = catalog.create_system(form.key.data, form.details(), actor())
-        except catalog.CatalogError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
+        saved, system = attempt(form, lambda: catalog.create_system(form.key.data, form.details(), actor()))
+        if saved:
             flash(f"{system.name} is in the catalog. Add its modules from Edit.", "success")
             return see_other("catalog.system", system_key=system.key)
     return _page(form, None)
@@ -45,12 +41,8 @@ def system_edit(system_key: str):
     system = system_or_404(system_key)
     form = SystemForm(system=system)
     if form.validate_on_submit():
-        try:
-            catalog.update_system(system, form.details(), actor())
-        except catalog.CatalogError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
+        saved, _ = attempt(form, lambda: catalog.update_system(system, form.details(), actor()))
+        if saved:
             flash(f"{system.name} is saved.", "success")
             return see_other("catalog.system", system_key=system.key)
     return _page(form, system)
@@ -72,12 +64,10 @@ def module_add(system_key: str):
     form = ModuleForm(prefix="module")
     saved = False
     if form.validate_on_submit():
-        try:
-            catalog.add_module(system, form.key.data, form.name.data, form.is_core.data, actor())
-        except catalog.CatalogError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
+        saved, _ = attempt(
+            form, lambda: catalog.add_module(system, form.key.data, form.name.data, form.is_core.data, actor())
+        )
+        if saved:
             saved, form = True, ModuleForm(formdata=None, prefix="module")
     return _modules_section(system, form, saved)
 

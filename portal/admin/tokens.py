@@ -6,7 +6,7 @@ from flask import flash, render_template
 
 from models import ApiToken, db
 from portal.admin import bp, queries
-from portal.admin.common import actor, see_other, shown_once
+from portal.admin.common import actor, attempt, see_other, shown_once
 from portal.admin.forms import TokenForm
 from portal.services import tokens
 
@@ -22,12 +22,9 @@ def token_new():
     """Issue a token; its secret is in this response only, never stored or flashed."""
     form = TokenForm()
     if form.validate_on_submit():
-        try:
-            token, secret = tokens.issue_token(form.name.data, form.scopes.data, actor())
-        except tokens.TokenError as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
+        saved, issued = attempt(form, lambda: tokens.issue_token(form.name.data, form.scopes.data, actor()))
+        if saved:
+            token, secret = issued
             return shown_once(render_template("admin/token_created.html", token=token, secret=secret))
     return render_template("admin/token_form.html", form=form, scopes=tokens.SCOPES)
 
