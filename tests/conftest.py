@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 import os
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 from werkzeug.security import generate_password_hash
 
 from models import Account, Module, Person, Role, Subscription, System, Unit, db
@@ -206,3 +207,26 @@ def login_as(client, auth, make_account, make_unit):
         return account
 
     return login
+
+
+@pytest.fixture
+def count_queries():
+    """`with count_queries() as counter:` … `counter.count` is the number of SQL statements run."""
+
+    class Counter:
+        count = 0
+
+    @contextmanager
+    def counting():
+        counter = Counter()
+
+        def count(*_args) -> None:
+            counter.count += 1
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+
+    return counting
