@@ -11,14 +11,15 @@ from portal.services import catalog_search
 
 @bp.route("/")
 def index():
-    """The catalog, with active search and filters that stay in the URL."""
-    filters = catalog_search.CatalogFilters.from_args(request.args)
+    """The catalog, with active search and filters that stay in the URL (the fragment is the results alone)."""
+    options = catalog_search.filter_options()
+    filters = catalog_search.CatalogFilters.from_args(request.args, options)
     return render_page_or_partial(
         "catalog/index.html",
         "catalog/_results.html",
         filters=filters,
+        options=options,
         rows=catalog_search.search_systems(filters),
-        options=catalog_search.filter_options(),
     )
 
 

@@ -1,23 +1,30 @@
-"""Units as the viewer may see them: the hierarchy, a filtered list, and a unit's page."""
+"""Units as the viewer may see them: the hierarchy, the units matching a search, and a unit's page.
+
+Everything starts from `portal.access.scope`, so a department head's pages are built from their own
+units alone: another unit is not hidden afterwards, it is never loaded.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import Account, Subscription, Unit, db
+from models import Account, Subscription, System, Unit, db
 from portal.access.scope import get_visible_unit_or_404, scope_units, visible_unit_ids
 
+MAX_QUERY_LENGTH = 100
 
-@dataclass
+
+@dataclass(frozen=True)
 class TreeNode:
     unit: Unit
-    depth: int
+    depth: int  # in the tree as shown: a department head's own unit is a root, at depth 0
     systems: int
-    children: list[TreeNode] = field(default_factory=list)
+    children: list[TreeNode]
 
 
 @dataclass(frozen=True)
@@ -27,82 +34,116 @@ class Match:
     systems: int
 
 
+@dataclass(frozen=True)
+class UnitDirectory:
+    """The hierarchy when `q` is empty, else the units matching it (a flat list, each with its path)."""
+
+    q: str
+    roots: list[TreeNode]
+    matches: list[Match]
+
+    @property
+    def filtering(self) -> bool:
+        return bool(self.q)
+
+
+def _by_name(unit: Unit) -> tuple[str, str]:
+    # Sorted in Python: databases disagree on case and accents, and a tree should not reorder with the engine.
+    return unit.name.casefold(), unit.key
+
+
 def _visible_units(viewer: Account) -> list[Unit]:
-    statement = select(Unit).options(
-        selectinload(Unit.head), selectinload(Unit.account_manager), selectinload(Unit.subscriptions)
-    )
-    return list(db.session.scalars(scope_units(statement, viewer).order_by(Unit.name)))
+    statement = select(Unit).options(selectinload(Unit.head), selectinload(Unit.account_manager))
+    return sorted(db.session.scalars(scope_units(statement, viewer)), key=_by_name)
 
 
-def unit_tree(viewer: Account) -> list[TreeNode]:
+def _system_counts(viewer: Account) -> dict[int, int]:
+    """Systems per visible unit, counted by the database rather than by loading every subscription."""
+    statement = select(Subscription.unit_id, func.count()).group_by(Subscription.unit_id)
+    return dict(db.session.execute(scope_units(statement, viewer, Subscription.unit_id)).tuples().all())
+
+
+def unit_tree(viewer: Account, q: str = "") -> UnitDirectory:
     """The visible part of the hierarchy; a unit whose parent is out of sight becomes a root."""
+    q = q.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     units = _visible_units(viewer)
-    nodes = {unit.id: TreeNode(unit, 0, len(unit.subscriptions)) for unit in units}
-    roots: list[TreeNode] = []
-    for unit in units:
-        parent = nodes.get(unit.parent_id) if unit.parent_id is not None else None
-        (parent.children if parent else roots).append(nodes[unit.id])
-
-    def set_depth(node: TreeNode, depth: int) -> None:
-        node.depth = depth
-        for child in node.children:
-            set_depth(child, depth + 1)
-
-    for root in roots:
-        set_depth(root, 0)
-    return roots
-
-
-def search_units(viewer: Account, q: str) -> list[Match]:
-    """Units whose name or key contains `q`, each with its visible path."""
-    needle = q.strip().lower()
-    units = _visible_units(viewer)
+    systems = _system_counts(viewer)
     by_id = {unit.id: unit for unit in units}
+    if q:
+        return UnitDirectory(q, [], _matches(units, by_id, systems, q))
+
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:  # already in name order, so every level of the tree is too
+        children.setdefault(unit.parent_id if unit.parent_id in by_id else None, []).append(unit)
+
+    def node(unit: Unit, depth: int) -> TreeNode:
+        below = [node(child, depth + 1) for child in children.get(unit.id, [])]
+        return TreeNode(unit, depth, systems.get(unit.id, 0), below)
+
+    return UnitDirectory(q, [node(root, 0) for root in children.get(None, [])], [])
+
+
+def _matches(units: list[Unit], by_id: dict[int, Unit], systems: dict[int, int], q: str) -> list[Match]:
+    needle = q.casefold()
 
     def path(unit: Unit) -> list[str]:
         names: list[str] = []
-        parent = by_id.get(unit.parent_id) if unit.parent_id is not None else None
+        parent = by_id.get(unit.parent_id)
         while parent is not None:
             names.insert(0, parent.name)
-            parent = by_id.get(parent.parent_id) if parent.parent_id is not None else None
+            parent = by_id.get(parent.parent_id)
         return names
 
     return [
-        Match(unit, path(unit), len(unit.subscriptions))
+        Match(unit, path(unit), systems.get(unit.id, 0))
         for unit in units
-        if needle in unit.name.lower() or needle in unit.key.lower()
+        if needle in unit.name.casefold() or needle in unit.key.casefold()
     ]
+
+
+def cost_by_currency(subscriptions: Iterable[Subscription]) -> dict[str, Decimal]:
+    """Annual cost per currency: systems may be priced in different currencies, which never add up."""
+    totals: dict[str, Decimal] = {}
+    for subscription in subscriptions:
+        currency = subscription.system.currency
+        totals[currency] = totals.get(currency, Decimal(0)) + subscription.effective_annual_cost
+    return dict(sorted(totals.items()))
 
 
 @dataclass(frozen=True)
 class UnitPage:
     unit: Unit
-    ancestors: list[Unit]  # only the ones the viewer may see
+    ancestors: list[Unit]  # only the ones the viewer may see, top first
+    parent: Unit | None  # None at the top, and when the parent is out of the viewer's sight
     children: list[Unit]
     subscriptions: list[Subscription]
     seats: int
-    annual_cost: Decimal
+    annual_costs: dict[str, Decimal]
 
 
 def unit_page(viewer: Account, key: str) -> UnitPage:
-    """A unit's page, or 404 when the unit is outside the viewer's scope."""
+    """A unit's page; 404 when the unit is outside the viewer's scope (it does not exist for them)."""
     unit = get_visible_unit_or_404(viewer, key)
     visible = visible_unit_ids(viewer)
 
-    def shown(other: Unit) -> bool:
-        return visible is None or other.id in visible
+    def shown(other: Unit | None) -> bool:
+        return other is not None and (visible is None or other.id in visible)
 
     subscriptions = list(
         db.session.scalars(
-            select(Subscription).where(Subscription.unit_id == unit.id).options(selectinload(Subscription.system))
+            select(Subscription)
+            .join(System)
+            .where(Subscription.unit_id == unit.id)
+            .options(selectinload(Subscription.system))
+            .order_by(func.lower(System.name), System.key)
         )
     )
-    subscriptions.sort(key=lambda s: s.system.name.lower())
     return UnitPage(
         unit=unit,
         ancestors=[ancestor for ancestor in unit.ancestors if shown(ancestor)],
-        children=[child for child in unit.children if shown(child)],
+        parent=unit.parent if shown(unit.parent) else None,
+        children=sorted((child for child in unit.children if shown(child)), key=_by_name),
         subscriptions=subscriptions,
         seats=sum(s.seats for s in subscriptions),
-        annual_cost=sum((s.effective_annual_cost for s in subscriptions), Decimal(0)),
+        annual_costs=cost_by_currency(subscriptions),
     )

@@ -12,19 +12,13 @@ from portal.units import bp
 
 @bp.route("/")
 def index():
-    """The unit hierarchy, or the units matching `q` with their path."""
-    q = (request.args.get("q") or "").strip()[:100]
-    return render_page_or_partial(
-        "units/index.html",
-        "units/_results.html",
-        q=q,
-        tree=None if q else unit_directory.unit_tree(current_user),
-        matches=unit_directory.search_units(current_user, q) if q else None,
-    )
+    """The unit hierarchy, or the units matching `q` with their path (the fragment is the results alone)."""
+    directory = unit_directory.unit_tree(current_user, request.args.get("q", ""))
+    return render_page_or_partial("units/index.html", "units/_results.html", directory=directory)
 
 
 @bp.route("/<unit_key>")
 def unit(unit_key: str):
-    """One unit: who is who, its place in the hierarchy, its systems; health arrives later."""
+    """One unit: who is who, its place in the hierarchy, its systems; health arrives with the scoring engine."""
     page = unit_directory.unit_page(current_user, unit_key)
     return render_template("units/unit.html", page=page, unit=page.unit)
