@@ -24,8 +24,10 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 from models.accounts import Account, ApiToken, Role, account_unit  # noqa: E402
+from models.activity import FeatureDaily, SurveyAnswer, Ticket, UsageDaily, UsageEvent  # noqa: E402
 from models.audit import AuditLog  # noqa: E402
 from models.catalog import LicenseModel, Module, System  # noqa: E402
+from models.imports import IdempotentResponse, ImportRefusal, ImportRun, RunSource, RunStatus  # noqa: E402
 from models.org import Person, PersonRole, Unit  # noqa: E402
 from models.subscriptions import Subscription  # noqa: E402
 
@@ -34,14 +36,24 @@ __all__ = [
     "ApiToken",
     "AuditLog",
     "Base",
+    "FeatureDaily",
+    "IdempotentResponse",
+    "ImportRefusal",
+    "ImportRun",
     "LicenseModel",
     "Module",
     "Person",
     "PersonRole",
     "Role",
+    "RunSource",
+    "RunStatus",
     "Subscription",
+    "SurveyAnswer",
     "System",
+    "Ticket",
     "Unit",
+    "UsageDaily",
+    "UsageEvent",
     "account_unit",
     "db",
 ]

@@ -65,6 +65,15 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = os.environ.get("RAPPORT_LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
 
+    # Imports. Uploads and API bodies above this size are answered with 413.
+    MAX_CONTENT_LENGTH = int(os.environ.get("RAPPORT_MAX_UPLOAD_MB", "512")) * 1024 * 1024
+    IMPORT_MAX_RECORDS = 10_000  # records per JSON push
+    IMPORT_REFUSALS_KEPT = 100_000  # refused rows listed per run (all are counted)
+    # A running import that has not committed a checkpoint for this long is taken as dead and can resume.
+    IMPORT_STALE_AFTER_SECONDS = int(os.environ.get("RAPPORT_IMPORT_STALE_AFTER_SECONDS", "300"))
+    # Raw per-person activity is purged this many months after it happened; the daily rollups stay.
+    ACTIVITY_RETENTION_MONTHS = int(os.environ.get("RAPPORT_ACTIVITY_RETENTION_MONTHS", "25"))
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -90,6 +99,7 @@ def finalise(config: dict, instance_path: Path) -> None:
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         instance_path.mkdir(parents=True, exist_ok=True)
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'rapport.db'}"
+    config.setdefault("IMPORT_DIR", str(instance_path / "imports"))  # uploads wait here for the worker
     if not config.get("SECRET_KEY"):
         if config.get("ENV_NAME") != "development":
             raise ConfigError(

@@ -126,6 +126,14 @@ def add_module(system: System, key: str, name: str, is_core: bool, actor: Accoun
     return module
 
 
+def set_module_core(module: Module, is_core: bool, actor: Account | None) -> None:
+    """Mark a module core (every using unit should use it) or not; marking it again changes nothing."""
+    before = _module_snapshot(module)
+    module.is_core = is_core
+    db.session.flush()
+    audit.record_changes(actor, "module", f"{module.system.key}/{module.key}", before, _module_snapshot(module))
+
+
 def remove_module(module: Module, actor: Account | None) -> None:
     system = module.system
     before = _module_snapshot(module)

@@ -8,8 +8,14 @@ from portal.services.errors import RuleViolation
 
 # What a token may be used for: (scope, what it allows). The API checks these names.
 SCOPES: tuple[tuple[str, str], ...] = (
-    ("read", "Read units, systems, subscriptions and health through the API."),
-    ("import", "Send activity, survey and ticket data for import."),
+    ("read", "Read units, systems, subscriptions, import runs and health through the API."),
+    ("write:units", "Send units (the organisation)."),
+    ("write:systems", "Send systems (the catalog)."),
+    ("write:people", "Send people (the pseudonymous directory)."),
+    ("write:subscriptions", "Send subscriptions (seats and terms)."),
+    ("write:usage", "Send usage activity."),
+    ("write:tickets", "Send support tickets."),
+    ("write:surveys", "Send survey answers."),
 )
 SCOPE_NAMES = frozenset(scope for scope, _ in SCOPES)
 

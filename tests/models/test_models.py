@@ -34,13 +34,13 @@ def test_audit_changes_between_lists_only_what_changed():
 
 
 def test_api_token_is_stored_hashed_and_shown_once(make_account):
-    token, secret = ApiToken.issue("Service desk feed", ["import", "read", "import"], make_account())
+    token, secret = ApiToken.issue("Service desk feed", ["write:usage", "read", "write:usage"], make_account())
     db.session.add(token)
     db.session.commit()
     assert secret.startswith("rap_")
     assert secret not in {token.token_hash, token.hint}
     assert token.token_hash == ApiToken.hash_secret(secret)
-    assert token.scope_list == ["import", "read"]
+    assert token.scope_list == ["read", "write:usage"]
     assert secret.startswith(token.hint)
     token.revoke()
     first = token.revoked_at

@@ -9,7 +9,7 @@ from portal.services.tokens import TokenError
 
 
 def test_scopes_are_read_and_import():
-    assert [scope for scope, _ in tokens.SCOPES] == ["read", "import"]
+    assert [scope for scope, _ in tokens.SCOPES] == ["read", "write:units", "write:systems", "write:people", "write:subscriptions", "write:usage", "write:tickets", "write:surveys"]
 
 
 def test_issue_stores_only_the_hash_and_audits_without_the_secret(make_account):
@@ -36,7 +36,7 @@ def test_issue_rules(name, scopes, field):
 
 
 def test_revoke_is_idempotent(make_account):
-    token, _secret = tokens.issue_token("Feed", ["import"], make_account())
+    token, _secret = tokens.issue_token("Feed", ["write:usage"], make_account())
     assert tokens.revoke_token(token, None) is True
     first = token.revoked_at
     assert tokens.revoke_token(token, None) is False

@@ -12,7 +12,7 @@ def _secret(page: str) -> str:
 
 
 def test_issue_a_token_shows_the_secret_once(client, admin, audit_entries):
-    response = client.post("/admin/tokens/new", data={"name": "Service desk feed", "scopes": ["import", "read"]})
+    response = client.post("/admin/tokens/new", data={"name": "Service desk feed", "scopes": ["read", "write:usage"]})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
@@ -20,7 +20,7 @@ def test_issue_a_token_shows_the_secret_once(client, admin, audit_entries):
     assert "will not be shown again" in page
     token = db.session.scalar(select(ApiToken))
     assert ApiToken.hash_secret(secret) == token.token_hash
-    assert (token.name, token.scope_list, token.created_by_id) == ("Service desk feed", ["import", "read"], admin.id)
+    assert (token.name, token.scope_list, token.created_by_id) == ("Service desk feed", ["read", "write:usage"], admin.id)
     assert secret.startswith(token.hint)
     # Nowhere else: not the list, not the session (flash), not the audit log.
     with client.session_transaction() as session:
@@ -35,7 +35,7 @@ def test_issue_a_token_shows_the_secret_once(client, admin, audit_entries):
 def test_the_form_offers_the_scopes_as_checkboxes(client, admin):
     page = client.get("/admin/tokens/new").get_data(as_text=True)
     assert 'type="checkbox" value="read"' in page
-    assert 'type="checkbox" value="import"' in page
+    assert 'type="checkbox" value="write:usage"' in page
 
 
 def test_a_token_needs_a_name_and_a_known_scope(client, admin):
@@ -64,7 +64,7 @@ def test_revoke_is_idempotent(client, admin, audit_entries):
 
 def test_list_shows_status_and_offers_revoke_only_for_live_tokens(client, admin):
     live, _ = ApiToken.issue("Live feed", ["read"], admin)
-    dead, _ = ApiToken.issue("Dead feed", ["import"], admin)
+    dead, _ = ApiToken.issue("Dead feed", ["write:usage"], admin)
     dead.revoke()
     db.session.add_all([live, dead])
     db.session.commit()

@@ -1,0 +1,124 @@
+"""What the units do with their systems: raw usage, its daily rollups, tickets and survey answers.
+
+Raw rows are the source of truth and are purged after their retention; the rollups are derived from them,
+maintained as rows arrive, and are what the scoring reads.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models import db
+from models.types import utcnow
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL needs 64 bits for billions of events.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class UsageEvent(db.Model):
+    """One activity record as a source sent it: a person used a system (a feature of it) at a time.
+
+    `dedup_key` is a 16-byte digest of what identifies the row (source + record id, or its content when the
+    source gives no id), so sending the same row twice stores it once.
+    """
+
+    __tablename__ = "usage_event"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    dedup_key: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)
+    source_system: Mapped[str] = mapped_column(String(64), default="")
+    source_record_id: Mapped[str | None] = mapped_column(String(128))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    system_id: Mapped[int] = mapped_column(ForeignKey("system.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    day: Mapped[date] = mapped_column(Date, index=True)  # in UTC; the rollups and the retention purge use it
+    feature: Mapped[str | None] = mapped_column(String(128))
+    count: Mapped[int] = mapped_column(default=1)
+    duration_seconds: Mapped[int | None]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id", ondelete="SET NULL"))
+
+
+class UsageDaily(db.Model):
+    """Per person, system and day: how much they did. Distinct active people and active days come from here."""
+
+    __tablename__ = "usage_daily"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("system.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    events: Mapped[int] = mapped_column(default=0)
+    duration_seconds: Mapped[int] = mapped_column(default=0)
+
+    # Without a rowid SQLite stores the rows in primary-key order: the window queries read them in one range.
+    __table_args__ = (Index("ix_usage_daily_person_day", "person_id", "day"), {"sqlite_with_rowid": False})
+
+
+class FeatureDaily(db.Model):
+    """Per unit, system, feature and day: how many events (which modules are used, when the key action ran)."""
+
+    __tablename__ = "feature_daily"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("system.id"), primary_key=True)
+    feature: Mapped[str] = mapped_column(String(128), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    events: Mapped[int] = mapped_column(default=0)
+
+
+class Ticket(db.Model):
+    """A support ticket as the service desk last reported it; a later row for the same id updates it."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (UniqueConstraint("source_system", "ticket_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_system: Mapped[str] = mapped_column(String(64), default="")
+    ticket_id: Mapped[str] = mapped_column(String(128))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(10), default="new")
+    priority: Mapped[int | None]
+    type: Mapped[str | None] = mapped_column(String(10))
+    category: Mapped[str | None] = mapped_column(String(120))
+    csat: Mapped[int | None]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SurveyAnswer(db.Model):
+    """One question of one survey response (NPS, CSAT, CES or business value)."""
+
+    __tablename__ = "survey_answer"
+    __table_args__ = (UniqueConstraint("source_system", "response_id", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_system: Mapped[str] = mapped_column(String(64), default="")
+    response_id: Mapped[str] = mapped_column(String(128))
+    question: Mapped[str] = mapped_column(String(10))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("import_run.id", ondelete="SET NULL"))
