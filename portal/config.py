@@ -69,6 +69,11 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("RAPPORT_MAX_UPLOAD_MB", "512")) * 1024 * 1024
     IMPORT_MAX_RECORDS = 10_000  # records per JSON push
     IMPORT_REFUSALS_KEPT = 100_000  # refused rows listed per run (all are counted)
+    # A checkpoint commits the rows so far; a failed run resumes after the last one.
+    IMPORT_CHECKPOINT_ROWS = 50_000
+    IMPORT_CHECKPOINT_SECONDS = 2.0
+    # Files at least this large are read and checked in a forked helper process while this one writes.
+    IMPORT_PARALLEL_MIN_BYTES = 1024 * 1024
     # A running import that has not committed a checkpoint for this long is taken as dead and can resume.
     IMPORT_STALE_AFTER_SECONDS = int(os.environ.get("RAPPORT_IMPORT_STALE_AFTER_SECONDS", "300"))
     # Raw per-person activity is purged this many months after it happened; the daily rollups stay.

@@ -9,29 +9,33 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from models import ImportRefusal, ImportRun, db
 from models.types import utcnow
 from portal.services.imports import runs
-from portal.services.imports.fields import FieldError
+from portal.services.imports.batching import Batch, can_fork, prepare_batches, prepare_batches_in_child
 from portal.services.imports.formats import KINDS
-from portal.services.imports.handlers.base import INSERTED, UNCHANGED, UPDATED, Handler, Lookups, Pending, Refused
+from portal.services.imports.handlers.base import INSERTED, UNCHANGED, UPDATED, Handler, Lookups, Refused
 from portal.services.imports.handlers.keyed import PeopleHandler, SurveyHandler, TicketHandler
 from portal.services.imports.handlers.master import SubscriptionHandler, SystemHandler, UnitHandler
 from portal.services.imports.handlers.usage import UsageHandler
-from portal.services.imports.reading import CsvSource, HeaderError, JsonSource, SourceRow
+from portal.services.imports.reading import CsvSource, HeaderError, JsonSource
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[ImportRun], None]
 RAW_LIMIT = 10_000  # characters of a refused row kept for the report
+IMPORT_WAL_PAGES = 50_000  # about 200 MB of write-ahead log before SQLite checkpoints during an import
+SQLITE_DEFAULT_WAL_PAGES = 1_000
 
 
 def make_handler(kind: str, run: ImportRun, lookups: Lookups) -> Handler:
@@ -58,72 +62,63 @@ def _raw_text(raw: Any) -> str:
     return text if len(text) <= RAW_LIMIT else text[:RAW_LIMIT] + "…"
 
 
-class _Batch:
-    """What has been read since the last checkpoint."""
-
-    def __init__(self) -> None:
-        self.pending: list[Pending] = []
-        self.refusals: list[tuple[int, Any, str]] = []
-        self.rows = 0
-        self.last_line = 0
-
-    def __len__(self) -> int:
-        return self.rows
-
-
-def _checkpoint(run: ImportRun, handler: Handler, batch: _Batch, bytes_done: int, stored_refusals: int) -> int:
-    """Write the batch and commit it with the run's counts; returns how many refusals are stored now."""
-    counts = {INSERTED: 0, UPDATED: 0, UNCHANGED: 0}
-    refusals = list(batch.refusals)
+def _write(handler: Handler, batch: Batch, tally: Tally) -> None:
     if batch.pending:
         for pending, outcome in zip(batch.pending, handler.write(batch.pending), strict=True):
             if isinstance(outcome, Refused):
-                refusals.append((pending.line, pending.raw, outcome.reason))
+                tally.refusals.append((pending.line, pending.raw, outcome.reason))
             else:
-                counts[outcome] += 1
-    limit = current_app.config["IMPORT_REFUSALS_KEPT"]
-    kept = sorted(refusals, key=lambda refusal: refusal[0])[: max(0, limit - stored_refusals)]
+                tally.counts[outcome] += 1
+    tally.refusals.extend(batch.refusals)
+    tally.rows += batch.rows
+    tally.last_line = max(tally.last_line, batch.last_line)
+    tally.bytes_done = batch.bytes_done
+
+
+class Tally:
+    """What has been written since the last checkpoint and is not committed yet."""
+
+    def __init__(self) -> None:
+        self.counts = {INSERTED: 0, UPDATED: 0, UNCHANGED: 0}
+        self.refusals: list[tuple[int, Any, str]] = []
+        self.rows = 0
+        self.last_line = 0
+        self.bytes_done = 0
+        self.started = time.monotonic()
+
+
+def _commit_checkpoint(run: ImportRun, tally: Tally) -> None:
+    """Commit the written rows, their refusals and the run's counts and position together."""
+    stored = db.session.scalar(select(func.count()).select_from(ImportRefusal).where(ImportRefusal.run_id == run.id))
+    room = max(0, current_app.config["IMPORT_REFUSALS_KEPT"] - (stored or 0))
+    kept = sorted(tally.refusals, key=lambda refusal: refusal[0])[:room]
     if kept:
         rows = [{"run_id": run.id, "line": line, "raw": _raw_text(raw), "reason": reason} for line, raw, reason in kept]
         db.session.execute(insert(ImportRefusal), rows)
-    run.rows_read += batch.rows
-    run.inserted += counts[INSERTED]
-    run.updated += counts[UPDATED]
-    run.unchanged += counts[UNCHANGED]
-    run.refused += len(refusals)
-    run.checkpoint_line = max(run.checkpoint_line, batch.last_line)
-    run.bytes_done = bytes_done
+    run.rows_read += tally.rows
+    run.inserted += tally.counts[INSERTED]
+    run.updated += tally.counts[UPDATED]
+    run.unchanged += tally.counts[UNCHANGED]
+    run.refused += len(tally.refusals)
+    run.checkpoint_line = max(run.checkpoint_line, tally.last_line)
+    run.bytes_done = max(run.bytes_done, tally.bytes_done)
     run.heartbeat_at = utcnow()
     db.session.commit()
-    return stored_refusals + len(kept)
 
 
-def consume(
-    run: ImportRun, rows: Iterable[SourceRow], handler: Handler, source: Any, progress: Progress | None
-) -> None:
-    """Read every row after the run's checkpoint, committing a checkpoint after each batch."""
-    resume_after = run.checkpoint_line
-    stored_refusals = run.refused
-    batch = _Batch()
-    for row in rows:
-        if row.line <= resume_after:
-            continue
-        batch.rows += 1
-        batch.last_line = row.line
-        if row.values is None:
-            batch.refusals.append((row.line, row.raw, row.problem or "the row could not be read"))
-        else:
-            try:
-                batch.pending.append(Pending(row.line, handler.prepare(row.values), row.raw))
-            except FieldError as error:
-                batch.refusals.append((row.line, row.raw, str(error)))
-        if len(batch.pending) >= handler.batch_size or len(batch.refusals) >= handler.batch_size:
-            stored_refusals = _checkpoint(run, handler, batch, source.bytes_done, stored_refusals)
-            batch = _Batch()
+def consume(run: ImportRun, batches: Iterable[Batch], handler: Handler, progress: Progress | None) -> None:
+    """Write the prepared batches, committing a checkpoint every so many rows or seconds."""
+    every_rows = current_app.config["IMPORT_CHECKPOINT_ROWS"]
+    every_seconds = current_app.config["IMPORT_CHECKPOINT_SECONDS"]
+    tally = Tally()
+    for batch in batches:
+        _write(handler, batch, tally)
+        if tally.rows >= every_rows or time.monotonic() - tally.started >= every_seconds:
+            _commit_checkpoint(run, tally)
+            tally = Tally()
             if progress:
                 progress(run)
-    if batch.rows or run.rows_read == 0:
-        _checkpoint(run, handler, batch, source.bytes_done, stored_refusals)
+    _commit_checkpoint(run, tally)
     if progress:
         progress(run)
 
@@ -158,18 +153,41 @@ def _guarded(run_id: int, work: Callable[[], None]) -> ImportRun:
     return run
 
 
+@contextmanager
+def _fewer_wal_checkpoints() -> Iterator[None]:
+    """On SQLite, let the write-ahead log grow during an import instead of folding it back at every commit.
+
+    Each checkpoint copies the touched pages into the database file and syncs it; an import touches the
+    same index pages batch after batch, so one checkpoint at the end writes them once instead of many times.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_WAL_PAGES}")
+    try:
+        yield
+    finally:
+        connection = db.session.connection()
+        connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={SQLITE_DEFAULT_WAL_PAGES}")
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        db.session.commit()
+
+
 def execute_file(run: ImportRun, path: Path, progress: Progress | None = None) -> ImportRun:
     """Run (or resume) a file import to its end; the run records how it went, whatever happens."""
     run_id = run.id
 
     def work() -> None:
         runs.begin(run)
-        with path.open("rb") as binary:
+        with path.open("rb") as binary, _fewer_wal_checkpoints():
             source = CsvSource(binary, KINDS[run.kind])
             if run.checkpoint_line == 0:
                 run.warnings = "\n".join(source.warnings)
             handler = make_handler(run.kind, run, Lookups())
-            consume(run, source, handler, source, progress)
+            large = (run.size_bytes or 0) >= current_app.config["IMPORT_PARALLEL_MIN_BYTES"]
+            prepare = prepare_batches_in_child if large and can_fork() else prepare_batches
+            consume(run, prepare(source, source, handler, run.checkpoint_line), handler, progress)
         runs.finish(run)
         db.session.commit()
 
@@ -185,7 +203,7 @@ def execute_records(run: ImportRun, records: list[Any]) -> ImportRun:
         source = JsonSource(records, KINDS[run.kind])
         run.warnings = "\n".join(source.warnings)
         handler = make_handler(run.kind, run, Lookups())
-        consume(run, source, handler, source, None)
+        consume(run, prepare_batches(source, source, handler, 0), handler, None)
         runs.finish(run)
         db.session.commit()
 

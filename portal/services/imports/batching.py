@@ -1,0 +1,104 @@
+"""Reading and checking rows, a batch at a time — here in this process, or in a forked helper process.
+
+Checking a row (parsing, looking up keys, hashing) is pure Python work, while writing it is mostly the
+database's. On a large file the two overlap: a forked child reads and prepares the next batches while this
+process writes the current one. The child never touches the database: it only holds the key lookups it
+inherited, and sends prepared batches back through a pipe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.services.imports.fields import FieldError
+from portal.services.imports.handlers.base import Handler, Pending
+from portal.services.imports.reading import SourceRow
+
+
+@dataclass(slots=True)
+class Batch:
+    pending: list[Pending] = field(default_factory=list)
+    refusals: list[tuple[int, Any, str]] = field(default_factory=list)  # (line, raw row, reason)
+    rows: int = 0
+    last_line: int = 0
+    bytes_done: int = 0
+
+
+def prepare_batches(rows: Iterable[SourceRow], source: Any, handler: Handler, resume_after: int) -> Iterator[Batch]:
+    """Check every row after `resume_after`, in batches of the handler's size."""
+    keep_raw = getattr(handler, "refuses_on_write", True)
+    batch = Batch()
+    for row in rows:
+        if row.line <= resume_after:
+            continue
+        batch.rows += 1
+        batch.last_line = row.line
+        if row.values is None:
+            batch.refusals.append((row.line, row.raw, row.problem or "the row could not be read"))
+        else:
+            try:
+                record = handler.prepare(row.values)
+            except FieldError as error:
+                batch.refusals.append((row.line, row.raw, str(error)))
+            else:
+                batch.pending.append(Pending(row.line, record, row.raw if keep_raw else None))
+        if len(batch.pending) >= handler.batch_size or len(batch.refusals) >= handler.batch_size:
+            batch.bytes_done = source.bytes_done
+            yield batch
+            batch = Batch()
+    batch.bytes_done = source.bytes_done
+    yield batch  # the last one, even empty: it carries the final position
+
+
+class ChildFailed(RuntimeError):
+    """The helper process stopped on an error; the message carries its traceback."""
+
+
+def _child(sender: Any, rows: Iterable[SourceRow], source: Any, handler: Handler, resume_after: int) -> None:
+    try:
+        # A full pipe blocks the send, so the child is never more than a batch or two ahead.
+        for batch in prepare_batches(rows, source, handler, resume_after):
+            sender.send(batch)
+        sender.send(None)
+    except BaseException:  # anything that stops the child must reach the parent as a message
+        sender.send(ChildFailed(traceback.format_exc(limit=5)))
+    finally:
+        sender.close()
+
+
+def prepare_batches_in_child(
+    rows: Iterable[SourceRow], source: Any, handler: Handler, resume_after: int
+) -> Iterator[Batch]:
+    """Like prepare_batches, but the work happens in a forked child while the caller writes."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_child, args=(sender, rows, source, handler, resume_after), name="rapport-import-reader", daemon=True
+    )
+    child.start()
+    sender.close()  # only the child writes; the parent sees EOF if the child dies
+    try:
+        while True:
+            try:
+                message = receiver.recv()
+            except EOFError:
+                raise ChildFailed(f"the reading process stopped unexpectedly (exit code {child.exitcode})") from None
+            if message is None:
+                return
+            if isinstance(message, ChildFailed):
+                raise message
+            yield message
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork")

@@ -1,0 +1,126 @@
+"""A run that dies halfway leaves the data as of its last checkpoint, says why, and resumes from there."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from models import ImportRun, RunStatus, UsageDaily, UsageEvent, db
+from portal.services.imports import runs
+from portal.services.imports.handlers.usage import UsageHandler
+from tests.services.imports.conftest import reconciles
+
+HEADER = "source_system,source_record_id,person_key,system_key,occurred_at,feature,count\n"
+
+
+def usage_csv(rows: int) -> str:
+    lines = [
+        f"idp,{n},p{1 + n % 3},ifs,2026-{1 + n % 12:02d}-{1 + n % 28:02d}T10:00:00Z,planning,{1 + n % 4}\n"
+        for n in range(rows)
+    ]
+    return HEADER + "".join(lines)
+
+
+def consistent() -> tuple[int, int]:
+    """(raw events, events in the rollup) — equal whenever the data is as of a checkpoint."""
+    raw = db.session.scalar(select(func.coalesce(func.sum(UsageEvent.count), 0)))
+    rolled = db.session.scalar(select(func.coalesce(func.sum(UsageDaily.events), 0)))
+    return raw, rolled
+
+
+def test_a_database_error_mid_run_keeps_the_checkpoint_and_the_same_file_resumes(
+    app, run_import, write_csv, org, monkeypatch
+):
+    path = write_csv(usage_csv(10))
+    monkeypatch.setattr(UsageHandler, "batch_size", 3)
+    monkeypatch.setitem(app.config, "IMPORT_CHECKPOINT_ROWS", 3)
+    real_write = UsageHandler.write
+    calls = {"n": 0}
+
+    def failing_write(self, batch):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return real_write(self, batch)
+
+    monkeypatch.setattr(UsageHandler, "write", failing_write)
+    failed = run_import("usage", path)
+    assert failed.status == RunStatus.FAILED
+    assert failed.error.startswith("The database was busy")
+    assert (failed.checkpoint_line, failed.rows_read, failed.inserted) == (7, 6, 6)  # lines 2–7 committed
+    assert db.session.scalar(select(func.count()).select_from(UsageEvent)) == 6
+    raw, rolled = consistent()
+    assert raw == rolled
+
+    monkeypatch.setattr(UsageHandler, "write", real_write)
+    resumed = run_import("usage", path)
+    assert resumed.id == failed.id
+    assert resumed.status == RunStatus.SUCCEEDED and resumed.error is None
+    assert (resumed.rows_read, resumed.inserted, resumed.unchanged) == (10, 10, 0)
+    assert reconciles(resumed)
+    assert db.session.scalar(select(func.count()).select_from(UsageEvent)) == 10
+    assert consistent() == (sum(1 + n % 4 for n in range(10)),) * 2
+
+
+def test_a_killed_import_process_leaves_committed_batches_and_the_next_run_resumes(
+    app, run_import, write_csv, org, monkeypatch
+):
+    rows = 60_000
+    path: Path = write_csv(usage_csv(rows))
+    env = {
+        **os.environ,
+        "DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
+        "SECRET_KEY": "test-only",
+        "RAPPORT_ENV": "production",
+        "FLASK_APP": "wsgi",
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "flask", "import", "usage", str(path)],
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    run = None
+    while time.monotonic() < deadline:
+        db.session.rollback()
+        run = db.session.scalar(select(ImportRun))
+        if run is not None and run.checkpoint_line > 0:
+            break
+        if child.poll() is not None:
+            output = child.stderr.read().decode()[-2000:]
+            child.stderr.close()
+            pytest.fail(f"the import ended before it could be killed: {output}")
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stderr.close()
+    db.session.rollback()
+    run = db.session.scalar(select(ImportRun))
+    assert run.status == RunStatus.RUNNING and 0 < run.checkpoint_line < rows + 1
+
+    # Whatever the kill interrupted was never committed: the data is as of a checkpoint.
+    raw, rolled = consistent()
+    assert raw == rolled
+    assert db.session.scalar(select(func.count()).select_from(UsageEvent)) == run.inserted
+
+    monkeypatch.setitem(app.config, "IMPORT_STALE_AFTER_SECONDS", 0)
+    assert runs.mark_interrupted() == 1
+    interrupted = db.session.get(ImportRun, run.id)
+    assert interrupted.status == RunStatus.FAILED and "interrupted" in interrupted.error
+
+    resumed = run_import("usage", path)
+    assert resumed.id == run.id and resumed.status == RunStatus.SUCCEEDED
+    assert (resumed.rows_read, resumed.inserted) == (rows, rows)
+    assert db.session.scalar(select(func.count()).select_from(UsageEvent)) == rows
+    raw, rolled = consistent()
+    assert raw == rolled == sum(1 + n % 4 for n in range(rows))
