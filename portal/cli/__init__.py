@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from portal.cli.activity import purge_activity
 from portal.cli.demo import demo
 from portal.cli.imports import import_command
 from portal.cli.users import create_user, set_password
@@ -12,3 +13,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(set_password)
     app.cli.add_command(demo)
     app.cli.add_command(import_command)
+    app.cli.add_command(purge_activity)

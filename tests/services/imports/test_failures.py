@@ -82,7 +82,7 @@ def test_a_killed_import_process_leaves_committed_batches_and_the_next_run_resum
         "RAPPORT_ENV": "production",
         "FLASK_APP": "wsgi",
     }
-    child = subprocess.Popen(
+    child = subprocess.Popen(  # noqa: S603 — our own interpreter running our own CLI
         [sys.executable, "-m", "flask", "import", "usage", str(path)],
         env=env,
         cwd=Path(__file__).resolve().parents[3],
