@@ -5,11 +5,12 @@ from sqlalchemy import select
 
 from models import ApiToken, AuditLog, db
 from portal.services import tokens
+from portal.services.imports.formats import KINDS
 from portal.services.tokens import TokenError
 
 
-def test_scopes_are_read_and_import():
-    assert [scope for scope, _ in tokens.SCOPES] == ["read", "write:units", "write:systems", "write:people", "write:subscriptions", "write:usage", "write:tickets", "write:surveys"]
+def test_scopes_are_read_and_one_write_scope_per_import_kind():
+    assert [scope for scope, _ in tokens.SCOPES] == ["read", *(f"write:{kind}" for kind in KINDS)]
 
 
 def test_issue_stores_only_the_hash_and_audits_without_the_secret(make_account):

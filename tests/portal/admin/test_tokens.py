@@ -20,7 +20,11 @@ def test_issue_a_token_shows_the_secret_once(client, admin, audit_entries):
     assert "will not be shown again" in page
     token = db.session.scalar(select(ApiToken))
     assert ApiToken.hash_secret(secret) == token.token_hash
-    assert (token.name, token.scope_list, token.created_by_id) == ("Service desk feed", ["read", "write:usage"], admin.id)
+    assert (token.name, token.scope_list, token.created_by_id) == (
+        "Service desk feed",
+        ["read", "write:usage"],
+        admin.id,
+    )
     assert secret.startswith(token.hint)
     # Nowhere else: not the list, not the session (flash), not the audit log.
     with client.session_transaction() as session:
