@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import click
@@ -49,6 +50,16 @@ def _echo_already_loaded() -> None:
     click.echo(f"Sign in at {PORTAL_URL}")
 
 
+def _load_history(seed: int, months: int) -> None:
+    click.echo(f"Generating {months} months of activity, tickets and survey answers, and importing them…")
+    started = time.monotonic()
+    runs = demo_service.load_history(today=date.today(), seed=seed, months=months)
+    for run in runs:
+        click.echo(f"  {run.kind:<8} {run.inserted:>9,} rows · {run.status_enum.label}")
+    click.echo(f"  in {time.monotonic() - started:,.0f} s (see Admin → Imports)")
+    click.echo("")
+
+
 @click.command("demo")
 @click.option(
     "--seed",
@@ -67,8 +78,21 @@ def _echo_already_loaded() -> None:
     is_flag=True,
     help="Give the four demo accounts fresh passwords and print them (the old ones stop working).",
 )
+@click.option(
+    "--history/--no-history",
+    default=True,
+    show_default=True,
+    help="Also generate the organisation's past (activity, tickets, surveys) and load it through the importer.",
+)
+@click.option(
+    "--months",
+    type=click.IntRange(1, 36),
+    default=demo_service.HISTORY_MONTHS,
+    show_default=True,
+    help="How many months of past to generate.",
+)
 @with_appcontext
-def demo(seed: int, if_empty: bool, new_passwords: bool) -> None:
+def demo(seed: int, if_empty: bool, new_passwords: bool, history: bool, months: int) -> None:
     """Load the demo organisation into an empty database and print its accounts' passwords."""
     try:
         if new_passwords:
@@ -82,6 +106,8 @@ def demo(seed: int, if_empty: bool, new_passwords: bool) -> None:
         else:
             result = demo_service.load_demo(seed, today=date.today())
             db.session.commit()
+            if history:
+                _load_history(seed, months)
             _echo_loaded(result)
     except DemoError as error:
         db.session.rollback()

@@ -37,12 +37,14 @@ def _hashes() -> dict[str, str | None]:
     return {account.email: account.password_hash for account in db.session.scalars(select(Account))}
 
 
-def test_demo_loads_and_prints_a_way_in_for_every_role(runner):
-    result = runner.invoke(args=["demo"])
+def test_demo_loads_its_past_and_prints_a_way_in_for_every_role(runner):
+    result = runner.invoke(args=["demo", "--months", "1"])
     assert result.exit_code == 0, result.output
     assert "Demo organisation loaded (seed 7)" in result.output
     assert re.search(r"\d+ units · \d+ systems · \d+ subscriptions · [\d,]+ people · \d+ accounts", result.output)
     assert "http://127.0.0.1:5000" in result.output
+    assert re.search(r"usage +[\d,]+ rows · Succeeded", result.output)
+    assert re.search(r"tickets +[\d,]+ rows · Succeeded", result.output)
     credentials = _credentials(result.output)
     assert list(credentials) == ROLE_LABELS
     for label, (email, password) in credentials.items():
@@ -52,23 +54,23 @@ def test_demo_loads_and_prints_a_way_in_for_every_role(runner):
 
 def test_demo_refuses_a_database_with_data(runner, make_unit):
     make_unit()
-    result = runner.invoke(args=["demo"])
+    result = runner.invoke(args=["demo", "--no-history"])
     assert result.exit_code != 0
     assert "only into an empty database" in result.output
     assert db.session.scalar(select(func.count()).select_from(Person)) == 0
 
 
 def test_if_empty_loads_an_empty_database(runner, cheap_hashing):
-    result = runner.invoke(args=["demo", "--if-empty", "--seed", "3"])
+    result = runner.invoke(args=["demo", "--if-empty", "--seed", "3", "--no-history"])
     assert result.exit_code == 0, result.output
     assert "Demo organisation loaded (seed 3)" in result.output
     assert list(_credentials(result.output)) == ROLE_LABELS
 
 
 def test_if_empty_on_a_loaded_database_changes_nothing(runner, cheap_hashing):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo", "--no-history"]).exit_code == 0
     before = (_hashes(), db.session.scalar(select(func.count()).select_from(Unit)))
-    result = runner.invoke(args=["demo", "--if-empty"])
+    result = runner.invoke(args=["demo", "--if-empty", "--no-history"])
     assert result.exit_code == 0, result.output
     assert "already loaded" in result.output
     assert "flask demo --new-passwords" in result.output
@@ -80,7 +82,7 @@ def test_if_empty_on_a_loaded_database_changes_nothing(runner, cheap_hashing):
 
 def test_if_empty_on_real_data_says_the_demo_was_not_loaded(runner, make_system):
     make_system()
-    result = runner.invoke(args=["demo", "--if-empty"])
+    result = runner.invoke(args=["demo", "--if-empty", "--no-history"])
     assert result.exit_code == 0, result.output
     assert "already has data; the demo was not loaded" in result.output
     assert "--new-passwords" not in result.output
@@ -88,7 +90,7 @@ def test_if_empty_on_real_data_says_the_demo_was_not_loaded(runner, make_system)
 
 
 def test_new_passwords_replace_the_printed_ones(runner, cheap_hashing):
-    first = _credentials(runner.invoke(args=["demo"]).output)
+    first = _credentials(runner.invoke(args=["demo", "--no-history"]).output)
     before = _hashes()
     result = runner.invoke(args=["demo", "--new-passwords"])
     assert result.exit_code == 0, result.output

@@ -12,12 +12,26 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 import models.accounts
-from models import Account, AuditLog, Person, PersonRole, Role, Subscription, System, Unit, db
+from models import (
+    Account,
+    AuditLog,
+    Person,
+    PersonRole,
+    Role,
+    RunStatus,
+    Subscription,
+    System,
+    Unit,
+    UsageDaily,
+    UsageEvent,
+    db,
+)
 from portal.services import demo
 from portal.services.accounts import authenticate, find_account
 from portal.services.catalog import is_slug
-from portal.services.demo import DemoError, load_demo
+from portal.services.demo import DemoError, load_demo, load_history
 from portal.services.demo.generator import slugify
+from portal.services.imports import refusal_rows
 from portal.services.quiet_periods import is_quiet, normalise_quiet_periods
 
 TODAY = date(2025, 3, 14)
@@ -236,3 +250,17 @@ def test_new_passwords_need_the_demo(make_unit, make_account):
     assert demo.printed_accounts() == []
     with pytest.raises(DemoError):
         demo.new_passwords()
+
+
+def test_the_demo_past_loads_through_the_importer_without_a_refused_row():
+    load_demo(today=TODAY)
+    db.session.commit()
+    runs = load_history(today=TODAY, months=2)
+    assert [run.kind for run in runs] == ["usage", "tickets", "surveys"]
+    for run in runs:
+        assert run.status == RunStatus.SUCCEEDED, (run.kind, run.error, refusal_rows(run)[:3])
+        assert run.source == "demo" and run.rows_read == run.inserted + run.updated + run.unchanged
+    assert runs[0].inserted > 10_000
+    assert db.session.scalar(select(func.sum(UsageDaily.events))) == db.session.scalar(
+        select(func.sum(UsageEvent.count))
+    )

@@ -6,19 +6,25 @@ Use-cases flush; the CLI commits once.
 from __future__ import annotations
 
 import random
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from models import Account, Person, Role, System, Unit, db
-from portal.services import accounts, audit
+from models import Account, ImportRun, Person, Role, RunSource, System, Unit, db
+from portal.services import accounts, audit, imports
 from portal.services.demo.generator import EMAIL_DOMAIN, build
+from portal.services.demo.history import write_history
 from portal.services.demo.org_data import ACCOUNT_MANAGERS, ADMIN, CIO, PRINTED_HEAD_UNIT
+from portal.services.imports.engine import Progress
 
 DEFAULT_SEED = 7
+HISTORY_MONTHS = 18
+HISTORY_KINDS = ("usage", "tickets", "surveys")
 
 
 class DemoError(ValueError):
@@ -92,6 +98,24 @@ def load_demo(seed: int = DEFAULT_SEED, *, today: date) -> DemoResult:
          "people": result.people, "accounts": result.accounts},
     )  # fmt: skip
     return result
+
+
+def load_history(
+    *, today: date, seed: int = DEFAULT_SEED, months: int = HISTORY_MONTHS, progress: Progress | None = None
+) -> list[ImportRun]:
+    """Give the loaded demo its past: activity, tickets and survey answers up to `today`.
+
+    They are written as canonical CSV files and loaded through the import engine, the way real data
+    arrives, so the demo also exercises (and shows, in the import history) the whole data path.
+    """
+    with tempfile.TemporaryDirectory(prefix="rapport-demo-") as folder:
+        files = write_history(Path(folder), today=today, seed=seed, months=months)
+        return [
+            imports.import_file(
+                kind, files[kind], source=RunSource.DEMO, file_name=f"demo-{kind}.csv", progress=progress
+            )
+            for kind in HISTORY_KINDS
+        ]
 
 
 def _set_new_passwords(printed: list[tuple[Role, Account]]) -> list[DemoCredential]:

@@ -64,6 +64,14 @@ class DemoData:
     printed: list[tuple[Role, Account]] = field(default_factory=list)
 
 
+# Terms the demo's stories need whatever the seed (see history.SCENARIOS): the unit paying for 100 seats
+# with 40 people using them, and a team that went live with a system eight weeks ago.
+PINNED_TERMS: dict[tuple[str, str], dict[str, int]] = {
+    ("warehouse-operations", "sap-s4hana"): {"seats": 100},
+    ("test-lab", "teamcenter"): {"go_live_days_ago": 56},
+}
+
+
 class _Builder:
     def __init__(self, rng: random.Random, today: date) -> None:
         self.rng = rng
@@ -168,13 +176,18 @@ class _Builder:
         if system.license_model == LicenseModel.PER_SEAT and self.rng.random() < NEGOTIATED_CHANCE:
             list_price = float(system.seat_cost or 0) * seats
             annual_cost = Decimal(round(list_price * self.rng.uniform(0.72, 0.92), -1)).quantize(Decimal("0.01"))
+        go_live = self._go_live()
+        pinned = PINNED_TERMS.get((unit.key, system.key), {})
+        seats = pinned.get("seats", seats)
+        if "go_live_days_ago" in pinned:
+            go_live = self.today - timedelta(days=pinned["go_live_days_ago"])
         self.data.subscriptions.append(
             Subscription(
                 unit=unit,
                 system=system,
                 seats=seats,
                 annual_cost=annual_cost,
-                go_live=self._go_live(),
+                go_live=go_live,
                 renewal_date=self._renewal(),
                 key_action=use.key_action,
                 key_action_every_days=use.every_days,
