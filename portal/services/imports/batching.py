@@ -23,6 +23,7 @@ from portal.services.imports.reading import SourceRow
 @dataclass(slots=True)
 class Batch:
     pending: list[Pending] = field(default_factory=list)
+    packed: Any = None  # what a handler with `pack` made of `pending` (which is then emptied)
     refusals: list[tuple[int, Any, str]] = field(default_factory=list)  # (line, raw row, reason)
     rows: int = 0
     last_line: int = 0
@@ -48,11 +49,18 @@ def prepare_batches(rows: Iterable[SourceRow], source: Any, handler: Handler, re
             else:
                 batch.pending.append(Pending(row.line, record, row.raw if keep_raw else None))
         if len(batch.pending) >= handler.batch_size or len(batch.refusals) >= handler.batch_size:
-            batch.bytes_done = source.bytes_done
-            yield batch
+            yield _finished(batch, source, handler)
             batch = Batch()
+    yield _finished(batch, source, handler)  # the last one, even empty: it carries the final position
+
+
+def _finished(batch: Batch, source: Any, handler: Handler) -> Batch:
     batch.bytes_done = source.bytes_done
-    yield batch  # the last one, even empty: it carries the final position
+    pack = getattr(handler, "pack", None)
+    if pack is not None and batch.pending:
+        batch.packed = pack(batch.pending)
+        batch.pending = []
+    return batch
 
 
 class ChildFailed(RuntimeError):

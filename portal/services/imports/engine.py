@@ -63,6 +63,10 @@ def _raw_text(raw: Any) -> str:
 
 
 def _write(handler: Handler, batch: Batch, tally: Tally) -> None:
+    if batch.packed is not None:
+        inserted, unchanged = handler.write_packed(batch.packed)  # type: ignore[attr-defined]
+        tally.counts[INSERTED] += inserted
+        tally.counts[UNCHANGED] += unchanged
     if batch.pending:
         for pending, outcome in zip(batch.pending, handler.write(batch.pending), strict=True):
             if isinstance(outcome, Refused):

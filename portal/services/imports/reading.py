@@ -133,11 +133,7 @@ class CsvSource:
                 problem = f"the row has {len(cells)} cells; the header has {width}"
                 yield SourceRow(start, None, [clip(c) for c in cells], problem)
                 continue
-            values: Values = {}
-            for index, name in pairs:
-                cell = cells[index].strip()
-                values[name] = cell or None
-            yield SourceRow(start, values, cells)
+            yield SourceRow(start, {name: cells[index].strip() or None for index, name in pairs}, cells)
 
 
 class JsonRecord(dict):

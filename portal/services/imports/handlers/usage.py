@@ -8,13 +8,12 @@ that were new in this batch, which keeps them exact when the same file comes twi
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-
-from sqlalchemy import Connection
 
 from models import db
 from portal.services.imports import fields
-from portal.services.imports.handlers.base import INSERTED, UNCHANGED, Lookups, Outcome, Pending
+from portal.services.imports.handlers.base import Lookups, Pending
 from portal.services.imports.reading import Values
 
 MAX_COUNT = 1_000_000
@@ -42,15 +41,34 @@ ROLL_UP_FEATURES = (
     "FROM usage_event WHERE run_id = ? AND id > ? AND feature IS NOT NULL GROUP BY unit_id, system_id, feature, day "
     "ON CONFLICT (unit_id, system_id, feature, day) DO UPDATE SET events = feature_daily.events + excluded.events"
 )
-NEW_SINCE = "SELECT dedup_key FROM usage_event WHERE run_id = ? AND id > ?"
+UPSERT_DAILY = (
+    "INSERT INTO usage_daily (unit_id, system_id, day, person_id, events, duration_seconds) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (unit_id, system_id, day, person_id) DO UPDATE SET "
+    "events = usage_daily.events + excluded.events, "
+    "duration_seconds = usage_daily.duration_seconds + excluded.duration_seconds"
+)
+UPSERT_FEATURES = (
+    "INSERT INTO feature_daily (unit_id, system_id, feature, day, events) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (unit_id, system_id, feature, day) DO UPDATE SET events = feature_daily.events + excluded.events"
+)
 
 
 def _to_format_style(sql: str) -> str:
     return sql.replace("?", "%s")
 
 
-# A prepared row is the tuple the INSERT takes, in its column order; the digest comes first.
-DEDUP = 0
+# A prepared row is the tuple the INSERT takes, in its column order; these name the places read back.
+DEDUP, PERSON, SYSTEM, UNIT, DAY, FEATURE, COUNT, DURATION = 0, 3, 4, 5, 7, 8, 9, 10
+
+
+@dataclass(slots=True)
+class UsagePack:
+    """A batch ready for the writer: unique rows, how many repeats were dropped, and the rollup sums."""
+
+    rows: list[tuple]
+    repeats: int
+    daily: list[tuple]
+    features: list[tuple]
 
 
 def utc_text(value: str) -> tuple[str, str]:
@@ -75,6 +93,15 @@ def utc_text(value: str) -> tuple[str, str]:
     assert moment is not None
     text = moment.replace(tzinfo=None).isoformat(" ", "microseconds")
     return text, text[:10]
+
+
+def _whole_number(text: str | None, column: str, minimum: int, maximum: int, default: int | None) -> int | None:
+    """Plain digits are read directly (most rows); anything else goes through the careful parser."""
+    if text is None:
+        return default
+    if text.isascii() and text.isdigit() and minimum <= (number := int(text)) <= maximum:
+        return number
+    return fields.integer(column, text, minimum, maximum)
 
 
 def dedup_key(values: Values, occurred_utc: str, count: int, duration: int | None) -> bytes:
@@ -116,7 +143,8 @@ class UsageHandler:
         self.insert_events = to_driver(INSERT_EVENTS)
         self.roll_up_daily = to_driver(ROLL_UP_DAILY)
         self.roll_up_features = to_driver(ROLL_UP_FEATURES)
-        self.new_since = to_driver(NEW_SINCE)
+        self.upsert_daily = to_driver(UPSERT_DAILY)
+        self.upsert_features = to_driver(UPSERT_FEATURES)
 
     def prepare(self, values: Values) -> tuple:
         get = values.get
@@ -129,10 +157,8 @@ class UsageHandler:
         if system_id is None:
             system_id = self.lookups.system_id("system_key", fields.required("system_key", system_key))
         occurred, day = utc_text(fields.required("occurred_at", get("occurred_at")))
-        count_text = get("count")
-        count = 1 if count_text is None else fields.integer("count", count_text, 1, MAX_COUNT)
-        duration_text = get("duration_seconds")
-        duration = None if duration_text is None else fields.integer("duration_seconds", duration_text, 0, MAX_DURATION)
+        count = _whole_number(get("count"), "count", 1, MAX_COUNT, default=1)
+        duration = _whole_number(get("duration_seconds"), "duration_seconds", 0, MAX_DURATION, default=None)
         unit_key = get("unit_key")
         unit_id = person[1] if unit_key is None else self.lookups.unit_id("unit_key", unit_key)
         source_system = get("source_system") or ""
@@ -150,30 +176,40 @@ class UsageHandler:
         return (key, source_system, record_id, person[0], system_id, unit_id, occurred, day,
                 feature, count, duration, self.run_id)  # fmt: skip
 
-    def write(self, batch: list[Pending]) -> list[Outcome]:
-        outcomes: list[Outcome] = [UNCHANGED] * len(batch)
-        first_of_key: dict[bytes, int] = {}
-        for index, pending in enumerate(batch):
-            first_of_key.setdefault(pending.record[DEDUP], index)  # a repeat within the batch is unchanged
-        candidates = [batch[index].record for index in first_of_key.values()]
+    def pack(self, batch: list[Pending]) -> UsagePack:
+        """Pure work done where the rows were prepared (possibly the reader process): drop repeats within the
+        batch and sum what the rollups will need, so the writer only inserts."""
+        rows: dict[bytes, tuple] = {}
+        for pending in batch:
+            rows.setdefault(pending.record[DEDUP], pending.record)
+        daily: dict[tuple, list[int]] = {}
+        features: dict[tuple, int] = {}
+        for row in rows.values():
+            unit_id, system_id, day, count = row[UNIT], row[SYSTEM], row[DAY], row[COUNT]
+            totals = daily.setdefault((unit_id, system_id, day, row[PERSON]), [0, 0])
+            totals[0] += count
+            totals[1] += row[DURATION] or 0
+            if row[FEATURE] is not None:
+                key = (unit_id, system_id, row[FEATURE], day)
+                features[key] = features.get(key, 0) + count
+        return UsagePack(
+            rows=list(rows.values()),
+            repeats=len(batch) - len(rows),
+            daily=sorted((*key, events, seconds) for key, (events, seconds) in daily.items()),
+            features=sorted((*key, events) for key, events in features.items()),
+        )
+
+    def write_packed(self, pack: UsagePack) -> tuple[int, int]:
+        """Insert the batch; returns (inserted, unchanged). The rollups receive exactly the inserted rows."""
         connection = db.session.connection()
         last_id = connection.exec_driver_sql("SELECT max(id) FROM usage_event").scalar() or 0
-        result = connection.exec_driver_sql(self.insert_events, candidates)
-        new = self._new_records(connection, candidates, result.rowcount, last_id)
-        for record in new:
-            outcomes[first_of_key[record[DEDUP]]] = INSERTED
-        if new:
-            self._roll_up(connection, last_id)
-        return outcomes
-
-    def _new_records(self, connection: Connection, candidates: list[tuple], inserted: int, last_id: int) -> list[tuple]:
-        if inserted == len(candidates):
-            return candidates
-        if inserted == 0:
-            return []
-        keys = {bytes(row[0]) for row in connection.exec_driver_sql(self.new_since, (self.run_id, last_id))}
-        return [record for record in candidates if record[DEDUP] in keys]
-
-    def _roll_up(self, connection: Connection, last_id: int) -> None:
-        connection.exec_driver_sql(self.roll_up_daily, (self.run_id, last_id))
-        connection.exec_driver_sql(self.roll_up_features, (self.run_id, last_id))
+        inserted = connection.exec_driver_sql(self.insert_events, pack.rows).rowcount
+        if inserted == len(pack.rows):  # all new, the usual case: the sums made in pack are exact
+            if pack.daily:
+                connection.exec_driver_sql(self.upsert_daily, pack.daily)
+            if pack.features:
+                connection.exec_driver_sql(self.upsert_features, pack.features)
+        elif inserted:  # some were known: sum only the rows this batch really inserted
+            connection.exec_driver_sql(self.roll_up_daily, (self.run_id, last_id))
+            connection.exec_driver_sql(self.roll_up_features, (self.run_id, last_id))
+        return inserted, len(pack.rows) - inserted + pack.repeats
