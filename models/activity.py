@@ -13,7 +13,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
     String,
@@ -54,19 +53,22 @@ class UsageEvent(db.Model):
 
 
 class UsageDaily(db.Model):
-    """Per person, system and day: how much they did. Distinct active people and active days come from here."""
+    """Per person, system and day: how much they did. Distinct active people and active days come from here.
+
+    The rollups are derived from usage_event (which holds the foreign keys) and can be rebuilt from it, so
+    they carry no foreign keys of their own: each would cost a lookup for every row an import writes.
+    """
 
     __tablename__ = "usage_daily"
+    # Without a rowid SQLite stores the rows in primary-key order: a unit × system window is one range.
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
-    system_id: Mapped[int] = mapped_column(ForeignKey("system.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True)
     events: Mapped[int] = mapped_column(default=0)
     duration_seconds: Mapped[int] = mapped_column(default=0)
-
-    # Without a rowid SQLite stores the rows in primary-key order: the window queries read them in one range.
-    __table_args__ = (Index("ix_usage_daily_person_day", "person_id", "day"), {"sqlite_with_rowid": False})
 
 
 class FeatureDaily(db.Model):
@@ -75,8 +77,8 @@ class FeatureDaily(db.Model):
     __tablename__ = "feature_daily"
     __table_args__ = {"sqlite_with_rowid": False}
 
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
-    system_id: Mapped[int] = mapped_column(ForeignKey("system.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[int] = mapped_column(primary_key=True)
     feature: Mapped[str] = mapped_column(String(128), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     events: Mapped[int] = mapped_column(default=0)

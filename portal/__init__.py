@@ -41,6 +41,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
 
     from portal.admin import bp as admin_bp
+    from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
     from portal.catalog import bp as catalog_bp
     from portal.main import bp as main_bp
@@ -51,6 +52,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(units_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
 
     from portal.cli import register_commands
 

@@ -12,6 +12,7 @@ MESSAGES = {
     403: ("Not allowed", "Your role does not give access to this page."),
     404: ("Not found", "There is nothing here, or it is not yours to see."),
     405: ("Not allowed", "This address does not accept that kind of request."),
+    413: ("Too large", "The file is larger than the {mb} MB allowed."),
     429: ("Slow down", "Too many attempts. Wait a minute and try again."),
     500: ("Something went wrong", "The error has been logged. Nothing was saved."),
 }
@@ -25,6 +26,11 @@ def _render(status: int, detail: str | None = None):
 def init_app(app: Flask) -> None:
     for status in (400, 403, 404, 405, 429):
         app.register_error_handler(status, lambda error, status=status: _render(status))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        return _render(413, MESSAGES[413][1].format(mb=f"{limit / (1024 * 1024):g}"))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

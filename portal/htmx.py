@@ -6,8 +6,14 @@ from flask import Flask, render_template, request
 
 
 def is_htmx() -> bool:
-    """A request that wants a fragment; a history restore wants the whole page."""
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+    """A request that wants a fragment. A boosted link or form (hx-boost on <body>) navigates to a whole
+    page even though htmx sends it, and so does a history restore."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and not headers.get("HX-Boosted")
+        and not headers.get("HX-History-Restore-Request")
+    )
 
 
 def render_page_or_partial(page: str, partial: str, **context) -> str:

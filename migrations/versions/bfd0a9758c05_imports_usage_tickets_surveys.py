@@ -28,8 +28,6 @@ def upgrade():
     sa.Column('feature', sa.String(length=128), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('events', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['system_id'], ['system.id'], name=op.f('fk_feature_daily_system_id_system')),
-    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_feature_daily_unit_id_unit')),
     sa.PrimaryKeyConstraint('unit_id', 'system_id', 'feature', 'day', name=op.f('pk_feature_daily')),
     sqlite_with_rowid=False,
     )
@@ -148,15 +146,9 @@ def upgrade():
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('events', sa.Integer(), nullable=False),
     sa.Column('duration_seconds', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_usage_daily_person_id_person')),
-    sa.ForeignKeyConstraint(['system_id'], ['system.id'], name=op.f('fk_usage_daily_system_id_system')),
-    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_usage_daily_unit_id_unit')),
     sa.PrimaryKeyConstraint('unit_id', 'system_id', 'day', 'person_id', name=op.f('pk_usage_daily')),
     sqlite_with_rowid=False,
     )
-    with op.batch_alter_table('usage_daily', schema=None) as batch_op:
-        batch_op.create_index('ix_usage_daily_person_day', ['person_id', 'day'], unique=False)
-
     op.create_table('usage_event',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('dedup_key', sa.LargeBinary(length=16), nullable=False),
@@ -197,9 +189,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_usage_event_day'))
 
     op.drop_table('usage_event')
-    with op.batch_alter_table('usage_daily', schema=None) as batch_op:
-        batch_op.drop_index('ix_usage_daily_person_day')
-
     op.drop_table('usage_daily')
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ticket_unit_id'))

@@ -6,7 +6,7 @@ from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from models import Role
-from portal.access.matrix import PUBLIC, roles_for
+from portal.access.matrix import PUBLIC, TOKEN, roles_for
 from portal.htmx import is_htmx
 
 
@@ -18,6 +18,8 @@ def _guard():
         current_app.logger.error("endpoint %s is missing from the role matrix", request.endpoint)
         abort(403)
     if allowed is PUBLIC:
+        return None
+    if allowed is TOKEN:  # the API checks its bearer token itself and must not load a user from the session
         return None
     if not current_user.is_authenticated:
         login_url = url_for("auth.login", next=request.full_path.rstrip("?"))

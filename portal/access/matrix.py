@@ -14,6 +14,14 @@ ADMIN = frozenset({Role.ADMIN})
 STAFF = frozenset({Role.ADMIN, Role.CIO, Role.ACCOUNT_MANAGER})
 EVERYONE = frozenset(Role)
 
+
+class _BearerTokenOnly(frozenset):
+    """No role at all: the endpoint takes a bearer token, never a session, and checks the token itself."""
+
+
+# A distinct object (an empty frozenset would be PUBLIC itself); empty, so no session role ever passes.
+TOKEN: frozenset[Role] = _BearerTokenOnly()
+
 ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "static": PUBLIC,
     "main.healthz": PUBLIC,
@@ -44,6 +52,15 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "admin.token_new": ADMIN,
     "admin.token_revoke": ADMIN,
     "admin.audit": ADMIN,
+    "admin.imports": ADMIN,
+    "admin.import_new": ADMIN,
+    "admin.import_run": ADMIN,
+    "admin.import_refused_csv": ADMIN,
+    "admin.import_resume": ADMIN,
+    # The API authenticates its bearer token itself (portal/api/auth.py); a login session counts for nothing.
+    "api.push": TOKEN,
+    "api.upload": TOKEN,
+    "api.import_run": TOKEN,
 }
 
 

@@ -5,6 +5,7 @@ from flask import Flask
 from portal.cli.activity import purge_activity
 from portal.cli.demo import demo
 from portal.cli.imports import import_command
+from portal.cli.tokens import tokens_group
 from portal.cli.users import create_user, set_password
 
 
@@ -14,3 +15,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(import_command)
     app.cli.add_command(purge_activity)
+    app.cli.add_command(tokens_group)

@@ -58,7 +58,7 @@ def _summary(run: ImportRun) -> None:
         click.echo(f"  warning: {warning}", err=True)
     if run.error:
         click.echo(f"  error: {run.error}", err=True)
-    refusals = imports.refusal_rows(run)
+    refusals = imports.refusal_rows(run, limit=SHOWN_REFUSALS)
     for refusal in refusals[:SHOWN_REFUSALS]:
         click.echo(f"  line {refusal.line}: {refusal.reason}", err=True)
     if run.refused > SHOWN_REFUSALS:

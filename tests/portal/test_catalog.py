@@ -163,3 +163,11 @@ def test_hostile_names_are_escaped(client, login_as, make_system, make_account, 
         body = client.get(path).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_a_boosted_link_gets_the_whole_page_and_a_filter_request_the_fragment(client, login_as, catalog):
+    login_as(Role.CIO)
+    boosted = client.get("/systems/", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    fragment = client.get("/systems/", headers={"HX-Request": "true"})
+    assert "<html" in boosted.get_data(as_text=True)
+    assert "<html" not in fragment.get_data(as_text=True)

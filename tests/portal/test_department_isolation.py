@@ -5,7 +5,8 @@ The test walks `app.url_map`, so a route added later is covered without being li
 
 import pytest
 
-from models import ApiToken, Role, db
+from models import ApiToken, ImportRefusal, ImportRun, Role, db
+from portal.access.matrix import ROLE_MATRIX, TOKEN
 
 HOSTILE_NAME = "Zeta Secret Unit"
 
@@ -23,6 +24,10 @@ def two_units(make_unit, make_system, make_subscription, make_account, make_pers
     other_head = make_account(role=Role.DEPT_HEAD.value, name=f"{HOSTILE_NAME} Head", units=[other])
     token, _secret = ApiToken.issue("other token", ["read"], other_head)
     db.session.add(token)
+    run = ImportRun(kind="units", source="web", status="failed", file_name=f"{HOSTILE_NAME}.csv", actor=other_head)
+    db.session.add(run)
+    db.session.flush()
+    db.session.add(ImportRefusal(run_id=run.id, line=2, raw=f'["other", "{HOSTILE_NAME}"]', reason="refused"))
     db.session.commit()
     return {
         "mine": mine,
@@ -33,6 +38,7 @@ def two_units(make_unit, make_system, make_subscription, make_account, make_pers
         "subscription": subscription,
         "account": other_head,
         "token": token,
+        "run": run,
     }
 
 
@@ -51,6 +57,10 @@ def _url_values(rule, data) -> dict | None:
             values[argument] = data["system"].modules[0].id
         elif argument == "token_id":
             values[argument] = data["token"].id
+        elif argument == "run_id":
+            values[argument] = data["run"].id
+        elif argument == "kind":
+            values[argument] = "units"
         elif argument == "filename":
             return None  # static files carry no unit data
         else:
@@ -79,7 +89,10 @@ def test_department_head_reaches_no_other_unit(app, client, login_as, two_units)
             body = response.get_data(as_text=True)
             assert HOSTILE_NAME not in body, f"{method} {path} leaks another unit"
             assert "Other Only System" not in body, f"{method} {path} leaks another unit's system"
-            if rule.arguments:
+            if ROLE_MATRIX[rule.endpoint] is TOKEN:  # the API takes a bearer token only, never the session
+                assert response.status_code == 401, f"{method} {path} answered {response.status_code}"
+                assert "Set-Cookie" not in response.headers, f"{method} {path} touched the session"
+            elif rule.arguments:
                 assert response.status_code == 404, f"{method} {path} answered {response.status_code}"
             else:
                 assert response.status_code in {200, 302, 404, 405}, f"{method} {path}"

@@ -58,7 +58,8 @@ def make_handler(kind: str, run: ImportRun, lookups: Lookups) -> Handler:
 
 
 def _raw_text(raw: Any) -> str:
-    text = json.dumps(raw, ensure_ascii=False, default=str)
+    # Lone surrogates (a JSON "\ud800") cannot be stored as UTF-8: they are kept as their escape.
+    text = json.dumps(raw, ensure_ascii=False, default=str).encode("utf-8", "backslashreplace").decode("utf-8")
     return text if len(text) <= RAW_LIMIT else text[:RAW_LIMIT] + "…"
 
 
@@ -205,7 +206,7 @@ def execute_records(run: ImportRun, records: list[Any]) -> ImportRun:
     def work() -> None:
         runs.begin(run)
         source = JsonSource(records, KINDS[run.kind])
-        run.warnings = "\n".join(source.warnings)
+        run.warnings = "\n".join(source.warnings).encode("utf-8", "backslashreplace").decode("utf-8")
         handler = make_handler(run.kind, run, Lookups())
         consume(run, prepare_batches(source, source, handler, 0), handler, None)
         runs.finish(run)
@@ -214,5 +215,7 @@ def execute_records(run: ImportRun, records: list[Any]) -> ImportRun:
     return _guarded(run_id, work)
 
 
-def refusal_rows(run: ImportRun) -> list[ImportRefusal]:
-    return list(db.session.scalars(db.select(ImportRefusal).where(ImportRefusal.run_id == run.id).order_by("line")))
+def refusal_rows(run: ImportRun, limit: int | None = None) -> list[ImportRefusal]:
+    """The run's refused rows by line; `limit` keeps a summary from loading 100,000 of them."""
+    query = select(ImportRefusal).where(ImportRefusal.run_id == run.id).order_by(ImportRefusal.line).limit(limit)
+    return list(db.session.scalars(query))

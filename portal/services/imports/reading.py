@@ -167,6 +167,8 @@ def load_json(body: bytes) -> Any:
         ) from None
     except RecursionError:
         raise ValueError("The body nests too deeply to be a list of records.") from None
+    except ValueError as error:  # such as an integer of more than 4,300 digits
+        raise ValueError(f"The body holds a value that cannot be read: {str(error)[:200]}") from None
 
 
 def _cell(name: str, value: Any) -> str | None:

@@ -27,12 +27,25 @@ def file_digest(binary: BinaryIO) -> tuple[str, int]:
 
 
 def mark_interrupted() -> int:
-    """Runs that stopped sending signs of life (a killed process) become failed runs that can resume."""
+    """Runs that stopped sending signs of life (a killed process) become failed runs that can resume.
+
+    A queued run counts as lost too when it has waited that long while no run anywhere shows a fresh
+    heartbeat: nobody is working through the queue, so its process must have stopped before starting it.
+    """
     stale_after = timedelta(seconds=current_app.config["IMPORT_STALE_AFTER_SECONDS"])
     cutoff = utcnow() - stale_after
-    stale = db.session.scalars(
-        select(ImportRun).where(ImportRun.status == RunStatus.RUNNING, ImportRun.heartbeat_at < cutoff)
-    ).all()
+    stale = list(
+        db.session.scalars(
+            select(ImportRun).where(ImportRun.status == RunStatus.RUNNING, ImportRun.heartbeat_at < cutoff)
+        )
+    )
+    someone_working = db.session.scalar(
+        select(ImportRun.id).where(ImportRun.status == RunStatus.RUNNING, ImportRun.heartbeat_at >= cutoff).limit(1)
+    )
+    if someone_working is None:
+        stale += db.session.scalars(
+            select(ImportRun).where(ImportRun.status == RunStatus.QUEUED, ImportRun.heartbeat_at < cutoff)
+        )
     for run in stale:
         run.status = RunStatus.FAILED.value
         run.finished_at = utcnow()
@@ -86,9 +99,19 @@ def open_file_run(
         if run.stored_path and run.stored_path != str(path):
             Path(run.stored_path).unlink(missing_ok=True)  # the new copy of the same bytes replaces it
     run.status = RunStatus.QUEUED.value
+    run.heartbeat_at = utcnow()  # for a queued run: when it was queued
     run.stored_path = str(path) if stored else None
     db.session.commit()
     return run
+
+
+def reopen(run: ImportRun) -> None:
+    """Queue a failed run again, as it is: it continues after its checkpoint (from the start when it has none)."""
+    run.status = RunStatus.QUEUED.value
+    run.heartbeat_at = utcnow()
+    run.error = None
+    run.finished_at = None
+    db.session.commit()
 
 
 def open_records_run(kind: str, *, source: RunSource, actor: Account | None, token: ApiToken | None) -> ImportRun:

@@ -42,9 +42,13 @@ def store_upload(stream: BinaryIO) -> Path:
     folder = Path(current_app.config["IMPORT_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.csv"
-    with path.open("wb") as target:
-        while chunk := stream.read(COPY_CHUNK):
-            target.write(chunk)
+    try:
+        with path.open("wb") as target:
+            while chunk := stream.read(COPY_CHUNK):
+                target.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)  # a body cut off or refused halfway leaves nothing behind
+        raise
     return path
 
 
@@ -89,11 +93,8 @@ def resume(run: ImportRun) -> bool:
     """Queue a failed run again from its checkpoint, when its file is still stored."""
     if run.stored_path is None or not Path(run.stored_path).exists():
         return False
-    path = Path(run.stored_path)
-    reopened = runs.open_file_run(
-        run.kind, path, source=RunSource(run.source), file_name=run.file_name, actor=run.actor, stored=True
-    )
-    submit(reopened, path)
+    runs.reopen(run)
+    submit(run, Path(run.stored_path))
     return True
 
 

@@ -233,3 +233,17 @@ def test_a_header_without_a_required_column_fails_the_run_and_changes_nothing(ru
         "person_key, system_key, occurred_at, feature, count, duration_seconds, unit_key."
     )
     assert db.session.scalar(select(func.count()).select_from(UsageEvent)) == 0
+
+
+def test_a_pushed_record_with_a_lone_surrogate_is_refused_and_the_run_finishes(org):
+    from models import RunSource
+    from portal.services import imports
+
+    records = imports.load_json(
+        b'[{"person_key": "\\ud800", "system_key": "ifs", "occurred_at": "2026-11-02"},'
+        b' {"person_key": "p1", "system_key": "ifs", "occurred_at": "2026-11-02"}]'
+    )
+    run = imports.import_records("usage", records, source=RunSource.API)
+    assert (run.status, run.inserted, run.refused) == (RunStatus.REFUSED_ROWS, 1, 1)
+    [refusal] = db.session.scalars(select(ImportRefusal))
+    assert refusal.reason == "person_key: is not valid Unicode text" and "\\ud800" in refusal.raw

@@ -42,7 +42,7 @@ def test_a_database_error_mid_run_keeps_the_checkpoint_and_the_same_file_resumes
     path = write_csv(usage_csv(10))
     monkeypatch.setattr(UsageHandler, "batch_size", 3)
     monkeypatch.setitem(app.config, "IMPORT_CHECKPOINT_ROWS", 3)
-    real_write = UsageHandler.write
+    real_write = UsageHandler.write_packed
     calls = {"n": 0}
 
     def failing_write(self, batch):
@@ -51,7 +51,7 @@ def test_a_database_error_mid_run_keeps_the_checkpoint_and_the_same_file_resumes
             raise OperationalError("INSERT", {}, Exception("database is locked"))
         return real_write(self, batch)
 
-    monkeypatch.setattr(UsageHandler, "write", failing_write)
+    monkeypatch.setattr(UsageHandler, "write_packed", failing_write)
     failed = run_import("usage", path)
     assert failed.status == RunStatus.FAILED
     assert failed.error.startswith("The database was busy")
@@ -60,7 +60,7 @@ def test_a_database_error_mid_run_keeps_the_checkpoint_and_the_same_file_resumes
     raw, rolled = consistent()
     assert raw == rolled
 
-    monkeypatch.setattr(UsageHandler, "write", real_write)
+    monkeypatch.setattr(UsageHandler, "write_packed", real_write)
     resumed = run_import("usage", path)
     assert resumed.id == failed.id
     assert resumed.status == RunStatus.SUCCEEDED and resumed.error is None
@@ -124,3 +124,20 @@ def test_a_killed_import_process_leaves_committed_batches_and_the_next_run_resum
     assert db.session.scalar(select(func.count()).select_from(UsageEvent)) == rows
     raw, rolled = consistent()
     assert raw == rolled == sum(1 + n % 4 for n in range(rows))
+
+
+def test_a_queued_run_nobody_started_is_marked_lost_but_not_while_an_import_is_working(app, monkeypatch):
+    from datetime import timedelta
+
+    from models.types import utcnow
+
+    old = utcnow() - timedelta(hours=1)
+    queued = ImportRun(kind="usage", source="web", status="queued", heartbeat_at=old, created_at=old)
+    working = ImportRun(kind="usage", source="web", status="running", heartbeat_at=utcnow())
+    db.session.add_all([queued, working])
+    db.session.commit()
+    assert runs.mark_interrupted() == 0  # it is waiting its turn behind a live import
+    working.heartbeat_at = old
+    db.session.commit()
+    assert runs.mark_interrupted() == 2
+    assert {run.status for run in db.session.scalars(select(ImportRun))} == {RunStatus.FAILED.value}
