@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 PYTEST_ARGS ?=
 
-.PHONY: help run test test-fast lint format browser clean
+.PHONY: help run test test-fast lint format browser bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,10 @@ test: lint browser  ## lint, then the whole suite (unit, web and browser tests)
 
 test-fast: $(VENV)/.installed-test  ## the suite without the browser tests
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+BENCH_ARGS ?= --postgres
+bench: $(VENV)/.installed  ## usage import speed and memory vs a bare executemany (BENCH_ARGS="--scale 0.05")
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 format: $(VENV)/.installed-test  ## format and fix what ruff can
 	$(BIN)/ruff format .

@@ -70,8 +70,9 @@ class Config:
     IMPORT_MAX_RECORDS = 10_000  # records per JSON push
     IMPORT_REFUSALS_KEPT = 100_000  # refused rows listed per run (all are counted)
     # A checkpoint commits the rows so far; a failed run resumes after the last one.
-    IMPORT_CHECKPOINT_ROWS = 50_000
-    IMPORT_CHECKPOINT_SECONDS = 2.0
+    # Each commit rewrites the index pages the batch touched, so checkpoints are not too frequent.
+    IMPORT_CHECKPOINT_ROWS = int(os.environ.get("RAPPORT_IMPORT_CHECKPOINT_ROWS", "100000"))
+    IMPORT_CHECKPOINT_SECONDS = float(os.environ.get("RAPPORT_IMPORT_CHECKPOINT_SECONDS", "10"))
     # Files at least this large are read and checked in a forked helper process while this one writes.
     IMPORT_PARALLEL_MIN_BYTES = 1024 * 1024
     # A running import that has not committed a checkpoint for this long is taken as dead and can resume.

@@ -13,11 +13,14 @@ import os
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from queue import Empty
 from typing import Any
 
 from portal.services.imports.fields import FieldError
 from portal.services.imports.handlers.base import Handler, Pending
 from portal.services.imports.reading import SourceRow
+
+READ_AHEAD = 4  # prepared batches that may wait for the writer
 
 
 @dataclass(slots=True)
@@ -67,45 +70,51 @@ class ChildFailed(RuntimeError):
     """The helper process stopped on an error; the message carries its traceback."""
 
 
-def _child(sender: Any, rows: Iterable[SourceRow], source: Any, handler: Handler, resume_after: int) -> None:
+def _child(queue: Any, rows: Iterable[SourceRow], source: Any, handler: Handler, resume_after: int) -> None:
     try:
-        # A full pipe blocks the send, so the child is never more than a batch or two ahead.
         for batch in prepare_batches(rows, source, handler, resume_after):
-            sender.send(batch)
-        sender.send(None)
+            queue.put(batch)  # blocks while READ_AHEAD batches wait: memory stays bounded
+        queue.put(None)
     except BaseException:  # anything that stops the child must reach the parent as a message
-        sender.send(ChildFailed(traceback.format_exc(limit=5)))
+        queue.put(ChildFailed(traceback.format_exc(limit=5)))
     finally:
-        sender.close()
+        queue.close()
+        queue.join_thread()  # the queue's feeder thread must hand everything over before the child exits
 
 
 def prepare_batches_in_child(
     rows: Iterable[SourceRow], source: Any, handler: Handler, resume_after: int
 ) -> Iterator[Batch]:
-    """Like prepare_batches, but the work happens in a forked child while the caller writes."""
+    """Like prepare_batches, but the work happens in a forked child while the caller writes.
+
+    The child may run a few batches ahead, so that a slow batch on either side does not stall the other.
+    """
     context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
+    queue = context.Queue(maxsize=READ_AHEAD)
     child = context.Process(
-        target=_child, args=(sender, rows, source, handler, resume_after), name="rapport-import-reader", daemon=True
+        target=_child, args=(queue, rows, source, handler, resume_after), name="rapport-import-reader", daemon=True
     )
     child.start()
-    sender.close()  # only the child writes; the parent sees EOF if the child dies
     try:
         while True:
             try:
-                message = receiver.recv()
-            except EOFError:
-                raise ChildFailed(f"the reading process stopped unexpectedly (exit code {child.exitcode})") from None
+                message = queue.get(timeout=1.0)
+            except Empty:
+                if not child.is_alive():
+                    exit_code = child.exitcode
+                    raise ChildFailed(f"the reading process stopped unexpectedly (exit code {exit_code})") from None
+                continue
             if message is None:
                 return
             if isinstance(message, ChildFailed):
                 raise message
             yield message
     finally:
-        receiver.close()
         if child.is_alive():
             child.terminate()
         child.join()
+        queue.close()
+        queue.cancel_join_thread()
 
 
 def can_fork() -> bool:

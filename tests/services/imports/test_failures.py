@@ -81,6 +81,7 @@ def test_a_killed_import_process_leaves_committed_batches_and_the_next_run_resum
         "SECRET_KEY": "test-only",
         "RAPPORT_ENV": "production",
         "FLASK_APP": "wsgi",
+        "RAPPORT_IMPORT_CHECKPOINT_ROWS": "5000",  # several checkpoints in the file, so the kill lands between two
     }
     child = subprocess.Popen(  # noqa: S603 — our own interpreter running our own CLI
         [sys.executable, "-m", "flask", "import", "usage", str(path)],
