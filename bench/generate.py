@@ -30,7 +30,7 @@ PEOPLE = 10_000
 USAGE_ROWS = 10_000_000
 MONTHS = 13
 END = date(2026, 10, 30)  # a fixed end, so the files do not depend on the day they are generated
-CHUNK = 50_000  # rows handed to csv.writer.writerows at a time: big enough to amortise, small enough to stay flat
+CHUNK = 50_000  # rows per write: big enough to amortise the call, small enough to keep memory flat
 MODULE_POOL = ("core", "reports", "mobile", "admin", "planning", "approvals", "analytics", "api", "workflow")
 CATEGORIES = ("ERP", "CRM", "Collaboration", "HR", "Finance", "Analytics", "Service desk", "Engineering")
 VENDORS = ("Northwind", "Contoso", "Fabrikam", "Initech", "Globex", "Umbrella", "Hooli", "Soylent")
@@ -135,43 +135,51 @@ def working_days() -> list[date]:
     return [day for day in days if day.weekday() < 5]
 
 
-def usage_rows(organisation: Organisation, rng: random.Random, total: int) -> Iterator[list[tuple]]:
-    """Chunks of usage rows, day by day; exactly `total` rows, the remainder spread over the first days."""
+def usage_lines(organisation: Organisation, rng: random.Random, total: int) -> Iterator[list[str]]:
+    """Chunks of CSV lines, day by day; exactly `total` rows, the remainder spread over the first days.
+
+    Lines are formatted here rather than by csv.writer: every cell is a key, a number or a timestamp (never a
+    comma, quote or line break), so no quoting is ever needed, and skipping the tuple and the writer's
+    per-cell checks makes generation about twice as fast.
+    """
     # Per person, the (system, modules) pairs they may use: resolved once, so the row loop only draws numbers.
-    choices = [
-        [(system, organisation.system_modules[system]) for system in organisation.subscribed[organisation.person_unit(n)]]
-        for n in range(PEOPLE)
-    ]
+    modules_of = organisation.system_modules
+    subscribed = organisation.subscribed
+    choices = [[(key, modules_of[key]) for key in subscribed[organisation.person_unit(n)]] for n in range(PEOPLE)]
     people = [_person_key(n) for n in range(PEOPLE)]
+    # Office hours, UTC, as text once: formatting a time per row would cost more than drawing it.
+    clock = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z" for s in range(7 * 3600, 18 * 3600)]
     days = working_days()
     per_day, extra = divmod(total, len(days))
-    randrange, choice = rng.randrange, rng.choice
-    record = 0
+    # random() scaled to an index is several times faster than randrange/choice, and just as deterministic.
+    draw = rng.random
+    start = 0
     for index, day in enumerate(days):
         stamp = day.isoformat() + "T"
         remaining = per_day + (1 if index < extra else 0)
         while remaining:
             size = min(CHUNK, remaining)
             chunk = []
-            for _ in range(size):
-                person = randrange(PEOPLE)
-                system, modules = choice(choices[person])
-                second = randrange(7 * 3600, 18 * 3600)  # office hours, UTC
-                chunk.append(("idp", record, people[person], system,
-                              f"{stamp}{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}Z",
-                              choice(modules), randrange(1, 9), randrange(30, 1800), ""))  # fmt: skip
-                record += 1
+            append = chunk.append
+            for record in range(start, start + size):
+                person = int(draw() * PEOPLE)
+                options = choices[person]
+                system, modules = options[int(draw() * len(options))]
+                moment = stamp + clock[int(draw() * len(clock))]
+                feature = modules[int(draw() * len(modules))]
+                append(f"idp,{record},{people[person]},{system},{moment},{feature},"
+                       f"{int(draw() * 8) + 1},{int(draw() * 1770) + 30},\n")  # fmt: skip
+            start += size
             remaining -= size
             yield chunk
 
 
 def write_usage(folder: Path, organisation: Organisation, rng: random.Random, total: int) -> int:
     written = 0
-    with (folder / "usage.csv").open("w", newline="", encoding="utf-8", buffering=1 << 20) as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(USAGE_HEADER)
-        for chunk in usage_rows(organisation, rng, total):
-            writer.writerows(chunk)
+    with (folder / "usage.csv").open("w", newline="", encoding="utf-8") as handle:
+        handle.write(",".join(USAGE_HEADER) + "\n")
+        for chunk in usage_lines(organisation, rng, total):
+            handle.write("".join(chunk))
             written += len(chunk)
     return written
 

@@ -117,3 +117,33 @@ def test_screenshots_of_the_main_pages(page, live_server, sign_in, screenshot, a
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, head, password=head.password)
     screenshot(page, "laptop-dept-head-unit")
+
+
+def test_an_admin_uploads_a_file_and_watches_it_land(
+    app, page, live_server, sign_in, organisation, screenshot, tmp_path, monkeypatch
+):
+    from models import Person
+    from portal.services.imports import worker
+
+    monkeypatch.setitem(app.config, "IMPORT_DIR", str(tmp_path / "imports"))
+    db.session.add(Person(key="p1", unit=organisation["scheduling"], role="key_user"))
+    db.session.commit()
+    upload = tmp_path / "usage.csv"
+    upload.write_text(
+        "person_key,system_key,occurred_at,feature\n"
+        "p1,planner,2026-11-02T08:00:00Z,monthly_planning\n"
+        "p1,planner,31/02/2026,dispatch\n"
+    )
+    sign_in(page, organisation["admin"])
+    page.goto(f"{live_server}/admin/imports/new")
+    page.select_option("select[name=kind]", "usage")
+    page.set_input_files("input[type=file]", str(upload))
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.get_by_text("Finished with refused rows").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("occurred_at: '31/02/2026' is not a date (YYYY-MM-DD)")).to_be_visible()
+    screenshot(page, "import-run")
+    page.get_by_role("link", name="Imports").first.click()
+    expect(page.get_by_role("heading", name="Imports")).to_be_visible()
+    expect(page.get_by_text("usage.csv").first).to_be_visible()
+    screenshot(page, "import-history")
+    worker.wait_for_all(30)
