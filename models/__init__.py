@@ -24,7 +24,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 from models.accounts import Account, ApiToken, Role, account_unit  # noqa: E402
-from models.activity import FeatureDaily, SurveyAnswer, Ticket, UsageDaily, UsageEvent  # noqa: E402
+from models.activity import SurveyAnswer, Ticket, UsageDaily, UsageEvent  # noqa: E402
 from models.audit import AuditLog  # noqa: E402
 from models.catalog import LicenseModel, Module, System  # noqa: E402
 from models.imports import IdempotentResponse, ImportRefusal, ImportRun, RunSource, RunStatus  # noqa: E402
@@ -36,7 +36,6 @@ __all__ = [
     "ApiToken",
     "AuditLog",
     "Base",
-    "FeatureDaily",
     "IdempotentResponse",
     "ImportRefusal",
     "ImportRun",

@@ -53,10 +53,15 @@ class UsageEvent(db.Model):
 
 
 class UsageDaily(db.Model):
-    """Per person, system and day: how much they did. Distinct active people and active days come from here.
+    """Per person, system, day and feature: how much they did — the one rollup the scoring reads.
 
-    The rollups are derived from usage_event (which holds the foreign keys) and can be rebuilt from it, so
-    they carry no foreign keys of their own: each would cost a lookup for every row an import writes.
+    Distinct active people, active days per person, the features (modules, key actions) in use and when each
+    was last used all come from ranges of it. `feature` is "" for events that name none. One table rather
+    than one per question: an import writes each rollup row once, and at this grain the feature question
+    costs a slightly longer range, not a second write for every event.
+
+    The rollup is derived from usage_event (which holds the foreign keys) and can be rebuilt from it, so it
+    carries no foreign keys of its own: each would cost a lookup for every row an import writes.
     """
 
     __tablename__ = "usage_daily"
@@ -67,21 +72,9 @@ class UsageDaily(db.Model):
     system_id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     person_id: Mapped[int] = mapped_column(primary_key=True)
+    feature: Mapped[str] = mapped_column(String(128), primary_key=True, default="")
     events: Mapped[int] = mapped_column(default=0)
     duration_seconds: Mapped[int] = mapped_column(default=0)
-
-
-class FeatureDaily(db.Model):
-    """Per unit, system, feature and day: how many events (which modules are used, when the key action ran)."""
-
-    __tablename__ = "feature_daily"
-    __table_args__ = {"sqlite_with_rowid": False}
-
-    unit_id: Mapped[int] = mapped_column(primary_key=True)
-    system_id: Mapped[int] = mapped_column(primary_key=True)
-    feature: Mapped[str] = mapped_column(String(128), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    events: Mapped[int] = mapped_column(default=0)
 
 
 class Ticket(db.Model):

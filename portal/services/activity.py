@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, func, select
 
-from models import FeatureDaily, Person, PersonRole, UsageDaily, UsageEvent, db
+from models import Person, PersonRole, UsageDaily, UsageEvent, db
 
 WINDOWS = (7, 30, 90)
 
@@ -47,13 +47,14 @@ def features_used(unit_id: int, system_id: int, end: date, days: int) -> dict[st
     """Events per feature (modules, key actions) in the window."""
     start, end = _window(end, days)
     rows = db.session.execute(
-        select(FeatureDaily.feature, func.sum(FeatureDaily.events))
+        select(UsageDaily.feature, func.sum(UsageDaily.events))
         .where(
-            FeatureDaily.unit_id == unit_id,
-            FeatureDaily.system_id == system_id,
-            FeatureDaily.day.between(start, end),
+            UsageDaily.unit_id == unit_id,
+            UsageDaily.system_id == system_id,
+            UsageDaily.day.between(start, end),
+            UsageDaily.feature != "",
         )
-        .group_by(FeatureDaily.feature)
+        .group_by(UsageDaily.feature)
     )
     return {feature: int(events) for feature, events in rows}
 
@@ -61,11 +62,11 @@ def features_used(unit_id: int, system_id: int, end: date, days: int) -> dict[st
 def last_use_of(unit_id: int, system_id: int, feature: str, end: date) -> date | None:
     """The last day on or before `end` the feature was used — when the key action last happened."""
     return db.session.scalar(
-        select(func.max(FeatureDaily.day)).where(
-            FeatureDaily.unit_id == unit_id,
-            FeatureDaily.system_id == system_id,
-            FeatureDaily.feature == feature,
-            FeatureDaily.day <= end,
+        select(func.max(UsageDaily.day)).where(
+            UsageDaily.unit_id == unit_id,
+            UsageDaily.system_id == system_id,
+            UsageDaily.feature == feature,
+            UsageDaily.day <= end,
         )
     )
 

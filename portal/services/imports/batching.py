@@ -18,7 +18,7 @@ from typing import Any
 
 from portal.services.imports.fields import FieldError
 from portal.services.imports.handlers.base import Handler, Pending
-from portal.services.imports.reading import SourceRow
+from portal.services.imports.reading import CsvSource, SourceRow, clip
 
 READ_AHEAD = 4  # prepared batches that may wait for the writer
 
@@ -35,6 +35,9 @@ class Batch:
 
 def prepare_batches(rows: Iterable[SourceRow], source: Any, handler: Handler, resume_after: int) -> Iterator[Batch]:
     """Check every row after `resume_after`, in batches of the handler's size."""
+    if isinstance(source, CsvSource) and hasattr(handler, "prepare_cells"):
+        yield from _prepare_by_position(source, handler, resume_after)
+        return
     keep_raw = getattr(handler, "refuses_on_write", True)
     batch = Batch()
     for row in rows:
@@ -57,12 +60,46 @@ def prepare_batches(rows: Iterable[SourceRow], source: Any, handler: Handler, re
     yield _finished(batch, source, handler)  # the last one, even empty: it carries the final position
 
 
-def _finished(batch: Batch, source: Any, handler: Handler) -> Batch:
+def _prepare_by_position(source: CsvSource, handler: Any, resume_after: int) -> Iterator[Batch]:
+    """prepare_batches for a handler that reads a CSV row's cells by position and packs its own batches.
+
+    The usage fast lane: no dictionary, SourceRow or Pending per row, which roughly halves the reading work
+    on files of millions of rows. Every row still passes the same checks as on the general path.
+    """
+    handler.bind(source.columns)
+    prepare, size = handler.prepare_cells, handler.batch_size
+    batch, records = Batch(), []
+    for line, cells, problem in source.cells():
+        if line <= resume_after:
+            continue
+        batch.rows += 1
+        batch.last_line = line
+        if problem is None:
+            try:
+                records.append(prepare(cells))
+            except FieldError as error:
+                problem = str(error)
+        if problem is not None:
+            batch.refusals.append((line, [clip(cell) for cell in cells], problem))
+        if len(records) >= size or len(batch.refusals) >= size:
+            yield _packed(batch, records, source, handler)
+            batch, records = Batch(), []
+    yield _packed(batch, records, source, handler)
+
+
+def _packed(batch: Batch, records: list[Any], source: Any, handler: Any) -> Batch:
     batch.bytes_done = source.bytes_done
+    if records:
+        batch.packed = handler.pack(records)
+    return batch
+
+
+def _finished(batch: Batch, source: Any, handler: Handler) -> Batch:
     pack = getattr(handler, "pack", None)
     if pack is not None and batch.pending:
-        batch.packed = pack(batch.pending)
-        batch.pending = []
+        records, batch.pending = [pending.record for pending in batch.pending], []
+        return _packed(batch, records, source, handler)
+    batch.bytes_done = source.bytes_done
     return batch
 
 

@@ -101,9 +101,20 @@ class CsvSource:
         raise HeaderError("The file is empty: it needs a header row and then one row per record.")
 
     def __iter__(self) -> Iterator[SourceRow]:
-        columns = self.columns
-        width = len(columns)
-        pairs = [(index, name) for index, name in enumerate(columns) if name is not None]
+        pairs = [(index, name) for index, name in enumerate(self.columns) if name is not None]
+        for line, cells, problem in self.cells():
+            if problem is not None:
+                yield SourceRow(line, None, [clip(cell) for cell in cells], problem)
+            else:
+                yield SourceRow(line, {name: cells[index].strip() or None for index, name in pairs}, cells)
+
+    def cells(self) -> Iterator[tuple[int, list[str], str | None]]:
+        """(line, cells, problem) for every row: the problem is None when the cells can be used as they are.
+
+        This is the layer under `__iter__`, for a handler that reads cells by position (the usage fast lane):
+        it skips building a dictionary per row.
+        """
+        width = len(self.columns)
         reader = self.reader
         while True:
             start = self.last_line + 1
@@ -115,7 +126,7 @@ class CsvSource:
                 if reader.line_num < start:  # the reader did not move on: nothing more can be read
                     return
                 self.last_line = reader.line_num
-                yield SourceRow(start, None, [], f"the row could not be read as CSV: {error}")
+                yield start, [], f"the row could not be read as CSV: {error}"
                 continue
             self.last_line = reader.line_num
             if not cells or (len(cells) == 1 and not cells[0].strip()):
@@ -123,17 +134,14 @@ class CsvSource:
             joined = "".join(cells)
             if not joined.isascii() and NOT_UTF8.search(joined):
                 cells = [cell.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for cell in cells]
-                yield SourceRow(start, None, [clip(c) for c in cells], "the row is not UTF-8 text")
-                continue
-            if "\x00" in joined:
-                yield SourceRow(start, None, [clip(c) for c in cells], "the row contains a NUL character")
-                continue
+                yield start, cells, "the row is not UTF-8 text"
+            elif "\x00" in joined:
+                yield start, cells, "the row contains a NUL character"
             # Spreadsheets add empty cells at the end of a row; those are harmless, anything else is not.
-            if len(cells) < width or (len(cells) > width and any(cell.strip() for cell in cells[width:])):
-                problem = f"the row has {len(cells)} cells; the header has {width}"
-                yield SourceRow(start, None, [clip(c) for c in cells], problem)
-                continue
-            yield SourceRow(start, {name: cells[index].strip() or None for index, name in pairs}, cells)
+            elif len(cells) < width or (len(cells) > width and any(cell.strip() for cell in cells[width:])):
+                yield start, cells, f"the row has {len(cells)} cells; the header has {width}"
+            else:
+                yield start, cells, None
 
 
 class JsonRecord(dict):

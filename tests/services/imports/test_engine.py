@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from models import (
     Account,
     AuditLog,
-    FeatureDaily,
     ImportRefusal,
     Module,
     Person,
@@ -126,25 +125,24 @@ def test_usage_lands_once_and_its_rollups_are_exact(run_import, org):
     )
     first = run_import("usage", csv)
     assert (first.rows_read, first.inserted, first.unchanged, first.refused) == (6, 4, 2, 0)
-    before = table_state(UsageEvent, UsageDaily, FeatureDaily)
+    before = table_state(UsageEvent, UsageDaily)
     second = run_import("usage", csv)
     assert (second.inserted, second.unchanged) == (0, 6)
-    assert table_state(UsageEvent, UsageDaily, FeatureDaily) == before
+    assert table_state(UsageEvent, UsageDaily) == before
     daily = db.session.execute(
-        select(UsageDaily.unit_id, UsageDaily.day, UsageDaily.person_id, UsageDaily.events)
+        select(UsageDaily.unit_id, UsageDaily.day, UsageDaily.person_id, UsageDaily.feature, UsageDaily.events)
     ).all()
     p1, p2 = org["people"][0].id, org["people"][1].id
     unit, other = org["unit"].id, org["other"].id
     # p2's content-identified event happened at 23:00 UTC on the 2nd, so the 2nd has two of theirs.
-    assert sorted((u, str(d), p, e) for u, d, p, e in daily) == sorted(
-        [(unit, "2026-11-02", p1, 3), (unit, "2026-11-02", p2, 2), (other, "2026-11-04", p1, 2)]
+    assert sorted((u, str(d), p, f, e) for u, d, p, f, e in daily) == sorted(
+        [
+            (unit, "2026-11-02", p1, "planning", 3),
+            (unit, "2026-11-02", p2, "orders", 1),
+            (unit, "2026-11-02", p2, "", 1),
+            (other, "2026-11-04", p1, "planning", 2),
+        ]
     )
-    features = db.session.execute(select(FeatureDaily.feature, FeatureDaily.day, FeatureDaily.events)).all()
-    assert sorted((f, str(d), e) for f, d, e in features) == [
-        ("orders", "2026-11-02", 1),
-        ("planning", "2026-11-02", 3),
-        ("planning", "2026-11-04", 2),
-    ]
     total_events = db.session.scalar(select(func.sum(UsageEvent.count)))
     assert db.session.scalar(select(func.sum(UsageDaily.events))) == total_events == 7
 
