@@ -1,8 +1,9 @@
-"""Usage rows: stored once each, and rolled up per person × system × day and per feature × day as they land.
+"""Usage rows: stored once each, and rolled up per unit × system × day × person × feature as they land.
 
-This is the hot path (millions of rows per file), so it talks to the database driver directly: one
-executemany per batch for the raw rows and one for each rollup. The rollups only ever receive the rows
-that were new in this batch, which keeps them exact when the same file comes twice.
+This is the hot path (millions of rows per file), so it talks to the database driver directly: on SQLite
+one executemany per batch for the raw rows and one for the rollup; on PostgreSQL a COPY and one
+INSERT … SELECT for each. The rollup only ever receives the rows that were new in this batch, which keeps
+it exact when the same file comes twice.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from models import db
 from portal.services.imports import fields
@@ -31,6 +33,25 @@ ROLL_UP = (
     "INSERT INTO usage_daily (unit_id, system_id, day, person_id, feature, events, duration_seconds) "
     "SELECT unit_id, system_id, day, person_id, coalesce(feature, ''), sum(count), sum(coalesce(duration_seconds, 0)) "
     "FROM usage_event WHERE run_id = ? AND id > ? GROUP BY unit_id, system_id, day, person_id, coalesce(feature, '') "
+    "ON CONFLICT (unit_id, system_id, day, person_id, feature) DO UPDATE SET "
+    "events = usage_daily.events + excluded.events, "
+    "duration_seconds = usage_daily.duration_seconds + excluded.duration_seconds"
+)
+# PostgreSQL takes a batch through scratch tables, filled by COPY (see UsageHandler._stage).
+POSTGRES_STAGING = {
+    "usage_event_stage": "usage_event_stage (dedup_key, source_system, source_record_id, person_id, system_id, "
+    "unit_id, occurred_at, day, feature, count, duration_seconds, run_id)",
+    "usage_daily_stage": "usage_daily_stage (unit_id, system_id, day, person_id, feature, events, duration_seconds)",
+}
+POSTGRES_INSERT_STAGED = (
+    "INSERT INTO usage_event (dedup_key, source_system, source_record_id, person_id, system_id, unit_id, "
+    "occurred_at, day, feature, count, duration_seconds, run_id) "
+    "SELECT dedup_key, source_system, source_record_id, person_id, system_id, unit_id, occurred_at, day, feature, "
+    "count, duration_seconds, run_id FROM usage_event_stage ON CONFLICT (dedup_key) DO NOTHING"
+)
+POSTGRES_ADD_STAGED_SUMS = (
+    "INSERT INTO usage_daily (unit_id, system_id, day, person_id, feature, events, duration_seconds) "
+    "SELECT unit_id, system_id, day, person_id, feature, events, duration_seconds FROM usage_daily_stage "
     "ON CONFLICT (unit_id, system_id, day, person_id, feature) DO UPDATE SET "
     "events = usage_daily.events + excluded.events, "
     "duration_seconds = usage_daily.duration_seconds + excluded.duration_seconds"
@@ -132,6 +153,7 @@ class UsageHandler:
         self.insert_events = to_driver(INSERT_EVENTS)
         self.roll_up = to_driver(ROLL_UP)
         self.upsert_sums = to_driver(UPSERT_SUMS)
+        self.staged = False  # PostgreSQL: whether this connection has its scratch tables yet
 
     def prepare(self, values: Values) -> tuple:
         get = values.get
@@ -202,12 +224,46 @@ class UsageHandler:
         last_id = connection.exec_driver_sql("SELECT max(id) FROM usage_event").scalar() or 0
         # The driver's own cursor: SQLAlchemy would inspect every one of the thousands of parameter tuples.
         cursor = connection.connection.cursor()
-        cursor.executemany(self.insert_events, pack.rows)
-        inserted = cursor.rowcount
-        if inserted == len(pack.rows):  # all new, the usual case: the sums made in pack are exact
-            if pack.sums:
-                cursor.executemany(self.upsert_sums, pack.sums)
-        elif inserted:  # some were known: sum only the rows this batch really inserted
-            cursor.execute(self.roll_up, (self.run_id, last_id))
-        cursor.close()
+        try:
+            inserted = self._insert(cursor, pack.rows)
+            if inserted == len(pack.rows):  # all new, the usual case: the sums made in pack are exact
+                if pack.sums:
+                    self._add_sums(cursor, pack.sums)
+            elif inserted:  # some were known: sum only the rows this batch really inserted
+                cursor.execute(self.roll_up, (self.run_id, last_id))
+        finally:
+            cursor.close()
         return inserted, len(pack.rows) - inserted + pack.repeats
+
+    def _insert(self, cursor: Any, rows: list[tuple]) -> int:
+        if self.sqlite:
+            cursor.executemany(self.insert_events, rows)
+            return cursor.rowcount
+        # PostgreSQL runs one INSERT per row of an executemany; COPY into a scratch table and one
+        # INSERT … SELECT from it do the batch in two statements.
+        self._stage(cursor, "usage_event_stage", rows)
+        cursor.execute(POSTGRES_INSERT_STAGED)
+        return cursor.rowcount
+
+    def _add_sums(self, cursor: Any, sums: list[tuple]) -> None:
+        if self.sqlite:
+            cursor.executemany(self.upsert_sums, sums)
+            return
+        self._stage(cursor, "usage_daily_stage", sums)
+        cursor.execute(POSTGRES_ADD_STAGED_SUMS)
+
+    def _stage(self, cursor: Any, table: str, rows: list[tuple]) -> None:
+        if not self.staged:
+            # Temporary tables: private to this connection, dropped with it, never written to the WAL.
+            # Only the columns and their types: the staged rows have no id yet, and no constraint is wanted.
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS usage_event_stage AS SELECT dedup_key, source_system, "
+                "source_record_id, person_id, system_id, unit_id, occurred_at, day, feature, count, "
+                "duration_seconds, run_id FROM usage_event WITH NO DATA"
+            )
+            cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS usage_daily_stage AS TABLE usage_daily WITH NO DATA")
+            self.staged = True
+        cursor.execute(f"TRUNCATE {table}")
+        with cursor.copy(f"COPY {POSTGRES_STAGING[table]} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
