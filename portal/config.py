@@ -69,10 +69,14 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("RAPPORT_MAX_UPLOAD_MB", "512")) * 1024 * 1024
     IMPORT_MAX_RECORDS = 10_000  # records per JSON push
     IMPORT_REFUSALS_KEPT = 100_000  # refused rows listed per run (all are counted)
-    # A checkpoint commits the rows so far; a failed run resumes after the last one.
-    # Each commit rewrites the index pages the batch touched, so checkpoints are not too frequent.
-    IMPORT_CHECKPOINT_ROWS = int(os.environ.get("RAPPORT_IMPORT_CHECKPOINT_ROWS", "100000"))
-    IMPORT_CHECKPOINT_SECONDS = float(os.environ.get("RAPPORT_IMPORT_CHECKPOINT_SECONDS", "10"))
+    # A checkpoint commits the rows so far; a failed run resumes after the last one, and the web page's
+    # progress moves with it. Each commit rewrites every index page its rows touched (the unique key's are
+    # random), so checkpoints are not too frequent.
+    IMPORT_CHECKPOINT_ROWS = int(os.environ.get("RAPPORT_IMPORT_CHECKPOINT_ROWS", "500000"))
+    IMPORT_CHECKPOINT_SECONDS = float(os.environ.get("RAPPORT_IMPORT_CHECKPOINT_SECONDS", "30"))
+    # On SQLite an import lets the write-ahead log grow this large before folding it into the database
+    # file (see imports/engine.py): keep this much disk free beside the database while importing.
+    IMPORT_SQLITE_WAL_MB = int(os.environ.get("RAPPORT_IMPORT_SQLITE_WAL_MB", "4096"))
     # Files at least this large are read and checked in a forked helper process while this one writes.
     IMPORT_PARALLEL_MIN_BYTES = 1024 * 1024
     # A running import that has not committed a checkpoint for this long is taken as dead and can resume.

@@ -6,9 +6,18 @@ import sqlite3
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 from models import Account, db
 from portal.extensions import login_manager
+
+SQLITE_DEFAULT_WAL_PAGES = 1_000  # SQLite's own default: the log is folded back into the file every ~4 MB
+
+# Settings a connection may change for a while (an import's write window) and must give back.
+SQLITE_RESTORED_ON_CHECKIN = (
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA wal_autocheckpoint={SQLITE_DEFAULT_WAL_PAGES}",
+)
 
 
 @event.listens_for(Engine, "connect")
@@ -16,7 +25,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
+    for statement in SQLITE_RESTORED_ON_CHECKIN:
+        cursor.execute(statement)
     # WAL lets the web server read while an import or the scheduler writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     # In WAL mode NORMAL cannot corrupt the database; a power cut may only lose the last commits.
@@ -24,7 +34,35 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # 64 MiB of page cache (the default is 2 MiB): imports insert into large indexes at random places.
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Once folded back, a write-ahead log that an import grew to gigabytes is cut back to 64 MiB on disk.
+    cursor.execute("PRAGMA journal_size_limit=67108864")
     cursor.close()
+
+
+@event.listens_for(Pool, "checkin")
+def _sqlite_defaults_back(dbapi_connection, _record) -> None:
+    """A connection goes back to the pool with the defaults, whatever an import's window changed.
+
+    The pool has rolled the connection back by now; these pragmas would do nothing inside a transaction.
+    """
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    if dbapi_connection.in_transaction:
+        dbapi_connection.rollback()
+    for statement in SQLITE_RESTORED_ON_CHECKIN:
+        dbapi_connection.execute(statement)
+
+
+def sqlite_import_window(dbapi_connection: sqlite3.Connection, *, wal_bytes: int, foreign_keys: bool) -> None:
+    """Settings for one of an import's write windows, before its transaction begins (see the engine).
+
+    They last until the connection returns to the pool, which puts the defaults back.
+    """
+    if dbapi_connection.in_transaction:
+        return  # too late for this window: foreign_keys cannot change inside a transaction
+    (page_bytes,) = dbapi_connection.execute("PRAGMA page_size").fetchone()
+    dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={max(1, wal_bytes // page_bytes)}")
+    dbapi_connection.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
 
 
 @login_manager.user_loader

@@ -82,9 +82,9 @@ def import_command(kind: str, file: str) -> None:
             with bar:
                 done = [0]
 
-                def advance(current: ImportRun) -> None:
-                    bar.update(current.bytes_done - done[0])
-                    done[0] = current.bytes_done
+                def advance(bytes_done: int) -> None:
+                    bar.update(bytes_done - done[0])
+                    done[0] = bytes_done
 
                 run = imports.import_file(kind, path, source=RunSource.CLI, file_name=path.name, progress=advance)
     finally:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +20,19 @@ from sqlalchemy.exc import DBAPIError
 
 from models import ImportRefusal, ImportRun, db
 from models.types import utcnow
+from portal.database import sqlite_import_window
 from portal.services.imports import runs
 from portal.services.imports.batching import Batch, can_fork, prepare_batches, prepare_batches_in_child
 from portal.services.imports.formats import KINDS
-from portal.services.imports.handlers.base import INSERTED, UNCHANGED, UPDATED, Handler, Lookups, Refused
+from portal.services.imports.handlers.base import (
+    INSERTED,
+    UNCHANGED,
+    UPDATED,
+    Handler,
+    Lookups,
+    Refused,
+    RunStopped,
+)
 from portal.services.imports.handlers.keyed import PeopleHandler, SurveyHandler, TicketHandler
 from portal.services.imports.handlers.master import SubscriptionHandler, SystemHandler, UnitHandler
 from portal.services.imports.handlers.usage import UsageHandler
@@ -32,10 +40,8 @@ from portal.services.imports.reading import CsvSource, HeaderError, JsonSource
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[ImportRun], None]
+Progress = Callable[[int], None]  # told the bytes of the file read and written so far, after every batch
 RAW_LIMIT = 10_000  # characters of a refused row kept for the report
-IMPORT_WAL_PAGES = 50_000  # about 200 MB of write-ahead log before SQLite checkpoints during an import
-SQLITE_DEFAULT_WAL_PAGES = 1_000
 
 
 def make_handler(kind: str, run: ImportRun, lookups: Lookups) -> Handler:
@@ -92,8 +98,11 @@ class Tally:
         self.started = time.monotonic()
 
 
-def _commit_checkpoint(run: ImportRun, tally: Tally) -> None:
+def _commit_checkpoint(run: ImportRun, handler: Handler, tally: Tally) -> None:
     """Commit the written rows, their refusals and the run's counts and position together."""
+    before_commit = getattr(handler, "before_commit", None)
+    if before_commit is not None:
+        before_commit()
     stored = db.session.scalar(select(func.count()).select_from(ImportRefusal).where(ImportRefusal.run_id == run.id))
     room = max(0, current_app.config["IMPORT_REFUSALS_KEPT"] - (stored or 0))
     kept = sorted(tally.refusals, key=lambda refusal: refusal[0])[:room]
@@ -117,15 +126,36 @@ def consume(run: ImportRun, batches: Iterable[Batch], handler: Handler, progress
     every_seconds = current_app.config["IMPORT_CHECKPOINT_SECONDS"]
     tally = Tally()
     for batch in batches:
+        _open_window(handler)
         _write(handler, batch, tally)
+        if progress:
+            progress(tally.bytes_done)
         if tally.rows >= every_rows or time.monotonic() - tally.started >= every_seconds:
-            _commit_checkpoint(run, tally)
+            _commit_checkpoint(run, handler, tally)
             tally = Tally()
-            if progress:
-                progress(run)
-    _commit_checkpoint(run, tally)
-    if progress:
-        progress(run)
+    _commit_checkpoint(run, handler, tally)
+
+
+def _open_window(handler: Handler) -> None:
+    """On SQLite, set up the connection for the write window that starts with this batch (if one does).
+
+    - The write-ahead log may grow large before it is folded back into the database file. Every commit
+      appends the pages it changed to the log, and an import changes pages of a large unique index all
+      over the file; each fold copies and syncs them, so folding once per few gigabytes writes each page
+      once instead of once per checkpoint. The run's finishing commit, back on SQLite's default, folds it.
+    - A handler that resolved every reference itself (usage: each key was looked up in the master data)
+      has foreign keys unchecked: SQLite would look up four parents again for each row, and its
+      `before_commit` checks that the window's references all still exist.
+    The connection's pool puts SQLite's defaults back when the session gives the connection back.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    sqlite_import_window(
+        connection.connection.dbapi_connection,  # type: ignore[arg-type]
+        wal_bytes=current_app.config["IMPORT_SQLITE_WAL_MB"] * 1024 * 1024,
+        foreign_keys=not getattr(handler, "resolves_references", False),
+    )
 
 
 def describe_failure(error: BaseException) -> str:
@@ -140,6 +170,8 @@ def describe_failure(error: BaseException) -> str:
         return f"The database refused the write: {detail}."
     if isinstance(error, OSError):
         return f"The file could not be read: {error}."
+    if isinstance(error, RunStopped):
+        return str(error)
     return f"The run stopped on an unexpected error ({type(error).__name__}: {error})."
 
 
@@ -158,34 +190,13 @@ def _guarded(run_id: int, work: Callable[[], None]) -> ImportRun:
     return run
 
 
-@contextmanager
-def _fewer_wal_checkpoints() -> Iterator[None]:
-    """On SQLite, let the write-ahead log grow during an import instead of folding it back at every commit.
-
-    Each checkpoint copies the touched pages into the database file and syncs it; an import touches the
-    same index pages batch after batch, so one checkpoint at the end writes them once instead of many times.
-    """
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={IMPORT_WAL_PAGES}")
-    try:
-        yield
-    finally:
-        connection = db.session.connection()
-        connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={SQLITE_DEFAULT_WAL_PAGES}")
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-        db.session.commit()
-
-
 def execute_file(run: ImportRun, path: Path, progress: Progress | None = None) -> ImportRun:
     """Run (or resume) a file import to its end; the run records how it went, whatever happens."""
     run_id = run.id
 
     def work() -> None:
         runs.begin(run)
-        with path.open("rb") as binary, _fewer_wal_checkpoints():
+        with path.open("rb") as binary:
             source = CsvSource(binary, KINDS[run.kind])
             if run.checkpoint_line == 0:
                 run.warnings = "\n".join(source.warnings)

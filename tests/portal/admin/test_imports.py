@@ -137,7 +137,7 @@ def test_the_progress_fragment_polls_while_the_run_is_not_finished(client, admin
     assert "<progress" in fragment
     if status == RunStatus.RUNNING:
         assert 'value="250" max="1000"' in fragment
-        assert "25% of the file · 42 rows read so far" in fragment
+        assert "25% of the file · 42 rows saved so far" in fragment
 
     run.status = RunStatus.SUCCEEDED.value
     db.session.commit()

@@ -16,6 +16,10 @@ UPDATED = "updated"
 UNCHANGED = "unchanged"
 
 
+class RunStopped(RuntimeError):
+    """A handler stops the run; its message tells the person who will retry it what happened."""
+
+
 @dataclass(frozen=True, slots=True)
 class Refused:
     reason: str

@@ -9,13 +9,14 @@ it exact when the same file comes twice.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from models import db
 from portal.services.imports import fields
-from portal.services.imports.handlers.base import Lookups
+from portal.services.imports.handlers.base import Lookups, RunStopped
 from portal.services.imports.reading import Values
 
 MAX_COUNT = 1_000_000
@@ -75,11 +76,21 @@ DEDUP, PERSON, SYSTEM, UNIT, DAY, FEATURE, COUNT, DURATION = 0, 3, 4, 5, 7, 8, 9
 
 @dataclass(slots=True)
 class UsagePack:
-    """A batch ready for the writer: unique rows, how many repeats were dropped, and the rollup sums."""
+    """A batch ready for the writer: unique rows, how many repeats were dropped, the rollup sums, and the
+    master rows the batch refers to (table -> ids)."""
 
     rows: list[tuple]
     repeats: int
     sums: list[tuple]
+    references: dict[str, set[int]]
+
+
+class ReferenceGone(RunStopped):
+    """A person, unit or system this import refers to was deleted while the import ran."""
+
+
+# Each id column of a prepared row and the master table it refers to.
+REFERENCES = (("person", PERSON), ("system", SYSTEM), ("unit", UNIT))
 
 
 def utc_text(value: str) -> tuple[str, str]:
@@ -139,6 +150,9 @@ FIELDS = (
 class UsageHandler:
     batch_size = 5_000
     refuses_on_write = False  # every refusal is decided in prepare, so pending rows need not keep their raw text
+    # Every person, system and unit was looked up in prepare: on SQLite the engine lets the writes skip the
+    # per-row foreign-key checks, and before_commit checks the window's references once instead.
+    resolves_references = True
 
     def __init__(self, lookups: Lookups, run_id: int) -> None:
         self.lookups = lookups
@@ -154,6 +168,7 @@ class UsageHandler:
         self.roll_up = to_driver(ROLL_UP)
         self.upsert_sums = to_driver(UPSERT_SUMS)
         self.staged = False  # PostgreSQL: whether this connection has its scratch tables yet
+        self.window_references: dict[str, set[int]] = {table: set() for table, _ in REFERENCES}
 
     def prepare(self, values: Values) -> tuple:
         get = values.get
@@ -211,16 +226,20 @@ class UsageHandler:
             else:
                 totals[0] += row[COUNT]
                 totals[1] += row[DURATION] or 0
+        unique = list(rows.values())
         return UsagePack(
-            rows=list(rows.values()),
+            rows=unique,
             repeats=len(records) - len(rows),
             # In key order, so the upserts walk the rollup's b-tree forwards.
             sums=sorted((*group, events, seconds) for group, (events, seconds) in sums.items()),
+            references={table: {row[at] for row in unique} for table, at in REFERENCES},
         )
 
     def write_packed(self, pack: UsagePack) -> tuple[int, int]:
         """Insert the batch; returns (inserted, unchanged). The rollup receives exactly the inserted rows."""
         connection = db.session.connection()
+        for table, ids in pack.references.items():
+            self.window_references[table] |= ids
         last_id = connection.exec_driver_sql("SELECT max(id) FROM usage_event").scalar() or 0
         # The driver's own cursor: SQLAlchemy would inspect every one of the thousands of parameter tuples.
         cursor = connection.connection.cursor()
@@ -234,6 +253,29 @@ class UsageHandler:
         finally:
             cursor.close()
         return inserted, len(pack.rows) - inserted + pack.repeats
+
+    def before_commit(self) -> None:
+        """Refuse to commit rows whose person, system or unit was deleted since the run looked them up.
+
+        On SQLite the window's writes skipped the foreign-key checks (the engine's _open_window); one query
+        per table here keeps the same guarantee. PostgreSQL checked every row already.
+        """
+        references, self.window_references = self.window_references, {table: set() for table, _ in REFERENCES}
+        connection = db.session.connection()
+        if connection.dialect.name != "sqlite":
+            return
+        for table, ids in references.items():
+            if not ids:
+                continue
+            found = connection.exec_driver_sql(
+                f"SELECT count(*) FROM {table} WHERE id IN (SELECT value FROM json_each(?))",  # noqa: S608 (fixed names)
+                (json.dumps(sorted(ids)),),
+            ).scalar()
+            if found != len(ids):
+                raise ReferenceGone(
+                    f"{len(ids) - (found or 0):,} {table} record(s) this import refers to were deleted while it ran; "
+                    "import the file again: it resumes from the last checkpoint and refuses rows whose key is gone."
+                )
 
     def _insert(self, cursor: Any, rows: list[tuple]) -> int:
         if self.sqlite:
