@@ -482,10 +482,10 @@ def report(scale: float, generated: float | None, results: dict[str, tuple[Impor
     return "\n".join(lines) + "\n"
 
 
-def save(text: str) -> Path:
+def save(text: str, started: datetime) -> Path:
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    path = results / f"{datetime.now():%Y-%m-%d-%H%M}.md"
+    path = results / f"{started:%Y-%m-%d-%H%M}.md"
     path.write_text(text)
     shutil.copyfile(path, results / "LATEST.md")
     return path
@@ -502,18 +502,21 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="also measure on a throwaway PostgreSQL server")
     arguments = parser.parse_args()
     require_import_command()
+    started = datetime.now()
     folder, generated = data_folder(arguments.scale, arguments.seed)
     results: dict[str, tuple[Import, Baseline]] = {}
     with tempfile.TemporaryDirectory(prefix="rapport-bench-") as scratch:
         results["SQLite"] = bench_sqlite(folder, Path(scratch))
     pg_version = None
     if arguments.postgres:
+        # The SQLite figures are saved first: the PostgreSQL half takes longer, and may be stopped.
+        save(report(arguments.scale, generated, results, pg_version), started)
         with tempfile.TemporaryDirectory(prefix="rapport-bench-pg-") as scratch:
             measured, baseline, pg_version = bench_postgres(folder, Path(scratch))
             results["PostgreSQL"] = (measured, baseline)
     text = report(arguments.scale, generated, results, pg_version)
     print("\n" + text)
-    print(f"Written to {save(text).relative_to(ROOT)} and bench/results/LATEST.md")
+    print(f"Written to {save(text, started).relative_to(ROOT)} and bench/results/LATEST.md")
 
 
 if __name__ == "__main__":
