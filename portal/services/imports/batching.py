@@ -13,7 +13,7 @@ import os
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from queue import Empty
+from queue import Empty, Full
 from typing import Any
 
 from portal.services.imports.fields import FieldError
@@ -21,6 +21,7 @@ from portal.services.imports.handlers.base import Handler, Pending
 from portal.services.imports.reading import CsvSource, SourceRow, clip
 
 READ_AHEAD = 4  # prepared batches that may wait for the writer
+PARENT_CHECK_SECONDS = 1.0  # how often a child waiting for the writer checks that the writer still lives
 
 
 @dataclass(slots=True)
@@ -107,16 +108,42 @@ class ChildFailed(RuntimeError):
     """The helper process stopped on an error; the message carries its traceback."""
 
 
-def _child(queue: Any, rows: Iterable[SourceRow], source: Any, handler: Handler, resume_after: int) -> None:
+class ParentGone(Exception):
+    """The writing process died (killed, say): nobody will read what the child prepares."""
+
+
+def _handed_over(queue: Any, message: Any, parent: int) -> None:
+    """Put a message on the queue, waiting while READ_AHEAD batches are queued (memory stays bounded).
+
+    The wait is in slices, so that a child whose parent was killed notices (it is re-parented) and
+    stops, instead of waiting for a reader forever.
+    """
+    while True:
+        try:
+            queue.put(message, timeout=PARENT_CHECK_SECONDS)
+            return
+        except Full:
+            if os.getppid() != parent:
+                raise ParentGone from None
+
+
+def _child(
+    queue: Any, rows: Iterable[SourceRow], source: Any, handler: Handler, resume_after: int, parent: int
+) -> None:
     try:
-        for batch in prepare_batches(rows, source, handler, resume_after):
-            queue.put(batch)  # blocks while READ_AHEAD batches wait: memory stays bounded
-        queue.put(None)
-    except BaseException:  # anything that stops the child must reach the parent as a message
-        queue.put(ChildFailed(traceback.format_exc(limit=5)))
-    finally:
-        queue.close()
-        queue.join_thread()  # the queue's feeder thread must hand everything over before the child exits
+        try:
+            for batch in prepare_batches(rows, source, handler, resume_after):
+                _handed_over(queue, batch, parent)
+            _handed_over(queue, None, parent)
+        except ParentGone:
+            raise
+        except BaseException:  # anything else that stops the child must reach the parent as a message
+            _handed_over(queue, ChildFailed(traceback.format_exc(limit=5)), parent)
+    except ParentGone:
+        queue.cancel_join_thread()  # what is queued can never be delivered
+        os._exit(1)  # at once: nothing of the parent's state (files, connections) may be flushed from here
+    queue.close()
+    queue.join_thread()  # the queue's feeder thread must hand everything over before the child exits
 
 
 def prepare_batches_in_child(
@@ -129,7 +156,10 @@ def prepare_batches_in_child(
     context = multiprocessing.get_context("fork")
     queue = context.Queue(maxsize=READ_AHEAD)
     child = context.Process(
-        target=_child, args=(queue, rows, source, handler, resume_after), name="rapport-import-reader", daemon=True
+        target=_child,
+        args=(queue, rows, source, handler, resume_after, os.getpid()),
+        name="rapport-import-reader",
+        daemon=True,
     )
     child.start()
     try:

@@ -102,9 +102,16 @@ def test_a_killed_import_process_leaves_committed_batches_and_the_next_run_resum
             child.stderr.close()
             pytest.fail(f"the import ended before it could be killed: {output}")
         time.sleep(0.01)
+    readers = _children_of(child.pid)
     child.send_signal(signal.SIGKILL)
     child.wait()
     child.stderr.close()
+    # Its forked reader notices that the writer is gone and stops too, rather than wait for it forever.
+    assert readers, "a file this large is read by a forked reader"
+    deadline = time.monotonic() + 10
+    while any(map(_alive, readers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, readers)), "the reader outlived the killed import"
     db.session.rollback()
     run = db.session.scalar(select(ImportRun))
     assert run.status == RunStatus.RUNNING and 0 < run.checkpoint_line < rows + 1
@@ -125,6 +132,22 @@ def test_a_killed_import_process_leaves_committed_batches_and_the_next_run_resum
     assert db.session.scalar(select(func.count()).select_from(UsageEvent)) == rows
     raw, rolled = consistent()
     assert raw == rolled == sum(1 + n % 4 for n in range(rows))
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (Linux /proc); an exited one waiting to be reaped (a zombie) does not."""
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+
+
+def _children_of(pid: int) -> list[int]:
+    """The live child processes of `pid`."""
+    children = (
+        int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()
+    )
+    return [child for child in children if _alive(child)]
 
 
 def test_a_queued_run_nobody_started_is_marked_lost_but_not_while_an_import_is_working(app, monkeypatch):
