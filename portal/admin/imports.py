@@ -16,7 +16,7 @@ from portal.admin.common import actor, see_other
 from portal.admin.import_forms import ImportForm
 from portal.htmx import is_htmx, render_page_or_partial
 from portal.services.csv_export import csv_download
-from portal.services.imports import runs, worker
+from portal.services.imports import live, runs, worker
 from portal.services.imports.formats import KINDS
 
 HISTORY_PAGE_SIZE = 50
@@ -94,7 +94,13 @@ def import_run(run_id: int):
     refusals = (
         [(refusal, raw_cells(refusal.raw)) for refusal in _refusals(run, REFUSALS_SHOWN)] if run.is_finished else []
     )
-    context = {"run": run, "refusals": refusals, "refusals_shown": REFUSALS_SHOWN, "can_resume": _can_resume(run)}
+    context = {
+        "run": run,
+        "bytes_done": live.bytes_done(run),
+        "refusals": refusals,
+        "refusals_shown": REFUSALS_SHOWN,
+        "can_resume": _can_resume(run),
+    }
     if is_htmx():
         return render_template("admin/imports/_run.html", **context)
     return render_template("admin/imports/run.html", **context)

@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from models import Account, ApiToken, ImportRun, RunSource, db
 from portal.services.imports import runs
 from portal.services.imports.engine import execute_file
+from portal.services.imports.live import ProgressNote
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +55,15 @@ def store_upload(stream: BinaryIO) -> Path:
 
 def _work(app: Flask, run_id: int, path: Path) -> None:
     with app.app_context():
+        note = ProgressNote(run_id)
         try:
             run = db.session.get(ImportRun, run_id)
             if run is not None:
-                execute_file(run, path)
+                execute_file(run, path, progress=note)
         except Exception:  # the engine records failures itself; this only keeps the thread alive
             log.exception("import worker: run %s", run_id)
         finally:
+            note.remove()
             db.session.remove()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from models import ApiToken, ImportRefusal, ImportRun, RunSource, RunStatus, Unit, db
 from portal.services.imports import runs, worker
+from portal.services.imports.live import ProgressNote
 
 UNITS = "unit_key,name,headcount,country\nfinance,Finance,40,SE\nsales,Sales,25,DE\n"
 USAGE_HEADER = "source_system,source_record_id,person_key,system_key,occurred_at,feature\n"
@@ -137,7 +138,7 @@ def test_the_progress_fragment_polls_while_the_run_is_not_finished(client, admin
     assert "<progress" in fragment
     if status == RunStatus.RUNNING:
         assert 'value="250" max="1000"' in fragment
-        assert "25% of the file · 42 rows saved so far" in fragment
+        assert "25% of the file read · 42 rows saved so far" in fragment
 
     run.status = RunStatus.SUCCEEDED.value
     db.session.commit()
@@ -145,6 +146,33 @@ def test_the_progress_fragment_polls_while_the_run_is_not_finished(client, admin
     assert "hx-trigger" not in finished
     assert "<progress" not in finished
     assert "Succeeded" in finished
+
+
+def test_between_checkpoints_the_bar_follows_the_workers_note(client, admin, import_dir):
+    run = ImportRun(
+        kind="usage", source="web", status="running", size_bytes=1000, bytes_done=250, rows_read=42, file_name="u.csv"
+    )
+    db.session.add(run)
+    db.session.commit()
+
+    def fragment() -> str:
+        return client.get(f"/admin/imports/{run.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+
+    note = ProgressNote(run.id)
+    note(600)
+    assert 'value="600" max="1000"' in fragment()
+    assert "60% of the file read · 42 rows saved so far" in fragment()
+    note(900)  # within the same second: not written, the note is for a bar polled once a second
+    assert 'value="600"' in fragment()
+    note.remove()
+    assert 'value="250" max="1000"' in fragment()  # back to the last checkpoint's figure
+    assert not list(import_dir.glob("run-*"))
+
+
+def test_a_finished_upload_leaves_no_progress_note(client, admin, import_dir):
+    run = uploaded_run(client, "units", UNITS)
+    assert run.status == RunStatus.SUCCEEDED
+    assert not list(Path(import_dir).glob("*.progress"))
 
 
 def test_the_whole_page_while_running_includes_the_polling_fragment(client, admin):
