@@ -482,12 +482,13 @@ def report(scale: float, generated: float | None, results: dict[str, tuple[Impor
     return "\n".join(lines) + "\n"
 
 
-def save(text: str, started: datetime) -> Path:
+def save(text: str, started: datetime, latest: bool = True) -> Path:
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     path = results / f"{started:%Y-%m-%d-%H%M}.md"
     path.write_text(text)
-    shutil.copyfile(path, results / "LATEST.md")
+    if latest:
+        shutil.copyfile(path, results / "LATEST.md")
     return path
 
 
@@ -500,23 +501,30 @@ def main() -> None:
                         help="share of the 10 million usage rows (default 1.0; 0.05 for a quick run)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--postgres", action="store_true", help="also measure on a throwaway PostgreSQL server")
+    parser.add_argument("--skip-sqlite", action="store_true",
+                        help="with --postgres: measure PostgreSQL alone (LATEST.md is left as it is)")  # fmt: skip
     arguments = parser.parse_args()
+    if arguments.skip_sqlite and not arguments.postgres:
+        parser.error("--skip-sqlite leaves nothing to measure without --postgres")
     require_import_command()
     started = datetime.now()
     folder, generated = data_folder(arguments.scale, arguments.seed)
     results: dict[str, tuple[Import, Baseline]] = {}
-    with tempfile.TemporaryDirectory(prefix="rapport-bench-") as scratch:
-        results["SQLite"] = bench_sqlite(folder, Path(scratch))
+    if not arguments.skip_sqlite:
+        with tempfile.TemporaryDirectory(prefix="rapport-bench-") as scratch:
+            results["SQLite"] = bench_sqlite(folder, Path(scratch))
     pg_version = None
-    if arguments.postgres:
+    if arguments.postgres and results:
         # The SQLite figures are saved first: the PostgreSQL half takes longer, and may be stopped.
         save(report(arguments.scale, generated, results, pg_version), started)
+    if arguments.postgres:
         with tempfile.TemporaryDirectory(prefix="rapport-bench-pg-") as scratch:
             measured, baseline, pg_version = bench_postgres(folder, Path(scratch))
             results["PostgreSQL"] = (measured, baseline)
     text = report(arguments.scale, generated, results, pg_version)
     print("\n" + text)
-    print(f"Written to {save(text, started).relative_to(ROOT)} and bench/results/LATEST.md")
+    saved = save(text, started, latest=not arguments.skip_sqlite)
+    print(f"Written to {saved.relative_to(ROOT)}" + ("" if arguments.skip_sqlite else " and bench/results/LATEST.md"))
 
 
 if __name__ == "__main__":
