@@ -1,0 +1,1 @@
+"""Health and lifecycle: measures (pure), the facts they read, scoring and stages."""

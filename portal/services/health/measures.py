@@ -1,0 +1,321 @@
+"""The measures of a subscription's health: pure functions from plain figures to a score and a reason.
+
+No database and no Flask here. The figures are gathered as of a date elsewhere; these functions only judge
+them. Each returns a Measure: the raw value, a 0–100 score (higher is better; see bands.py) or None when it
+cannot judge ("insufficient data", with the reason why), a sentence a person can read, and — for the
+weakest-link rule — the best colour this measure alone still allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from portal.services.health.bands import Bands, banded
+
+
+class Colour(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    GREY = "grey"  # not enough data, or the data stopped coming
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    key: str
+    raw: float | None
+    score: float | None  # None: insufficient data
+    reason: str
+    cap: Colour | None = None  # a critical signal: the subscription can be no better than this colour
+
+    @property
+    def sufficient(self) -> bool:
+        return self.score is not None
+
+
+def _insufficient(key: str, reason: str, raw: float | None = None) -> Measure:
+    return Measure(key, raw, None, reason)
+
+
+def _percent(ratio: float) -> str:
+    return f"{round(ratio * 100):d}%" if ratio < 10 else "over 1,000%"
+
+
+def _people(count: int) -> str:
+    return f"{count:,} {'person' if count == 1 else 'people'}"
+
+
+# --- behaviour ------------------------------------------------------------------------------------------
+
+SEAT_BANDS: Bands = ((0.0, 0), (0.5, 40), (0.7, 70), (0.85, 100))
+
+
+def seat_utilisation(active_people: int, seats: int, per_seat: bool, bands: Bands = SEAT_BANDS) -> Measure:
+    """Distinct people active in the last 30 days ÷ seats paid for (per-seat licences only)."""
+    key = "seat_utilisation"
+    if not per_seat:
+        return _insufficient(key, "not a per-seat licence")
+    if seats <= 0:
+        return _insufficient(key, "no seats on the subscription")
+    ratio = active_people / seats
+    reclaimable = max(0, seats - active_people)
+    reason = f"{active_people:,} of {seats:,} seats used in the last 30 days"
+    if reclaimable:
+        reason += f" ({reclaimable:,} reclaimable)"
+    return Measure(key, ratio, banded(ratio, bands), reason)
+
+
+def reclaimable_seats(active_people: int, seats: int, per_seat: bool) -> int:
+    """Seats paid for that nobody used in the last 30 days."""
+    return max(0, seats - active_people) if per_seat else 0
+
+
+BREADTH_BANDS: Bands = ((0.0, 0), (0.25, 30), (0.5, 65), (0.75, 100))
+
+
+def breadth(active_people: int, expected_people: int, bands: Bands = BREADTH_BANDS) -> Measure:
+    """Active people ÷ the unit's people who should use the system."""
+    key = "breadth"
+    if expected_people <= 0:
+        return _insufficient(key, "the unit has no people on record to use it")
+    ratio = min(active_people / expected_people, 1.0)
+    reason = f"{_people(active_people)} of {expected_people:,} active in the last 30 days ({_percent(ratio)})"
+    return Measure(key, ratio, banded(ratio, bands), reason)
+
+
+class Cadence(StrEnum):
+    """How often a routine user of the system uses it; sets how many active days in 30 count as a habit."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+HABIT_DAYS = {Cadence.DAILY: 8, Cadence.WEEKLY: 3, Cadence.MONTHLY: 1}  # of 30 days (about 21 working days)
+HABIT_BANDS: Bands = ((0.0, 0), (0.3, 40), (0.6, 80), (0.8, 100))
+
+
+def habit(active_days: Sequence[int], cadence: Cadence = Cadence.WEEKLY, bands: Bands = HABIT_BANDS) -> Measure:
+    """The share of active people who used the system on enough days in the last 30 for its cadence."""
+    key = "habit"
+    days = [count for count in active_days if count > 0]
+    if not days:
+        return _insufficient(key, "nobody used it in the last 30 days")
+    needed = HABIT_DAYS[cadence]
+    regulars = sum(1 for count in days if count >= needed)
+    ratio = regulars / len(days)
+    reason = f"{regulars:,} of {_people(len(days))} used it on {needed}+ days in 30 ({cadence.value} habit)"
+    return Measure(key, ratio, banded(ratio, bands), reason)
+
+
+DEPTH_BANDS: Bands = ((0.0, 0), (1.0, 100))
+
+
+def depth(
+    core_in_use: Sequence[str], core_modules: Sequence[str], adopted: Sequence[str] = (),
+    abandoned: Sequence[str] = (), bands: Bands = DEPTH_BANDS,
+) -> Measure:  # fmt: skip
+    """Core modules used in the last 30 days ÷ core modules; says which modules were newly taken up or dropped."""
+    key = "depth"
+    core = set(core_modules)
+    if not core:
+        return _insufficient(key, "the system has no core modules in the catalog")
+    used = core & set(core_in_use)
+    ratio = len(used) / len(core)
+    reason = f"{len(used)} of {len(core)} core modules in use"
+    missing = sorted(core - used)
+    if missing:
+        reason += f" (not: {', '.join(missing)})"
+    if adopted:
+        reason += f"; newly adopted: {', '.join(sorted(adopted))}"
+    if abandoned:
+        reason += f"; abandoned: {', '.join(sorted(abandoned))}"
+    return Measure(key, ratio, banded(ratio, bands), reason)
+
+
+KEY_USER_BANDS: Bands = ((0.0, 0), (0.3, 30), (0.6, 65), (0.85, 100))
+KEY_USERS_QUIET = 0.3  # below this share of their usual activity, the unit's champions have gone quiet
+
+
+def key_users(recent_events: float, usual_events: float, key_user_count: int, bands: Bands = KEY_USER_BANDS) -> Measure:
+    """The key users' activity in the last 30 days against their own usual 30 days."""
+    key = "key_users"
+    if key_user_count <= 0:
+        return _insufficient(key, "no key users named for the unit")
+    if usual_events <= 0:
+        return _insufficient(key, "the key users have no usual level yet")
+    ratio = recent_events / usual_events
+    if ratio < 1:
+        reason = f"key user activity down {_percent(1 - ratio)} vs usual"
+    else:
+        reason = f"key user activity at {_percent(ratio)} of usual"
+    cap = Colour.YELLOW if ratio < KEY_USERS_QUIET else None
+    return Measure(key, ratio, banded(ratio, bands), reason, cap)
+
+
+def key_action(action: str | None, every_days: int | None, days_since_last: int | None, days_observed: int) -> Measure:
+    """Whether the subscription's key action (e.g. the monthly planning run) happened within its cadence.
+
+    A cadence gets a quarter of its length as grace. Missed once caps the colour at yellow; missed twice in
+    a row (two whole cadences without it) caps it at red.
+    """
+    key = "key_action"
+    if not action or not every_days:
+        return _insufficient(key, "no key action defined")
+    allowed = every_days + every_days // 4
+    if days_since_last is None:
+        if days_observed < allowed:
+            return _insufficient(key, f"“{action}” not seen yet; the data covers {days_observed} days")
+        missed = min(days_observed // every_days, 2)
+        raw = float(days_observed)
+    else:
+        missed = 0 if days_since_last <= allowed else min(days_since_last // every_days, 2)
+        raw = float(days_since_last)
+    if missed == 0:
+        assert days_since_last is not None
+        when = "today" if days_since_last == 0 else f"{days_since_last} days ago"
+        return Measure(key, raw, 100.0, f"“{action}” done {when} (every {every_days} days)")
+    last = "never seen" if days_since_last is None else f"last done {days_since_last} days ago"
+    if missed == 1:
+        return Measure(key, raw, 40.0, f"“{action}” missed: {last} (every {every_days} days)", Colour.YELLOW)
+    return Measure(key, raw, 0.0, f"“{action}” missed twice in a row: {last} (every {every_days} days)", Colour.RED)
+
+
+# --- interactions ---------------------------------------------------------------------------------------
+
+TICKET_BANDS: Bands = ((1.0, 100), (1.5, 75), (2.0, 55), (3.0, 35), (5.0, 10))
+SURGE_RATIO = 3.0  # this many times the usual load, with at least SURGE_MIN_TICKETS tickets, is a surge
+SURGE_MIN_TICKETS = 5
+
+
+def _tickets(count: int) -> str:
+    return f"{count:,} ticket{'' if count == 1 else 's'}"
+
+
+def ticket_load(
+    tickets: int, active_people: int, usual_per_person: float | None, norm_per_person: float | None,
+    incidents: int = 0,
+) -> Measure:  # fmt: skip
+    """Tickets per active person in the last 30 days against the unit's usual level (or else the system's
+    norm across units). A unit is always allowed at least one ticket a month: one ticket on a small base is
+    not a trend, and a surge needs a few tickets."""
+    key = "ticket_load"
+    reference = usual_per_person if usual_per_person is not None else norm_per_person
+    if reference is None:
+        return _insufficient(key, "no usual ticket level for the unit or the system yet")
+    expected = max(reference * max(active_people, 1), 1.0)
+    ratio = tickets / expected
+    against = "usual" if usual_per_person is not None else "the system's norm"
+    if tickets == 0:
+        reason = "no tickets in the last 30 days"
+    elif ratio >= 1.5:
+        reason = f"{ratio:.1f}× the {against} tickets in the last 30 days ({_tickets(tickets)})"
+    else:
+        reason = f"{_tickets(tickets)} in the last 30 days, in line with the {against}"
+    incident_share = incidents / tickets if tickets else 0.0
+    if tickets and incident_share >= 0.5:
+        reason += f"; {_percent(incident_share)} incidents"
+    cap = Colour.YELLOW if ratio >= SURGE_RATIO and tickets >= SURGE_MIN_TICKETS else None
+    return Measure(key, ratio, banded(ratio, TICKET_BANDS), reason, cap)
+
+
+# --- perception -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """The survey answers of the sentiment window for one question (scores as answered)."""
+
+    question: str  # nps, csat, ces, value
+    scores: Sequence[int]
+
+
+QUESTION_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "value": (0, 10)}
+VALUE_VERY_LOW = 3.0  # an average business-value answer at or below this (of 10) is a critical signal
+
+
+def _question_score(answers: Answers) -> float:
+    """0–100 for one question: NPS as promoters minus detractors; the others as the mean on their scale."""
+    if answers.question == "nps":
+        promoters = sum(1 for score in answers.scores if score >= 9)
+        detractors = sum(1 for score in answers.scores if score <= 6)
+        nps = 100 * (promoters - detractors) / len(answers.scores)  # -100 … 100
+        return (nps + 100) / 2
+    low, high = QUESTION_SCALES[answers.question]
+    mean = sum(answers.scores) / len(answers.scores)
+    return 100 * (mean - low) / (high - low)
+
+
+def sentiment(answers: Sequence[Answers], stale_after_days: int, newest_age_days: int | None) -> Measure:
+    """The latest survey answers (NPS, CSAT, CES where 7 = very easy, business value), each question scored
+    on its own scale and averaged; too old answers say nothing about today."""
+    key = "sentiment"
+    given = [group for group in answers if group.scores]
+    if not given or newest_age_days is None:
+        return _insufficient(key, "no survey answers")
+    if newest_age_days > stale_after_days:
+        age = f"the latest survey answer is {newest_age_days} days old (stale after {stale_after_days})"
+        return _insufficient(key, age)
+    parts = {group.question: _question_score(group) for group in given}
+    score = sum(parts.values()) / len(parts)
+    words = []
+    cap = None
+    for group in given:
+        mean = sum(group.scores) / len(group.scores)
+        if group.question == "nps":
+            words.append(f"NPS {round(parts['nps'] * 2 - 100):+d}")
+        else:
+            words.append(f"{group.question.upper() if group.question != 'value' else 'business value'} {mean:.1f}"
+                         f"/{QUESTION_SCALES[group.question][1]}")  # fmt: skip
+        if group.question == "value" and mean <= VALUE_VERY_LOW:
+            cap = Colour.YELLOW
+    reason = ", ".join(words)
+    if cap:
+        reason += " — business value answered very low"
+    return Measure(key, score, score, reason, cap)
+
+
+# --- trend ----------------------------------------------------------------------------------------------
+
+TREND_BANDS: Bands = ((0.2, 0), (0.4, 20), (0.6, 45), (0.8, 70), (1.0, 100))
+SEASONAL_MARGIN = 0.9  # a drop within 10% of last year's for the same weeks is the season, not a decline
+
+
+@dataclass(frozen=True, slots=True)
+class Season:
+    """What the calendar says about now for this unit."""
+
+    quiet_now: str | None = None  # the declared quiet period we are in, described ("1 Aug – 31 Aug")
+    last_year_ratio: float | None = None  # the same weeks a year earlier ÷ that year's baseline
+    month: str = ""  # "August", for the reason
+
+
+def trend(active_now: float, baseline: float, season: Season = Season(), bands: Bands = TREND_BANDS) -> Measure:
+    """Active people now against the unit's own baseline, judged against what the season leads one to expect.
+
+    In a declared quiet period any drop is expected. Otherwise, when the same weeks a year earlier fell
+    against that year's baseline, the same fall is expected now: a drop is held against the unit only as
+    far as it goes beyond that.
+    """
+    key = "trend"
+    if baseline <= 0:
+        return _insufficient(key, "no baseline of active people yet")
+    ratio = active_now / baseline
+    if ratio >= 1:
+        return Measure(key, ratio, banded(ratio, bands), f"active people at {_percent(ratio)} of the unit's usual")
+    when = f"in {season.month}" if season.month else "at this time of year"
+    if season.quiet_now is not None:
+        reason = (f"active people {_percent(1 - ratio)} below usual — seasonal: usual for this unit {when} "
+                  f"(a declared quiet period, {season.quiet_now})")  # fmt: skip
+        return Measure(key, ratio, 100.0, reason)
+    expected = season.last_year_ratio if season.last_year_ratio is not None else 1.0
+    if expected < 1 and ratio >= expected * SEASONAL_MARGIN:
+        reason = (f"active people {_percent(1 - ratio)} below usual — seasonal: usual for this unit {when} "
+                  f"(the same weeks last year: {_percent(1 - expected)} below)")  # fmt: skip
+        return Measure(key, ratio, banded(min(ratio / expected, 1.0), bands), reason)
+    reason = f"active people down {_percent(1 - ratio)} vs the unit's usual"
+    if expected < 1:
+        reason += f" (the same weeks last year: {_percent(1 - expected)} below)"
+    return Measure(key, ratio, banded(ratio / expected, bands), reason)
