@@ -50,7 +50,12 @@ def usage_files(draw) -> bytes:
     return body
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Hostile files are large on purpose: hypothesis may not call that a problem.
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(body=usage_files())
 def test_any_usage_file_ends_in_counted_rows_or_a_clear_failure(run_import, org, body):
     before = db.session.scalar(select(func.count()).select_from(UsageEvent))
