@@ -27,6 +27,7 @@ from models.accounts import Account, ApiToken, Role, account_unit  # noqa: E402
 from models.activity import SurveyAnswer, Ticket, UsageDaily, UsageEvent  # noqa: E402
 from models.audit import AuditLog  # noqa: E402
 from models.catalog import LicenseModel, Module, System  # noqa: E402
+from models.health import HealthScore, ScoringProfile, StageTransition  # noqa: E402
 from models.imports import IdempotentResponse, ImportRefusal, ImportRun, RunSource, RunStatus  # noqa: E402
 from models.org import Person, PersonRole, Unit  # noqa: E402
 from models.subscriptions import Subscription  # noqa: E402
@@ -36,6 +37,7 @@ __all__ = [
     "ApiToken",
     "AuditLog",
     "Base",
+    "HealthScore",
     "IdempotentResponse",
     "ImportRefusal",
     "ImportRun",
@@ -46,6 +48,8 @@ __all__ = [
     "Role",
     "RunSource",
     "RunStatus",
+    "ScoringProfile",
+    "StageTransition",
     "Subscription",
     "SurveyAnswer",
     "System",

@@ -84,6 +84,17 @@ class Config:
     # Raw per-person activity is purged this many months after it happened; the daily rollups stay.
     ACTIVITY_RETENTION_MONTHS = int(os.environ.get("RAPPORT_ACTIVITY_RETENTION_MONTHS", "25"))
 
+    # Health (docs/scoring.md). Survey answers older than this say nothing about today.
+    HEALTH_SENTIMENT_STALE_DAYS = int(os.environ.get("RAPPORT_HEALTH_SENTIMENT_STALE_DAYS", "180"))
+    # A system whose usage stopped coming for every unit this many days ago is "data stale", not declining.
+    HEALTH_FEED_STALE_DAYS = int(os.environ.get("RAPPORT_HEALTH_FEED_STALE_DAYS", "14"))
+    HEALTH_ONBOARDING_DAYS = int(os.environ.get("RAPPORT_HEALTH_ONBOARDING_DAYS", "90"))
+    # A new stage is taken only once its signal has held this many weeks in a row.
+    HEALTH_STAGE_HOLD_PERIODS = int(os.environ.get("RAPPORT_HEALTH_STAGE_HOLD_PERIODS", "3"))
+    # After an import or a push, re-score the subscriptions it touched (0 turns it off, e.g. for a bulk load
+    # followed by `flask recompute`).
+    HEALTH_RESCORE_AFTER_IMPORT = os.environ.get("RAPPORT_HEALTH_RESCORE_AFTER_IMPORT", "1") != "0"
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"

@@ -6,6 +6,7 @@ import itertools
 import os
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,9 +14,10 @@ from flask_migrate import upgrade
 from sqlalchemy import event, text
 from werkzeug.security import generate_password_hash
 
-from models import Account, Module, Person, Role, Subscription, System, Unit, db
+from models import Account, Module, Person, Role, RunSource, Subscription, System, Unit, db
 from portal import create_app
 from portal.config import TestConfig
+from portal.services import imports
 
 PASSWORD = "correct horse battery staple"
 # A cheap hash keeps the suite fast; real accounts use Werkzeug's default (scrypt).
@@ -230,3 +232,27 @@ def count_queries():
             event.remove(db.engine, "before_cursor_execute", count)
 
     return counting
+
+
+@pytest.fixture
+def write_csv(tmp_path):
+    """Write CSV text (or bytes) to a file and return its path."""
+    counter = iter(range(1_000_000))
+
+    def write(content: str | bytes, name: str | None = None) -> Path:
+        path = tmp_path / (name or f"file-{next(counter)}.csv")
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run_import(write_csv):
+    """Import CSV content of a kind through the engine, as the CLI does."""
+
+    def run(kind: str, content: str | bytes | Path, **kwargs):
+        path = content if isinstance(content, Path) else write_csv(content)
+        return imports.import_file(kind, path, source=RunSource.CLI, **kwargs)
+
+    return run

@@ -47,12 +47,16 @@ def _people(count: int) -> str:
     return f"{count:,} {'person' if count == 1 else 'people'}"
 
 
+LAST_30_DAYS = "the last 30 days"  # the measures' window; in a quiet season it reaches back further
+
 # --- behaviour ------------------------------------------------------------------------------------------
 
 SEAT_BANDS: Bands = ((0.0, 0), (0.5, 40), (0.7, 70), (0.85, 100))
 
 
-def seat_utilisation(active_people: int, seats: int, per_seat: bool, bands: Bands = SEAT_BANDS) -> Measure:
+def seat_utilisation(
+    active_people: int, seats: int, per_seat: bool, bands: Bands = SEAT_BANDS, period: str = LAST_30_DAYS
+) -> Measure:
     """Distinct people active in the last 30 days ÷ seats paid for (per-seat licences only)."""
     key = "seat_utilisation"
     if not per_seat:
@@ -61,7 +65,7 @@ def seat_utilisation(active_people: int, seats: int, per_seat: bool, bands: Band
         return _insufficient(key, "no seats on the subscription")
     ratio = active_people / seats
     reclaimable = max(0, seats - active_people)
-    reason = f"{active_people:,} of {seats:,} seats used in the last 30 days"
+    reason = f"{active_people:,} of {seats:,} seats used in {period}"
     if reclaimable:
         reason += f" ({reclaimable:,} reclaimable)"
     return Measure(key, ratio, banded(ratio, bands), reason)
@@ -75,13 +79,15 @@ def reclaimable_seats(active_people: int, seats: int, per_seat: bool) -> int:
 BREADTH_BANDS: Bands = ((0.0, 0), (0.25, 30), (0.5, 65), (0.75, 100))
 
 
-def breadth(active_people: int, expected_people: int, bands: Bands = BREADTH_BANDS) -> Measure:
+def breadth(
+    active_people: int, expected_people: int, bands: Bands = BREADTH_BANDS, period: str = LAST_30_DAYS
+) -> Measure:
     """Active people ÷ the unit's people who should use the system."""
     key = "breadth"
     if expected_people <= 0:
         return _insufficient(key, "the unit has no people on record to use it")
     ratio = min(active_people / expected_people, 1.0)
-    reason = f"{_people(active_people)} of {expected_people:,} active in the last 30 days ({_percent(ratio)})"
+    reason = f"{_people(active_people)} of {expected_people:,} active in {period} ({_percent(ratio)})"
     return Measure(key, ratio, banded(ratio, bands), reason)
 
 
@@ -91,6 +97,16 @@ class Cadence(StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
     MONTHLY = "monthly"
+
+
+def cadence_of(active_days: Sequence[int]) -> Cadence | None:
+    """How often a routine user uses a system, read from its users' active days in 30 across all units:
+    the median person on 8+ days uses it daily, on 3+ weekly, else monthly. None: nobody to learn from."""
+    days = sorted(count for count in active_days if count > 0)
+    if not days:
+        return None
+    middle = days[len(days) // 2]
+    return Cadence.DAILY if middle >= 8 else Cadence.WEEKLY if middle >= 3 else Cadence.MONTHLY
 
 
 HABIT_DAYS = {Cadence.DAILY: 8, Cadence.WEEKLY: 3, Cadence.MONTHLY: 1}  # of 30 days (about 21 working days)
@@ -137,6 +153,7 @@ def depth(
 
 KEY_USER_BANDS: Bands = ((0.0, 0), (0.3, 30), (0.6, 65), (0.85, 100))
 KEY_USERS_QUIET = 0.3  # below this share of their usual activity, the unit's champions have gone quiet
+KEY_USERS_MIN_USUAL = 4.0  # active days per 30: below this a key user's usual is too thin to judge a drop
 
 
 def key_users(recent_events: float, usual_events: float, key_user_count: int, bands: Bands = KEY_USER_BANDS) -> Measure:
@@ -146,6 +163,10 @@ def key_users(recent_events: float, usual_events: float, key_user_count: int, ba
         return _insufficient(key, "no key users named for the unit")
     if usual_events <= 0:
         return _insufficient(key, "the key users have no usual level yet")
+    if usual_events < KEY_USERS_MIN_USUAL:
+        return _insufficient(
+            key, f"the key users are usually active on fewer than {KEY_USERS_MIN_USUAL:.0f} days a month"
+        )
     ratio = recent_events / usual_events
     if ratio < 1:
         reason = f"key user activity down {_percent(1 - ratio)} vs usual"
@@ -196,7 +217,7 @@ def _tickets(count: int) -> str:
 
 def ticket_load(
     tickets: int, active_people: int, usual_per_person: float | None, norm_per_person: float | None,
-    incidents: int = 0,
+    incidents: int = 0, period: str = LAST_30_DAYS,
 ) -> Measure:  # fmt: skip
     """Tickets per active person in the last 30 days against the unit's usual level (or else the system's
     norm across units). A unit is always allowed at least one ticket a month: one ticket on a small base is
@@ -207,13 +228,13 @@ def ticket_load(
         return _insufficient(key, "no usual ticket level for the unit or the system yet")
     expected = max(reference * max(active_people, 1), 1.0)
     ratio = tickets / expected
-    against = "usual" if usual_per_person is not None else "the system's norm"
+    against = "the usual" if usual_per_person is not None else "the system's norm"
     if tickets == 0:
-        reason = "no tickets in the last 30 days"
+        reason = f"no tickets in {period}"
     elif ratio >= 1.5:
-        reason = f"{ratio:.1f}× the {against} tickets in the last 30 days ({_tickets(tickets)})"
+        reason = f"{ratio:.1f}× {against} tickets in {period} ({_tickets(tickets)})"
     else:
-        reason = f"{_tickets(tickets)} in the last 30 days, in line with the {against}"
+        reason = f"{_tickets(tickets)} in {period}, in line with {against}"
     incident_share = incidents / tickets if tickets else 0.0
     if tickets and incident_share >= 0.5:
         reason += f"; {_percent(incident_share)} incidents"
@@ -281,13 +302,14 @@ def sentiment(answers: Sequence[Answers], stale_after_days: int, newest_age_days
 
 TREND_BANDS: Bands = ((0.2, 0), (0.4, 20), (0.6, 45), (0.8, 70), (1.0, 100))
 SEASONAL_MARGIN = 0.9  # a drop within 10% of last year's for the same weeks is the season, not a decline
+TREND_MIN_PEOPLE = 5  # on a smaller base one person more or less is a swing of 20% or more: noise, not a trend
 
 
 @dataclass(frozen=True, slots=True)
 class Season:
     """What the calendar says about now for this unit."""
 
-    quiet_now: str | None = None  # the declared quiet period we are in, described ("1 Aug – 31 Aug")
+    quiet_now: str | None = None  # why now is a quiet time, in words ("a declared quiet period, 1 Aug – 31 Aug")
     last_year_ratio: float | None = None  # the same weeks a year earlier ÷ that year's baseline
     month: str = ""  # "August", for the reason
 
@@ -295,26 +317,29 @@ class Season:
 def trend(active_now: float, baseline: float, season: Season = Season(), bands: Bands = TREND_BANDS) -> Measure:
     """Active people now against the unit's own baseline, judged against what the season leads one to expect.
 
-    In a declared quiet period any drop is expected. Otherwise, when the same weeks a year earlier fell
+    In a quiet period (declared, or learned from the same weeks a year earlier) any drop is expected.
+    Otherwise, when the same weeks a year earlier fell
     against that year's baseline, the same fall is expected now: a drop is held against the unit only as
     far as it goes beyond that.
     """
     key = "trend"
     if baseline <= 0:
         return _insufficient(key, "no baseline of active people yet")
+    if baseline < TREND_MIN_PEOPLE:
+        return _insufficient(key, f"too few people ({baseline:g} usually active) to judge a trend")
     ratio = active_now / baseline
     if ratio >= 1:
         return Measure(key, ratio, banded(ratio, bands), f"active people at {_percent(ratio)} of the unit's usual")
     when = f"in {season.month}" if season.month else "at this time of year"
     if season.quiet_now is not None:
         reason = (f"active people {_percent(1 - ratio)} below usual — seasonal: usual for this unit {when} "
-                  f"(a declared quiet period, {season.quiet_now})")  # fmt: skip
+                  f"({season.quiet_now})")  # fmt: skip
         return Measure(key, ratio, 100.0, reason)
     expected = season.last_year_ratio if season.last_year_ratio is not None else 1.0
     if expected < 1 and ratio >= expected * SEASONAL_MARGIN:
         reason = (f"active people {_percent(1 - ratio)} below usual — seasonal: usual for this unit {when} "
                   f"(the same weeks last year: {_percent(1 - expected)} below)")  # fmt: skip
-        return Measure(key, ratio, banded(min(ratio / expected, 1.0), bands), reason)
+        return Measure(key, ratio, banded(min(ratio / expected, 1.0) if expected > 0 else 1.0, bands), reason)
     reason = f"active people down {_percent(1 - ratio)} vs the unit's usual"
     if expected < 1:
         reason += f" (the same weeks last year: {_percent(1 - expected)} below)"

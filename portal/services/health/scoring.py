@@ -95,7 +95,7 @@ def score(measures: Sequence[Measure], profile: Profile, previous: Mapping[str, 
     parts = [part(measure) for measure in measures]
     behaviour_seen = any(m.key in BEHAVIOUR for m in judged)
     if not judged or not behaviour_seen or total_weight <= 0 or judged_weight / total_weight < profile.min_coverage:
-        missing = [m.reason for m in measures if not m.sufficient]
+        missing = list(dict.fromkeys(m.reason for m in measures if not m.sufficient))  # once each, in order
         reasons = ["insufficient data: " + "; ".join(missing) if missing else "insufficient data"]
         return Score(None, Colour.GREY, profile.version, parts, reasons)
     value = min(100.0, max(0.0, sum(p.contribution for p in parts)))  # float sums may stray past the ends
@@ -149,14 +149,19 @@ class Weighted:
 
 
 def roll_up(children: Sequence[Weighted], profile: Profile) -> tuple[float | None, Colour]:
-    """A unit from its subscriptions (weighted by seats or cost), a division from its units.
+    """A unit from its subscriptions (weighted by seats or cost), a division from its units."""
+    return roll_up_values([(child.score.score, child.weight) for child in children], profile)
 
-    Grey children are left out; a parent with no coloured child is grey. A child that carries no weight
-    (a free system with no seats) still counts, as one.
+
+def roll_up_values(children: Sequence[tuple[float | None, float]], profile: Profile) -> tuple[float | None, Colour]:
+    """The weighted mean of (score, weight) pairs and its colour.
+
+    Grey children (no score) are left out; a parent with no coloured child is grey. A child that carries no
+    weight (a free system with no seats) still counts, as one.
     """
-    scored = [(child.score.score, max(child.weight, 1.0)) for child in children if child.score.score is not None]
+    scored = [(value, max(weight, 1.0)) for value, weight in children if value is not None]
     if not scored:
         return None, Colour.GREY
     total = sum(weight for _, weight in scored)
-    value = min(100.0, max(0.0, sum(score * weight for score, weight in scored) / total))  # type: ignore[operator]
+    value = min(100.0, max(0.0, sum(value * weight for value, weight in scored) / total))
     return value, profile.colour_of(value)

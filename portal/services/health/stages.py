@@ -31,7 +31,8 @@ PLAYBOOK = {
 class StageRules:
     onboarding_days: int = 90  # after go-live (or first use), a subscription is onboarding this long…
     ramp_ratio: float = 0.5  # …and longer while fewer than this share of its expected people are active
-    decline_ratio: float = 0.7  # active people below this share of the baseline (not seasonal) is decline
+    decline_ratio: float = 0.8  # active people below this share of the baseline (not seasonal) is decline…
+    decline_min_people: float = 2.0  # …when at least this many people fewer: one person is not a trend
     growth_ratio: float = 1.15  # above this share, or new modules taken up, is growth
     hold_periods: int = 3  # a new signal must hold this many periods in a row before the stage changes
 
@@ -46,6 +47,7 @@ class Period:
     seasonal: bool = False  # the drop is usual for the unit at this time (see measures.trend)
     adopted: Sequence[str] = ()  # modules newly taken up
     abandoned: Sequence[str] = ()  # core modules dropped
+    baseline: float | None = None  # the usual active people the trend compares with
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,13 @@ def signal(period: Period, rules: StageRules = StageRules()) -> Signal:
         return Signal(Stage.ONBOARDING, f"live for {period.days_live} days")
     if period.abandoned:
         return Signal(Stage.DECLINE, f"abandoned: {', '.join(sorted(period.abandoned))}")
-    if period.trend is not None and period.trend < rules.decline_ratio and not period.seasonal:
+    fewer = None if period.baseline is None or period.trend is None else period.baseline * (1 - period.trend)
+    if (
+        period.trend is not None
+        and period.trend < rules.decline_ratio
+        and not period.seasonal
+        and (fewer is None or fewer >= rules.decline_min_people)
+    ):
         return Signal(Stage.DECLINE, f"active people at {period.trend:.0%} of the unit's usual")
     if period.trend is not None and period.trend >= rules.growth_ratio:
         return Signal(Stage.GROWTH, f"active people at {period.trend:.0%} of the unit's usual")

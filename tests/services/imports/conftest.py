@@ -1,35 +1,6 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from models import RunSource
-from portal.services import imports
-
-
-@pytest.fixture
-def write_csv(tmp_path):
-    """Write CSV text (or bytes) to a file and return its path."""
-    counter = iter(range(1_000_000))
-
-    def write(content: str | bytes, name: str | None = None) -> Path:
-        path = tmp_path / (name or f"file-{next(counter)}.csv")
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        return path
-
-    return write
-
-
-@pytest.fixture
-def run_import(write_csv):
-    """Import CSV content of a kind through the engine, as the CLI does."""
-
-    def run(kind: str, content: str | bytes | Path, **kwargs):
-        path = content if isinstance(content, Path) else write_csv(content)
-        return imports.import_file(kind, path, source=RunSource.CLI, **kwargs)
-
-    return run
 
 
 @pytest.fixture

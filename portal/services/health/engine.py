@@ -1,0 +1,378 @@
+"""The health use-cases: score subscriptions and units as of a date, store the result, read it back.
+
+`recompute()` is the one way scores are made — a full recompute (the nightly job, `flask recompute`), the
+re-score of the subscriptions an import touched, and a report as of a past date all run through it.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, delete, func, select
+
+from models import HealthScore, StageTransition, Subscription, System, Unit, UsageDaily, db
+from portal.access.scope import descendants_of
+from portal.services.health.evaluate import Evaluation, Settings, evaluate
+from portal.services.health.facts import SubscriptionFacts, gather
+from portal.services.health.measures import Cadence, cadence_of
+from portal.services.health.profiles import current_profiles
+from portal.services.health.rollup import Record, UnitNode, roll_up_units, with_ancestors
+from portal.services.health.stages import PLAYBOOK, StageRules
+
+
+def today() -> date:
+    """The as-of date of "now": the current UTC day, as the usage rollups count days in UTC."""
+    return datetime.now(UTC).date()
+
+
+def settings() -> Settings:
+    config = current_app.config
+    rules = StageRules(
+        onboarding_days=config["HEALTH_ONBOARDING_DAYS"], hold_periods=config["HEALTH_STAGE_HOLD_PERIODS"]
+    )
+    return Settings(Cadence.WEEKLY, config["HEALTH_SENTIMENT_STALE_DAYS"], rules)
+
+
+def explanation_of(evaluation: Evaluation) -> dict[str, object]:
+    measures = [
+        {
+            "key": part.measure.key,
+            "raw": part.measure.raw,
+            "score": None if part.measure.score is None else round(part.measure.score, 1),
+            "weight": part.weight,
+            "share": round(part.share, 4),
+            "contribution": round(part.contribution, 2),
+            "change": None if part.change is None else round(part.change, 1),
+            "reason": part.measure.reason,
+            "critical": part.measure.cap is not None,
+        }
+        for part in evaluation.score.parts
+    ]
+    return {
+        "measures": measures,
+        "lift": evaluation.score.lift,
+        "stage_reason": evaluation.stage_reason,
+        "playbook": PLAYBOOK[evaluation.stage],
+        "window_start": evaluation.facts.window_start.isoformat(),
+        "cadence": evaluation.cadence.value,
+    }
+
+
+def record_of(evaluation: Evaluation, system_name: str) -> Record:
+    facts = evaluation.facts
+    return Record(
+        facts.unit_key, facts.system_key, system_name, evaluation.score.score, evaluation.score.colour.value,
+        evaluation.stage.value, facts.seats, facts.active_people, evaluation.reclaimable_seats,
+        list(evaluation.score.reasons), evaluation.score.profile_version, explanation_of(evaluation),
+    )  # fmt: skip
+
+
+def _stale_feeds(as_of: date, system_ids: Iterable[int]) -> dict[int, date]:
+    """Systems whose usage feed stopped for every unit: the last day any unit's data came in, when that is
+    longer ago than the configured number of days. A system that never sent data is not stale, only empty."""
+    limit = current_app.config["HEALTH_FEED_STALE_DAYS"]
+    last_per_subscription = (
+        select(func.max(UsageDaily.day))
+        .where(
+            UsageDaily.unit_id == Subscription.unit_id,
+            UsageDaily.system_id == Subscription.system_id,
+            UsageDaily.day <= as_of,
+        )
+        .scalar_subquery()
+    )
+    stale: dict[int, date] = {}
+    wanted = sorted(set(system_ids))
+    for start in range(0, len(wanted), 500):
+        rows = db.session.execute(
+            select(Subscription.system_id, func.max(last_per_subscription))
+            .where(Subscription.system_id.in_(wanted[start : start + 500]))
+            .group_by(Subscription.system_id)
+        )
+        for system_id, last in rows:
+            if last is None:
+                continue
+            last = last if isinstance(last, date) else date.fromisoformat(last)
+            if (as_of - last).days > limit:
+                stale[system_id] = last
+    return stale
+
+
+def _cadences(facts: Sequence[SubscriptionFacts], partial: bool) -> dict[int, Cadence]:
+    """Per system, its users' cadence: learned from all its subscriptions in a full recompute; a partial
+    re-score keeps the one the last full recompute learned (a handful of users would be a poor sample)."""
+    pooled: dict[int, list[int]] = defaultdict(list)
+    for item in facts:
+        pooled[item.system_id].extend(item.active_days)
+    found = {system_id: cadence for system_id, days in pooled.items() if (cadence := cadence_of(days))}
+    if partial and pooled:
+        rows = db.session.execute(
+            select(HealthScore.system_id, HealthScore.explanation)
+            .where(HealthScore.system_id.in_(sorted(pooled)), HealthScore.as_of >= facts[0].as_of - timedelta(days=14))
+            .order_by(HealthScore.as_of)
+        )  # fmt: skip
+        for system_id, explanation in rows:
+            if explanation.get("cadence") in {cadence.value for cadence in Cadence}:
+                found[system_id] = Cadence(explanation["cadence"])
+    return found
+
+
+def _previous_scores(as_of: date, subscription_ids: Sequence[int] | None) -> dict[int, dict[str, float]]:
+    """Each subscription's measure scores in the last snapshot a week or more before: the "change" column."""
+    rows = db.session.execute(
+        select(HealthScore.subscription_id, HealthScore.as_of, HealthScore.explanation).where(
+            HealthScore.subscription_id.is_not(None),
+            HealthScore.as_of.between(as_of - timedelta(days=20), as_of - timedelta(days=7)),
+        )
+    )
+    wanted = set(subscription_ids) if subscription_ids is not None else None
+    latest: dict[int, tuple[date, dict[str, float]]] = {}
+    for subscription_id, day, explanation in rows:
+        if wanted is not None and subscription_id not in wanted:
+            continue
+        if subscription_id in latest and latest[subscription_id][0] >= day:
+            continue
+        scores = {m["key"]: m["score"] for m in explanation.get("measures", []) if m.get("score") is not None}
+        latest[subscription_id] = (day, scores)
+    return {key: scores for key, (_, scores) in latest.items()}
+
+
+def _active_elsewhere(as_of: date, subscription_ids: Sequence[int]) -> dict[int, int]:
+    """Per system, the active people of the subscriptions not being re-scored, from their latest scores."""
+    latest = (
+        select(HealthScore.subscription_id, func.max(HealthScore.as_of).label("as_of"))
+        .where(HealthScore.subscription_id.is_not(None), HealthScore.as_of <= as_of)
+        .group_by(HealthScore.subscription_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(HealthScore.system_id, func.sum(HealthScore.active_people))
+        .join(
+            latest,
+            and_(HealthScore.subscription_id == latest.c.subscription_id, HealthScore.as_of == latest.c.as_of),
+        )
+        .where(HealthScore.subscription_id.not_in(subscription_ids))
+        .group_by(HealthScore.system_id)
+    )  # fmt: skip
+    return {system_id: int(total or 0) for system_id, total in rows}
+
+
+@dataclass
+class Computation:
+    as_of: date
+    evaluations: list[Evaluation] = field(default_factory=list)
+    subscription_records: dict[int, Record] = field(default_factory=dict)  # by subscription id
+    unit_records: dict[int, Record] = field(default_factory=dict)  # by unit id
+    seconds: float = 0.0
+
+    @property
+    def colours(self) -> Counter[str]:
+        return Counter(record.colour for record in self.subscription_records.values())
+
+
+def _unit_nodes() -> dict[int, UnitNode]:
+    return {
+        row.id: UnitNode(row.id, row.key, row.name, row.parent_id)
+        for row in db.session.execute(select(Unit.id, Unit.key, Unit.name, Unit.parent_id))
+    }
+
+
+def compute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Computation:
+    """Score the subscriptions (all, or the given ones) and their units as of the end of `as_of`.
+
+    Units are rolled up from the fresh records of the subscriptions scored here and, for their other
+    subscriptions, from the latest stored records — so a partial re-score gives the same units as a full one.
+    """
+    started = clock.perf_counter()
+    profiles = current_profiles()
+    config = settings()
+    elsewhere = _active_elsewhere(as_of, subscription_ids) if subscription_ids is not None else None
+    facts = gather(as_of, subscription_ids, elsewhere)
+    stale = _stale_feeds(as_of, {f.system_id for f in facts})
+    previous = _previous_scores(as_of, subscription_ids)
+    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
+    cadences = _cadences(facts, partial=subscription_ids is not None)
+    result = Computation(as_of)
+    for item in facts:
+        own = replace(config, cadence=cadences.get(item.system_id, config.cadence))
+        evaluation = evaluate(item, profiles, own, previous.get(item.subscription_id), stale.get(item.system_id))
+        result.evaluations.append(evaluation)
+        result.subscription_records[item.subscription_id] = record_of(evaluation, names[item.system_id])
+    units = _unit_nodes()
+    touched = with_ancestors(units, {evaluation.facts.unit_id for evaluation in result.evaluations})
+    if subscription_ids is None:
+        touched = set(units)
+    by_unit = _subscription_records_by_unit(as_of, result, touched, units)
+    result.unit_records = roll_up_units(units, by_unit, touched, profiles)
+    result.seconds = clock.perf_counter() - started
+    return result
+
+
+def _subscription_records_by_unit(
+    as_of: date, result: Computation, touched: set[int], units: Mapping[int, UnitNode]
+) -> dict[int, list[Record]]:
+    fresh = {evaluation.facts.subscription_id: evaluation.facts.unit_id for evaluation in result.evaluations}
+    by_unit: dict[int, list[Record]] = defaultdict(list)
+    for subscription_id, record in result.subscription_records.items():
+        by_unit[fresh[subscription_id]].append(record)
+    if len(fresh) == db.session.scalar(select(func.count(Subscription.id))):
+        return by_unit
+    # The other subscriptions of the touched units' subtrees: their latest stored records.
+    for unit_id, record in stored_subscription_records(as_of, exclude=set(fresh)).items():
+        by_unit[unit_id].extend(record)
+    return by_unit
+
+
+def _record_from_row(row: HealthScore, unit_key: str, system_key: str, name: str) -> Record:
+    return Record(
+        unit_key, system_key, name, row.score, row.colour, row.stage, row.seats, row.active_people,
+        row.reclaimable_seats, list(row.reasons), row.profile_version, dict(row.explanation),
+    )  # fmt: skip
+
+
+def _latest_rows(as_of: date, subscriptions: bool):
+    subject = HealthScore.subscription_id if subscriptions else HealthScore.unit_id
+    kind = HealthScore.subscription_id.is_not(None) if subscriptions else HealthScore.system_id.is_(None)
+    latest = (
+        select(subject.label("subject"), func.max(HealthScore.as_of).label("as_of"))
+        .where(kind, HealthScore.as_of <= as_of)
+        .group_by(subject)
+        .subquery()
+    )
+    return (
+        select(HealthScore, Unit.key, Unit.name, System.key, System.name)
+        .join(latest, and_(subject == latest.c.subject, HealthScore.as_of == latest.c.as_of))
+        .join(Unit, Unit.id == HealthScore.unit_id)
+        .outerjoin(System, System.id == HealthScore.system_id)
+        .where(kind)
+    )
+
+
+def stored_subscription_records(as_of: date, exclude: set[int] = frozenset()) -> dict[int, list[Record]]:
+    """The latest stored record of every subscription on or before `as_of`, by unit id."""
+    found: dict[int, list[Record]] = defaultdict(list)
+    for row, unit_key, _, system_key, system_name in db.session.execute(_latest_rows(as_of, subscriptions=True)):
+        if row.subscription_id not in exclude:
+            found[row.unit_id].append(_record_from_row(row, unit_key, system_key, system_name))
+    return found
+
+
+def stored_records(as_of: date, unit_ids: set[int] | None = None) -> list[Record]:
+    """The latest stored records (subscriptions, then units) on or before `as_of`, ordered for reading."""
+    records: list[tuple[tuple[str, str], Record]] = []
+    for subscriptions in (True, False):
+        for row, unit_key, unit_name, system_key, system_name in db.session.execute(_latest_rows(as_of, subscriptions)):
+            if unit_ids is not None and row.unit_id not in unit_ids:
+                continue
+            name = system_name if subscriptions else unit_name
+            record = _record_from_row(row, unit_key, system_key or "", name)
+            records.append(((unit_key, system_key or ""), record))
+    return [record for _, record in sorted(records, key=lambda pair: pair[0])]
+
+
+def store(result: Computation) -> None:
+    """Write the computation's records as of its date, keep one row per week, record stage transitions."""
+    as_of = result.as_of
+    subscription_ids = list(result.subscription_records)
+    unit_ids = list(result.unit_records)
+    for start in range(0, len(subscription_ids), 500):
+        db.session.execute(
+            delete(HealthScore).where(
+                HealthScore.subscription_id.in_(subscription_ids[start : start + 500]), HealthScore.as_of == as_of
+            )
+        )
+    for start in range(0, len(unit_ids), 500):
+        db.session.execute(
+            delete(HealthScore).where(
+                HealthScore.unit_id.in_(unit_ids[start : start + 500]),
+                HealthScore.system_id.is_(None),
+                HealthScore.as_of == as_of,
+            )
+        )
+    rows = []
+    for evaluation in result.evaluations:
+        facts = evaluation.facts
+        record = result.subscription_records[facts.subscription_id]
+        rows.append(_row(record, as_of, facts.unit_id, facts.system_id, facts.subscription_id))
+    for unit_id, record in result.unit_records.items():
+        rows.append(_row(record, as_of, unit_id, None, None))
+    db.session.add_all(rows)
+    _keep_weekly(as_of, subscription_ids, unit_ids)
+    _record_transitions(result)
+    db.session.flush()
+
+
+def _row(record: Record, as_of: date, unit_id: int, system_id: int | None, subscription_id: int | None) -> HealthScore:
+    return HealthScore(
+        unit_id=unit_id, system_id=system_id, subscription_id=subscription_id, as_of=as_of, score=record.score,
+        colour=record.colour, stage=record.stage, profile_version=record.profile_version, seats=record.seats,
+        active_people=record.active_people, reclaimable_seats=record.reclaimable_seats, reasons=list(record.reasons),
+        explanation=dict(record.explanation),
+    )  # fmt: skip
+
+
+def _keep_weekly(as_of: date, subscription_ids: Sequence[int], unit_ids: Sequence[int]) -> None:
+    """Within the as-of date's week (Monday to Sunday) only the latest row stays: the weekly snapshot."""
+    monday = as_of - timedelta(days=as_of.weekday())
+    if monday == as_of:
+        return
+    same_week = HealthScore.as_of.between(monday, as_of - timedelta(days=1))
+    for start in range(0, len(subscription_ids), 500):
+        db.session.execute(
+            delete(HealthScore).where(HealthScore.subscription_id.in_(subscription_ids[start : start + 500]), same_week)
+        )
+    for start in range(0, len(unit_ids), 500):
+        db.session.execute(
+            delete(HealthScore).where(
+                HealthScore.unit_id.in_(unit_ids[start : start + 500]), HealthScore.system_id.is_(None), same_week
+            )
+        )
+
+
+def _record_transitions(result: Computation) -> None:
+    wanted = {
+        (evaluation.facts.unit_id, evaluation.facts.system_id, transition.on, transition.to_stage.value): transition
+        for evaluation in result.evaluations
+        for transition in evaluation.transitions
+    }
+    if not wanted:
+        return
+    earliest = min(key[2] for key in wanted)
+    existing = set(
+        db.session.execute(
+            select(
+                StageTransition.unit_id,
+                StageTransition.system_id,
+                StageTransition.happened_on,
+                StageTransition.to_stage,
+            ).where(StageTransition.happened_on >= earliest, StageTransition.system_id.is_not(None))
+        ).tuples()
+    )
+    for key, transition in wanted.items():
+        if key in existing:
+            continue
+        db.session.add(
+            StageTransition(
+                unit_id=key[0], system_id=key[1], happened_on=transition.on,
+                from_stage=transition.from_stage.value if transition.from_stage else None,
+                to_stage=transition.to_stage.value, reason=transition.reason,
+            )
+        )  # fmt: skip
+
+
+def subscription_ids_below(unit_id: int) -> list[int]:
+    """The subscriptions of a unit and of every unit below it: what its roll-up is made of."""
+    units = descendants_of({unit_id})
+    return sorted(db.session.scalars(select(Subscription.id).where(Subscription.unit_id.in_(sorted(units)))))
+
+
+def recompute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Computation:
+    """Score and store: everything (as the nightly job does), or only the given subscriptions and their units."""
+    result = compute(as_of, subscription_ids)
+    store(result)
+    db.session.commit()
+    return result

@@ -1,0 +1,457 @@
+"""The figures behind a health score, gathered from the stored data as of a date.
+
+Everything here reads the data up to the as-of date and nothing after it, so a score can be recomputed for
+any past date and comes out the same. The reads are made for many subscriptions at once: a full recompute
+runs a handful of grouped queries over the daily rollup, not a query per subscription.
+
+The central read is one bit mask of active weeks per person and subscription (bit w set: active in week w,
+counted back from the as-of date). From it come, without going back to the database, the active people of
+any block of weeks — the trend, the stage of each of the last weeks, the same weeks a year earlier — and
+the unit's own weekly activity, from which its usual quiet weeks are learned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import BigInteger, Integer, case, cast, distinct, func, literal, select, tuple_
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
+
+from models import (
+    LicenseModel,
+    Person,
+    PersonRole,
+    Subscription,
+    SurveyAnswer,
+    System,
+    Ticket,
+    Unit,
+    UsageDaily,
+    db,
+)
+from portal.services.health.calendar import (
+    UnitCalendar,
+    declared_quiet,
+    learned_quiet_weeks,
+)
+from portal.services.health.measures import Answers
+from portal.services.quiet_periods import QuietPeriodError, parse_quiet_periods
+
+HALF_BITS = 62  # a mask half holds weeks 0–61 (a sum of distinct powers of two below 2**62 fits in 64 bits)
+HISTORY_WEEKS = 2 * HALF_BITS  # about 28 months: a year back, plus the baselines and seasons around it
+FEATURE_WEEKS = 30  # modules taken up or dropped are judged on the last 30 weeks
+KEY_USER_USUAL_DAYS = 90  # the key users' usual level: their active days in the 90 days before the window
+TICKET_USUAL_DAYS = 180  # the unit's usual ticket level: the 180 days before the window
+SENTIMENT_SPAN_DAYS = 90  # the latest survey answers: those within 90 days of the newest one
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionFacts:
+    """What the measures of one subscription need, as of one date."""
+
+    subscription_id: int
+    unit_id: int
+    system_id: int
+    unit_key: str
+    system_key: str
+    as_of: date
+    seats: int
+    per_seat: bool
+    expected_people: int
+    go_live: date | None
+    calendar: UnitCalendar
+    window_start: date
+    active_days: Sequence[int]  # per person active in the window: on how many days
+    person_weeks: Sequence[int]  # per person ever active within the history: a mask of active weeks
+    observed_weeks: int  # how far back (in weeks) the subscription's data reaches; 0: no data at all
+    unit_observed_weeks: int
+    key_user_count: int
+    key_user_recent_days: int  # the key users' active days in the window
+    key_user_usual_days: float  # … and per 30 days in the 90 days before it (0: none)
+    key_user_usual_covered: bool  # the data reaches back over those 90 days
+    modules: Sequence[str]
+    core_modules: Sequence[str]
+    module_weeks: dict[str, int] = field(default_factory=dict)  # module key → mask of weeks it was used
+    core_in_window: Sequence[str] = ()  # core modules used in the 30-day window
+    key_action: str | None = None
+    key_action_every_days: int | None = None
+    key_action_last: date | None = None
+    tickets: int = 0  # opened in the window
+    incidents: int = 0
+    usual_tickets_per_person: float | None = None  # per active person per 30 days, the unit's own
+    norm_tickets_per_person: float | None = None  # … and across all units of the system
+    answers: Sequence[Answers] = ()
+    newest_answer: date | None = None
+
+    @property
+    def active_people(self) -> int:
+        return len(self.active_days)
+
+    @property
+    def window_is_seasonal(self) -> bool:
+        return self.window_start < self.as_of - timedelta(days=29)
+
+
+def end_of(day: date) -> datetime:
+    """The first instant after `day` (UTC): a timestamp belongs to the as-of date when it is before this."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def _weeks_back(as_of: date) -> ColumnElement[int]:
+    """The week of a rollup row counted back from the as-of date (0: the 7 days ending on it), in SQL."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        days = func.julianday(literal(as_of.isoformat())) - func.julianday(UsageDaily.day)
+        return cast(days / 7, Integer)
+    return (literal(as_of) - UsageDaily.day).op("/")(7)
+
+
+def _mask_sums(week: ColumnElement[int]) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """SUM(DISTINCT 2**week) in two halves: with distinct powers of two a sum is a bitwise OR, in any SQL."""
+    one = literal(1, BigInteger)
+    low = func.sum(distinct(case((week < HALF_BITS, one.op("<<")(week)), else_=literal(0, BigInteger))))
+    high = func.sum(distinct(case((week >= HALF_BITS, one.op("<<")(week - HALF_BITS)), else_=literal(0, BigInteger))))
+    return low, high
+
+
+def _in_batches(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass
+class _UnitData:
+    unit: Unit
+    people: int = 0
+    key_users: set[int] = field(default_factory=set)
+    person_weeks: dict[tuple[int, int], int] = field(default_factory=dict)  # (system, person) → mask
+    calendar: UnitCalendar | None = None
+    observed_weeks: int = 0
+
+
+def _person_weeks(as_of: date, unit_ids: Sequence[int]) -> dict[int, dict[tuple[int, int], int]]:
+    week = _weeks_back(as_of)
+    low, high = _mask_sums(week)
+    first = as_of - timedelta(days=7 * HISTORY_WEEKS - 1)
+    found: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+    for batch in _in_batches(unit_ids):
+        rows = db.session.execute(
+            select(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.person_id, low, high)
+            .where(UsageDaily.unit_id.in_(batch), UsageDaily.day.between(first, as_of))
+            .group_by(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.person_id)
+        )
+        for unit_id, system_id, person_id, low_mask, high_mask in rows:
+            found[unit_id][(system_id, person_id)] = int(low_mask or 0) | (int(high_mask or 0) << HALF_BITS)
+    return found
+
+
+def _calendar(as_of: date, unit: Unit, person_weeks: dict[tuple[int, int], int]) -> tuple[UnitCalendar, int]:
+    """The unit's quiet days: declared, and learned from its own weekly activity a year earlier."""
+    try:
+        periods = parse_quiet_periods(unit.quiet_periods)
+    except QuietPeriodError:
+        periods = []  # stored text is validated on the way in; an old bad value must not stop the scoring
+    by_person: dict[int, int] = defaultdict(int)
+    for (_, person_id), mask in person_weeks.items():
+        by_person[person_id] |= mask
+    everyone = 0
+    for mask in by_person.values():
+        everyone |= mask
+    observed = everyone.bit_length()
+    weekly = [0] * observed
+    for mask in by_person.values():
+        while mask:
+            lowest = mask & -mask
+            weekly[lowest.bit_length() - 1] += 1
+            mask ^= lowest
+    learned = learned_quiet_weeks(weekly, observed, horizon=HISTORY_WEEKS)
+    text = "; ".join(period.describe() for period in periods)
+    return UnitCalendar(as_of, declared_quiet(periods), learned, text), observed
+
+
+def _window_days(
+    as_of: date, starts: dict[int, date]
+) -> dict[tuple[int, int], dict[int, int]]:  # (unit, system) → person → days
+    by_start: dict[date, list[int]] = defaultdict(list)
+    for unit_id, start in starts.items():
+        by_start[start].append(unit_id)
+    found: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for start, unit_ids in by_start.items():
+        for batch in _in_batches(unit_ids):
+            days = func.count(distinct(UsageDaily.day))
+            rows = db.session.execute(
+                select(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.person_id, days)
+                .where(UsageDaily.unit_id.in_(batch), UsageDaily.day.between(start, as_of))
+                .group_by(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.person_id)
+            )
+            for unit_id, system_id, person_id, days in rows:
+                found[(unit_id, system_id)][person_id] = days
+    return found
+
+
+def _key_user_days(
+    as_of: date, starts: dict[int, date], key_users: dict[int, set[int]]
+) -> dict[tuple[int, int], tuple[int, int]]:  # (unit, system) → (days in window, days in the 90 before)
+    found: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for unit_id, people in key_users.items():
+        if not people:
+            continue
+        start = starts[unit_id]
+        rows = db.session.execute(
+            select(UsageDaily.system_id, UsageDaily.day, func.count(distinct(UsageDaily.person_id)))
+            .where(
+                UsageDaily.unit_id == unit_id,
+                UsageDaily.person_id.in_(sorted(people)),
+                UsageDaily.day.between(start - timedelta(days=KEY_USER_USUAL_DAYS), as_of),
+            )
+            .group_by(UsageDaily.system_id, UsageDaily.day)
+        )
+        for system_id, day, people_that_day in rows:
+            found[(unit_id, system_id)][0 if day >= start else 1] += people_that_day
+    return {pair: (recent, usual) for pair, (recent, usual) in found.items()}
+
+
+def _features(
+    as_of: date, unit_ids: Sequence[int], modules: dict[int, set[str]]
+) -> tuple[dict[tuple[int, int], dict[str, int]], dict[tuple[int, int, str], date]]:
+    """Per subscription: a week mask per module used; and when each feature was last used."""
+    week = _weeks_back(as_of)
+    low, _ = _mask_sums(week)
+    first = as_of - timedelta(days=7 * FEATURE_WEEKS - 1)
+    weeks: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    last: dict[tuple[int, int, str], date] = {}
+    for batch in _in_batches(unit_ids):
+        rows = db.session.execute(
+            select(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.feature, low, func.max(UsageDaily.day))
+            .where(UsageDaily.unit_id.in_(batch), UsageDaily.day.between(first, as_of), UsageDaily.feature != "")
+            .group_by(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.feature)
+        )  # fmt: skip
+        for unit_id, system_id, feature, mask, last_day in rows:
+            if feature in modules.get(system_id, ()):
+                weeks[(unit_id, system_id)][feature] = int(mask or 0)
+            last[(unit_id, system_id, feature)] = _as_date(last_day)
+    return weeks, last
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _key_action_last(as_of: date, subscription: Subscription) -> date | None:
+    """The last time the key action happened, however long ago (beyond the feature window)."""
+    last_day = db.session.scalar(
+        select(func.max(UsageDaily.day)).where(
+            UsageDaily.unit_id == subscription.unit_id,
+            UsageDaily.system_id == subscription.system_id,
+            UsageDaily.feature == subscription.key_action,
+            UsageDaily.day <= as_of,
+        )
+    )
+    return _as_date(last_day) if last_day is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class _TicketFigures:
+    window: int
+    incidents: int
+    before: int  # in the TICKET_USUAL_DAYS before the window
+
+
+def _tickets(
+    as_of: date, pairs: Sequence[tuple[int, int]], starts: dict[int, date], system_ids: Sequence[int]
+) -> tuple[dict[tuple[int, int], _TicketFigures], dict[int, int]]:
+    """Per subscription: tickets in the window, incidents among them, and before it; per system: all units'
+    tickets in the last 180 days (for the system's norm)."""
+    earliest = min(starts.values(), default=as_of) - timedelta(days=TICKET_USUAL_DAYS)
+    wanted = set(pairs)
+    counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    per_system: dict[int, int] = defaultdict(int)
+    norm_from = datetime.combine(as_of - timedelta(days=TICKET_USUAL_DAYS - 1), time.min, tzinfo=UTC)
+    for batch in _in_batches(system_ids):
+        rows = db.session.execute(
+            select(Ticket.unit_id, Ticket.system_id, Ticket.opened_at, Ticket.type).where(
+                Ticket.system_id.in_(batch),
+                Ticket.opened_at >= datetime.combine(earliest, time.min, tzinfo=UTC),
+                Ticket.opened_at < end_of(as_of),
+            )
+        )
+        for unit_id, system_id, opened_at, kind in rows:
+            opened_at = opened_at if opened_at.tzinfo else opened_at.replace(tzinfo=UTC)
+            if opened_at >= norm_from:
+                per_system[system_id] += 1
+            if (unit_id, system_id) not in wanted:
+                continue
+            start = starts[unit_id]
+            figures = counts[(unit_id, system_id)]
+            if opened_at.date() >= start:
+                figures[0] += 1
+                figures[1] += kind == "incident"
+            elif opened_at.date() >= start - timedelta(days=TICKET_USUAL_DAYS):
+                figures[2] += 1
+    return {pair: _TicketFigures(*figures) for pair, figures in counts.items()}, dict(per_system)
+
+
+def _answers(as_of: date, unit_ids: Sequence[int]) -> dict[tuple[int, int], tuple[list[Answers], date | None]]:
+    rows_by_pair: dict[tuple[int, int], list[tuple[date, str, int]]] = defaultdict(list)
+    for batch in _in_batches(unit_ids):
+        rows = db.session.execute(
+            select(SurveyAnswer.unit_id, SurveyAnswer.system_id, SurveyAnswer.submitted_at, SurveyAnswer.question,
+                   SurveyAnswer.score)
+            .where(SurveyAnswer.unit_id.in_(batch), SurveyAnswer.system_id.is_not(None),
+                   SurveyAnswer.submitted_at < end_of(as_of))
+        )  # fmt: skip
+        for unit_id, system_id, submitted_at, question, score in rows:
+            rows_by_pair[(unit_id, system_id)].append((submitted_at.date(), question, score))
+    found: dict[tuple[int, int], tuple[list[Answers], date | None]] = {}
+    for pair, rows in rows_by_pair.items():
+        newest = max(day for day, _, _ in rows)
+        since = newest - timedelta(days=SENTIMENT_SPAN_DAYS)
+        by_question: dict[str, list[int]] = defaultdict(list)
+        for day, question, score in rows:
+            if day >= since:
+                by_question[question].append(score)
+        found[pair] = ([Answers(question, tuple(scores)) for question, scores in sorted(by_question.items())], newest)
+    return found
+
+
+def gather(
+    as_of: date, subscription_ids: Sequence[int] | None = None, active_elsewhere: dict[int, int] | None = None
+) -> list[SubscriptionFacts]:
+    """The facts of every subscription (or of the given ones) as of the end of `as_of`.
+
+    `active_elsewhere` gives, per system, the active people of the subscriptions *not* being gathered (from
+    their stored scores), so that a partial re-score still knows each system's ticket norm across units.
+    """
+    query = select(Subscription).options(
+        selectinload(Subscription.unit), selectinload(Subscription.system).selectinload(System.modules)
+    )
+    if subscription_ids is not None:
+        if not subscription_ids:
+            return []
+        query = query.where(Subscription.id.in_(sorted(subscription_ids)))
+    subscriptions = list(db.session.scalars(query.order_by(Subscription.id)))
+    if not subscriptions:
+        return []
+    units: dict[int, _UnitData] = {s.unit_id: _UnitData(s.unit) for s in subscriptions}
+    unit_ids = sorted(units)
+    for batch in _in_batches(unit_ids):
+        for unit_id, count in db.session.execute(
+            select(Person.unit_id, func.count()).where(Person.unit_id.in_(batch)).group_by(Person.unit_id)
+        ):
+            units[unit_id].people = count
+        for unit_id, person_id in db.session.execute(
+            select(Person.unit_id, Person.id).where(Person.unit_id.in_(batch), Person.role == PersonRole.KEY_USER.value)
+        ):
+            units[unit_id].key_users.add(person_id)
+
+    for unit_id, weeks in _person_weeks(as_of, unit_ids).items():
+        units[unit_id].person_weeks = weeks
+    for data in units.values():
+        data.calendar, data.observed_weeks = _calendar(as_of, data.unit, data.person_weeks)
+    starts = {unit_id: data.calendar.window_start() for unit_id, data in units.items() if data.calendar}
+
+    window = _window_days(as_of, starts)
+    key_days = _key_user_days(as_of, starts, {unit_id: data.key_users for unit_id, data in units.items()})
+    modules = {s.system_id: {m.key for m in s.system.modules} for s in subscriptions}
+    module_weeks, feature_last = _features(as_of, unit_ids, modules)
+    pairs = [(s.unit_id, s.system_id) for s in subscriptions]
+    system_ids = sorted({s.system_id for s in subscriptions})
+    tickets, system_tickets = _tickets(as_of, pairs, starts, system_ids)
+    answers = _answers(as_of, unit_ids)
+
+    # The system's ticket norm: its tickets per active person across all units (per 30 days).
+    system_active: dict[int, int] = defaultdict(int, active_elsewhere or {})
+    for s in subscriptions:
+        system_active[s.system_id] += len(window.get((s.unit_id, s.system_id), {}))
+    months = TICKET_USUAL_DAYS / 30
+
+    facts: list[SubscriptionFacts] = []
+    for s in subscriptions:
+        pair = (s.unit_id, s.system_id)
+        data = units[s.unit_id]
+        assert data.calendar is not None
+        start = starts[s.unit_id]
+        masks = [mask for (system_id, _), mask in data.person_weeks.items() if system_id == s.system_id]
+        everyone = 0
+        for mask in masks:
+            everyone |= mask
+        observed = everyone.bit_length()
+        days = window.get(pair, {})
+        recent_key, before_key = key_days.get(pair, (0, 0))
+        usual_key_covered = data.observed_weeks * 7 >= (as_of - start).days + KEY_USER_USUAL_DAYS
+        core = tuple(sorted(m.key for m in s.system.core_modules))
+        in_window = tuple(sorted(m for m in core if feature_last.get((*pair, m), date.min) >= start))
+        key_last = feature_last.get((*pair, s.key_action)) if s.key_action else None
+        if s.key_action and key_last is None:
+            key_last = _key_action_last(as_of, s)
+        ticket = tickets.get(pair, _TicketFigures(0, 0, 0))
+        active = len(days)
+        covered_days = observed * 7 - (as_of - start).days
+        usual_tickets = None
+        if covered_days >= TICKET_USUAL_DAYS // 2 and active:
+            months_before = min(covered_days, TICKET_USUAL_DAYS) / 30
+            usual_tickets = ticket.before / months_before / active
+        norm = None
+        if system_active[s.system_id]:
+            norm = system_tickets.get(s.system_id, 0) / months / system_active[s.system_id]
+        survey, newest = answers.get(pair, ([], None))
+        facts.append(
+            SubscriptionFacts(
+                subscription_id=s.id,
+                unit_id=s.unit_id,
+                system_id=s.system_id,
+                unit_key=s.unit.key,
+                system_key=s.system.key,
+                as_of=as_of,
+                seats=s.seats,
+                per_seat=s.system.license_model == LicenseModel.PER_SEAT.value,
+                expected_people=data.people or (s.unit.headcount or 0),
+                go_live=s.go_live,
+                calendar=data.calendar,
+                window_start=start,
+                active_days=tuple(sorted(days.values())),
+                person_weeks=tuple(masks),
+                observed_weeks=observed,
+                unit_observed_weeks=data.observed_weeks,
+                key_user_count=len(data.key_users),
+                key_user_recent_days=recent_key,
+                key_user_usual_days=before_key / (KEY_USER_USUAL_DAYS / 30),
+                key_user_usual_covered=usual_key_covered,
+                modules=tuple(sorted(modules[s.system_id])),
+                core_modules=core,
+                module_weeks=module_weeks.get(pair, {}),
+                core_in_window=in_window,
+                key_action=s.key_action,
+                key_action_every_days=s.key_action_every_days,
+                key_action_last=key_last,
+                tickets=ticket.window,
+                incidents=ticket.incidents,
+                usual_tickets_per_person=usual_tickets,
+                norm_tickets_per_person=norm,
+                answers=tuple(survey),
+                newest_answer=newest,
+            )
+        )
+    return facts
+
+
+def affected_subscriptions(pairs: Iterable[tuple[int, int | None]]) -> list[int]:
+    """The subscriptions touched by (unit, system) pairs an import wrote; a pair without a system (a
+    unit-level ticket or answer) touches all of the unit's subscriptions."""
+    wanted = set(pairs)
+    whole_units = sorted({unit for unit, system in wanted if system is None})
+    exact = sorted((unit, system) for unit, system in wanted if system is not None)
+    found: set[int] = set()
+    for batch in _in_batches(whole_units):
+        found.update(db.session.scalars(select(Subscription.id).where(Subscription.unit_id.in_(batch))))
+    for start in range(0, len(exact), 500):
+        chunk = exact[start : start + 500]
+        found.update(
+            db.session.scalars(
+                select(Subscription.id).where(tuple_(Subscription.unit_id, Subscription.system_id).in_(chunk))
+            )
+        )
+    return sorted(found)

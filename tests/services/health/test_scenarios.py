@@ -1,0 +1,107 @@
+"""The examples of DOMAIN.md, built as small organisations through the import engine and scored as of a date.
+
+These run on SQLite and on PostgreSQL (.ci/run), so the facts queries are proven on both.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from models import HealthScore, StageTransition, db
+from portal.services.health import engine
+from tests.services.health.organisation import AS_OF, KINDS_IN_ORDER, organisation
+
+
+@pytest.fixture
+def scored(run_import, app):
+    """The organisation imported (without re-scoring after each file), then scored as of AS_OF."""
+    org = organisation()
+    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
+    try:
+        for kind in KINDS_IN_ORDER:
+            run = run_import(kind, org.csv(kind))
+            assert run.refused == 0, (kind, run.error)
+    finally:
+        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
+    result = engine.recompute(AS_OF)
+    return {
+        (record.unit_key, record.system_key): record
+        for record in [*result.subscription_records.values(), *result.unit_records.values()]
+    }
+
+
+def test_the_domain_examples_get_their_stage_and_colour(scored):
+    def check(unit, system, colour=None, stage=None, not_colour=None, not_stage=None):
+        record = scored[(unit, system)]
+        where = f"{unit}×{system}: {record.colour}/{record.stage} — {record.reasons}"
+        if colour:
+            assert record.colour == colour, where
+        if stage:
+            assert record.stage == stage, where
+        if not_colour:
+            assert record.colour not in not_colour, where
+        if not_stage:
+            assert record.stage != not_stage, where
+        return record
+
+    check("steady", "crm", colour="green", stage="adoption")
+    check("onboarding", "crm", stage="onboarding")
+    check("growing", "crm", stage="growth", not_colour={"red", "grey"})
+    check("declining", "crm", stage="decline", not_colour={"green", "grey"})
+    for unit in ("august", "august-learned"):
+        silent = check(unit, "crm", not_colour={"red", "grey"}, not_stage="decline")
+        assert any("seasonal: usual for this unit in August" in reason for reason in silent.reasons), silent.reasons
+    quiet = check("key-quiet", "crm", colour="yellow")
+    assert quiet.reasons[0].startswith("key user activity down"), quiet.reasons
+    surge = check("surge", "crm", colour="yellow")
+    assert "× the usual tickets" in surge.reasons[0], surge.reasons
+    scheduling = check("scheduling", "fsm", colour="red")
+    assert any("“planning” missed" in reason for reason in scheduling.reasons)
+    assert any("business value answered very low" in reason for reason in scheduling.reasons)
+    idle = check("idle", "erp")
+    assert (idle.seats, idle.active_people, idle.reclaimable_seats) == (100, 40, 60)
+    empty = check("no-data", "crm", colour="grey")
+    assert empty.score is None and "no usage data" in empty.reasons[0]
+    for unit in ("stale-a", "stale-b"):
+        stale = check(unit, "legacy", colour="grey")
+        assert stale.reasons[0].startswith("data stale: no usage data for legacy from any unit since"), stale.reasons
+        assert stale.stage != "decline"
+
+
+def test_every_score_explains_itself_and_records_its_profile(scored):
+    record = scored[("key-quiet", "crm")]
+    measures = {m["key"]: m for m in record.explanation["measures"]}
+    assert set(measures) >= {"seat_utilisation", "breadth", "habit", "key_users", "trend", "ticket_load"}
+    key_users = measures["key_users"]
+    assert key_users["critical"] and key_users["weight"] > 0 and key_users["reason"] == record.reasons[0]
+    judged = [m for m in measures.values() if m["score"] is not None]
+    assert sum(m["share"] for m in judged) == pytest.approx(1.0, abs=1e-3)
+    assert sum(m["contribution"] for m in judged) == pytest.approx(record.score, abs=0.1)
+    assert record.explanation["lift"].startswith("resolve: key user activity down")
+    assert record.explanation["playbook"] and record.profile_version is not None
+    unit = scored[("key-quiet", "")]
+    assert unit.colour == "yellow" and unit.reasons[0].startswith("CRM: key user activity down")
+
+
+def test_a_recompute_as_of_the_same_date_gives_the_same_result_and_keeps_one_row(scored):
+    again = engine.recompute(AS_OF)
+    for record in again.subscription_records.values():
+        first = scored[(record.unit_key, record.system_key)]
+        assert (record.score, record.colour, record.stage, record.reasons) == (
+            first.score, first.colour, first.stage, first.reasons,
+        )  # fmt: skip
+    rows = db.session.scalar(select(func.count()).select_from(HealthScore).where(HealthScore.as_of == AS_OF))
+    assert rows == len(again.subscription_records) + len(again.unit_records)
+    # A later day of the same week replaces the row; the stage transitions are not recorded twice.
+    transitions = db.session.scalar(select(func.count()).select_from(StageTransition))
+    engine.recompute(AS_OF + timedelta(days=1))
+    assert db.session.scalar(select(func.count()).select_from(HealthScore).where(HealthScore.as_of == AS_OF)) == 0
+    assert db.session.scalar(select(func.count()).select_from(StageTransition)) >= transitions
+    stages = {
+        (unit_id, to_stage)
+        for unit_id, to_stage in db.session.execute(select(StageTransition.unit_id, StageTransition.to_stage))
+    }
+    assert any(to_stage == "decline" for _, to_stage in stages)
