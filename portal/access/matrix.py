@@ -61,6 +61,8 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "api.push": TOKEN,
     "api.upload": TOKEN,
     "api.import_run": TOKEN,
+    "api.units": TOKEN,
+    "api.unit_health": TOKEN,
 }
 
 

@@ -1,0 +1,91 @@
+"""API v1, read side: the units and their health, with the same content as `flask health export`.
+
+Token scope `read`. A token created by a department head sees that head's units only, exactly as the
+head's pages do: any other unit does not exist for it (404).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, jsonify, request
+from sqlalchemy import select
+
+from models import Unit, db
+from portal.access.scope import visible_unit_ids
+from portal.api import bp
+from portal.api.auth import current_token, require_scope
+from portal.api.errors import ApiError
+from portal.services.health import engine
+from portal.services.health.rollup import Record
+
+
+def _visible() -> set[int] | None:
+    creator = current_token().created_by
+    return visible_unit_ids(creator) if creator is not None else None
+
+
+def _as_of() -> date | None:
+    text = request.args.get("as_of")
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ApiError(400, f"as_of: {text[:40]!r} is not a date (YYYY-MM-DD).") from None
+
+
+def _detail(record: Record) -> dict[str, object]:
+    return record.export() | {"name": record.name, "profile_version": record.profile_version} | dict(record.explanation)
+
+
+@bp.route("/units")
+def units() -> Response:
+    """Every unit this token may see, with its latest stored health."""
+    require_scope("read")
+    visible = _visible()
+    query = select(Unit).order_by(Unit.key)
+    if visible is not None:
+        query = query.where(Unit.id.in_(visible))
+    rows = list(db.session.scalars(query))
+    health = {record.unit_key: record for record in engine.stored_records(engine.today(), {u.id for u in rows})}
+    parents = dict(db.session.execute(select(Unit.id, Unit.key)).tuples().all())
+    answer = []
+    for unit in rows:
+        record = health.get(unit.key)
+        answer.append({
+            "unit_key": unit.key,
+            "name": unit.name,
+            "parent_key": parents.get(unit.parent_id) if unit.parent_id else None,
+            "score": None if record is None or record.score is None else round(record.score, 1),
+            "colour": record.colour if record else "grey",
+            "stage": (record.stage or "") if record else "",
+        })  # fmt: skip
+    return jsonify(answer)
+
+
+@bp.route("/units/<string(maxlength=64):unit_key>/health")
+def unit_health(unit_key: str) -> Response:
+    """The unit's record and one per subscription, each with its per-measure explanation.
+
+    `?as_of=YYYY-MM-DD` computes them afresh from the data up to that day (nothing is stored); without it,
+    the latest stored scores.
+    """
+    require_scope("read")
+    visible = _visible()
+    unit = db.session.scalar(select(Unit).where(Unit.key == unit_key))
+    if unit is None or (visible is not None and unit.id not in visible):
+        raise ApiError(404, f"There is no unit {unit_key[:64]!r} that this token may see.")
+    as_of = _as_of()
+    if as_of is None:
+        records = engine.stored_records(engine.today(), {unit.id})
+    else:
+        result = engine.compute(as_of, engine.subscription_ids_below(unit.id))
+        records = [*result.subscription_records.values(), *result.unit_records.values()]
+    own = next((r for r in records if r.unit_key == unit.key and not r.system_key), None)
+    subscriptions = sorted((r for r in records if r.system_key and r.unit_key == unit.key), key=lambda r: r.system_key)
+    return jsonify({
+        "as_of": (as_of or engine.today()).isoformat(),
+        "unit": _detail(own) if own else {"unit_key": unit.key, "colour": "grey", "reasons": ["not scored yet"]},
+        "subscriptions": [_detail(record) for record in subscriptions],
+    })  # fmt: skip
