@@ -20,6 +20,8 @@ from portal.services import accounts, audit, imports
 from portal.services.demo.generator import EMAIL_DOMAIN, build
 from portal.services.demo.history import write_history
 from portal.services.demo.org_data import ACCOUNT_MANAGERS, ADMIN, CIO, PRINTED_HEAD_UNIT
+from portal.services.health import engine as health
+from portal.services.health import refresh
 from portal.services.imports.engine import Progress
 
 DEFAULT_SEED = 7
@@ -106,16 +108,19 @@ def load_history(
     """Give the loaded demo its past: activity, tickets and survey answers up to `today`.
 
     They are written as canonical CSV files and loaded through the import engine, the way real data
-    arrives, so the demo also exercises (and shows, in the import history) the whole data path.
+    arrives, so the demo also exercises (and shows, in the import history) the whole data path. Then
+    every subscription is scored as of `today`.
     """
-    with tempfile.TemporaryDirectory(prefix="rapport-demo-") as folder:
+    with tempfile.TemporaryDirectory(prefix="rapport-demo-") as folder, refresh.held_back():
         files = write_history(Path(folder), today=today, seed=seed, months=months)
-        return [
+        loaded = [
             imports.import_file(
                 kind, files[kind], source=RunSource.DEMO, file_name=f"demo-{kind}.csv", progress=progress
             )
             for kind in HISTORY_KINDS
         ]
+    health.recompute(today)
+    return loaded
 
 
 def _set_new_passwords(printed: list[tuple[Role, Account]]) -> list[DemoCredential]:

@@ -83,6 +83,7 @@ class UsagePack:
     repeats: int
     sums: list[tuple]
     references: dict[str, set[int]]
+    pairs: set[tuple[int, int]]  # (unit, system): the subscriptions whose health the batch may change
 
 
 class ReferenceGone(RunStopped):
@@ -168,6 +169,7 @@ class UsageHandler:
         self.roll_up = to_driver(ROLL_UP)
         self.upsert_sums = to_driver(UPSERT_SUMS)
         self.staged = False  # PostgreSQL: whether this connection has its scratch tables yet
+        self.touched: set[tuple[int, int]] = set()  # (unit, system) pairs written to, for the re-score
         self.window_references: dict[str, set[int]] = {table: set() for table, _ in REFERENCES}
 
     def prepare(self, values: Values) -> tuple:
@@ -233,6 +235,7 @@ class UsageHandler:
             # In key order, so the upserts walk the rollup's b-tree forwards.
             sums=sorted((*group, events, seconds) for group, (events, seconds) in sums.items()),
             references={table: {row[at] for row in unique} for table, at in REFERENCES},
+            pairs={(group[0], group[1]) for group in sums},
         )
 
     def write_packed(self, pack: UsagePack) -> tuple[int, int]:
@@ -240,6 +243,7 @@ class UsageHandler:
         connection = db.session.connection()
         for table, ids in pack.references.items():
             self.window_references[table] |= ids
+        self.touched |= pack.pairs
         last_id = connection.exec_driver_sql("SELECT max(id) FROM usage_event").scalar() or 0
         # The driver's own cursor: SQLAlchemy would inspect every one of the thousands of parameter tuples.
         cursor = connection.connection.cursor()
