@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import BigInteger, Integer, case, cast, distinct, func, literal, select, tuple_
+from sqlalchemy import BigInteger, Date, Integer, case, cast, distinct, func, literal, select, tuple_
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -106,7 +106,8 @@ def _weeks_back(as_of: date) -> ColumnElement[int]:
     if db.session.get_bind().dialect.name == "sqlite":
         days = func.julianday(literal(as_of.isoformat())) - func.julianday(UsageDaily.day)
         return cast(days / 7, Integer)
-    return (literal(as_of) - UsageDaily.day).op("/")(7)
+    # date - date is a number of days on PostgreSQL; // renders as integer division there.
+    return cast(literal(as_of, Date) - UsageDaily.day, Integer) // 7
 
 
 def _mask_sums(week: ColumnElement[int]) -> tuple[ColumnElement[int], ColumnElement[int]]:
