@@ -14,7 +14,7 @@ Pure functions: no database.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
@@ -29,6 +29,7 @@ LEARNED_SPAN_WEEKS = 13  # "usual" for that: the median of the weeks around it, 
 LEARNED_MIN_WEEKS = 8  # …of which at least this many must hold data
 LEARNED_MIN_PEOPLE = 5  # a unit usually this small has weeks without anyone by chance, not by season
 MAX_REACH_DAYS = 365  # a window never reaches back further than this, however much is quiet
+CALENDAR_WEEKS = 130  # the weeks a calendar knows about: the scoring's whole history (facts.HISTORY_WEEKS)
 
 
 def week_start(as_of: date, week: int) -> date:
@@ -75,14 +76,22 @@ class UnitCalendar:
     declared: Callable[[date], bool]
     learned_weeks: frozenset[int]
     declared_text: str = ""  # how the declared periods read ("1 Aug – 31 Aug"), for the reasons
+    # Weeks with 4 or more declared quiet days, worked out once: the stage replay asks about every week of
+    # every subscription of the unit.
+    declared_weeks: frozenset[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        def mostly_declared(week: int) -> bool:
+            start = week_start(self.as_of, week)
+            return sum(self.declared(start + timedelta(days=offset)) for offset in range(7)) >= 4
+
+        object.__setattr__(self, "declared_weeks", frozenset(w for w in range(CALENDAR_WEEKS) if mostly_declared(w)))
 
     def day_is_quiet(self, day: date) -> bool:
         return self.declared(day) or week_of(self.as_of, day) in self.learned_weeks
 
     def week_is_quiet(self, week: int) -> bool:
-        start = week_start(self.as_of, week)
-        quiet_days = sum(self.declared(start + timedelta(days=offset)) for offset in range(7))
-        return quiet_days >= 4 or week in self.learned_weeks
+        return week in self.declared_weeks or week in self.learned_weeks
 
     def window_start(self, end: date | None = None, days: int = WINDOW_DAYS) -> date:
         """The first day of the window of `days` counted (not quiet) days that ends on `end`."""
