@@ -1,0 +1,17 @@
+"""Nightly: score every subscription and unit from scratch, so drift from partial re-scores cannot last."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.services.health import engine
+
+
+def nightly_recompute(app: Flask) -> str:
+    with app.app_context():
+        result = engine.recompute(engine.today())
+        colours = result.colours
+        return (
+            f"scored {len(result.subscription_records):,} subscriptions and {len(result.unit_records):,} units "
+            f"in {result.seconds:,.1f} s (red {colours.get('red', 0)}, yellow {colours.get('yellow', 0)})"
+        )
