@@ -4,7 +4,7 @@ from flask import Flask
 
 from portal.cli.activity import purge_activity
 from portal.cli.demo import demo
-from portal.cli.health import health_group, recompute_command
+from portal.cli.health import backtest_command, health_group, recompute_command
 from portal.cli.imports import import_command
 from portal.cli.jobs import jobs_group
 from portal.cli.tokens import tokens_group
@@ -20,4 +20,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(tokens_group)
     app.cli.add_command(recompute_command)
     app.cli.add_command(health_group)
+    app.cli.add_command(backtest_command)
     app.cli.add_command(jobs_group)

@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from portal.services.csv_export import csv_chunks
-from portal.services.health import engine
+from portal.services.health import backtest, engine
 from portal.services.health.rollup import Record
 
 EXPORT_FIELDS = (
@@ -101,3 +101,65 @@ def export_command(as_of: date | None, output_format: str, output) -> None:  # t
         output.write(chunk)
     if output is not sys.stdout:
         click.echo(f"Wrote {len(records):,} records", err=True)
+
+
+@click.command("backtest")
+@click.option(
+    "--from", "start", type=_Day(), default=None, help="First week to replay (default: a quarter into the data)."
+)
+@click.option("--to", "end", type=_Day(), default=None, help="Last week to replay (default: the last day with data).")
+@click.option(
+    "--horizon-days", type=click.IntRange(7, 365), default=backtest.HORIZON_DAYS, show_default=True,
+    help="An alert counts as borne out when a decline or abandonment begins within this many days.",
+)  # fmt: skip
+@click.option("--details/--summary", default=True, show_default=True, help="List every event and false alarm.")
+@with_appcontext
+def backtest_command(start: date | None, end: date | None, horizon_days: int, details: bool) -> None:
+    """Replay the history week by week and grade the colours Rapport would have shown.
+
+    \b
+    For every subscription that later declined or was abandoned: how many days before it Rapport first
+    showed yellow or red (without turning green in between). For every run of yellow/red weeks: whether a
+    decline or abandonment followed within the horizon, or it was a false alarm. Nothing is stored.
+    """
+    window = backtest.default_window(engine.today())
+    if window is None:
+        raise click.ClickException("There is no usage data to replay.")
+    start, end = start or window[0], end or window[1]
+    if start > end:
+        raise click.ClickException(f"--from {start} is after --to {end}.")
+    weeks = (end - start).days // 7 + 1
+    if sys.stderr.isatty():
+        with click.progressbar(length=weeks, label="Replaying", file=sys.stderr) as bar:
+            timelines = backtest.replay(start, end, progress=lambda _: bar.update(1))
+    else:
+        timelines = backtest.replay(start, end)
+    report = backtest.analyse(timelines, horizon_days)
+    _print_report(report, start, end, horizon_days, details)
+
+
+def _print_report(report: backtest.Report, start: date, end: date, horizon_days: int, details: bool) -> None:
+    click.echo(f"Replayed {report.weeks} weeks ({start} … {end}) for {report.subscriptions} subscriptions.")
+    events = report.events
+    click.echo(f"Declines and abandonments: {len(events)}")
+    if events:
+        warned = report.warned
+        median = report.median_lead_days
+        click.echo(f"  warned in advance (yellow/red before the event): {len(warned)} of {len(events)}")
+        click.echo(f"  median lead time: {median:.0f} days" if median is not None else "  median lead time: —")
+    judged = report.judged_alarms
+    rate = report.false_alarm_rate
+    click.echo(f"Alerts (runs of yellow/red weeks): {len(report.alarms)}, of which {len(judged)} can be judged")
+    if rate is not None:
+        click.echo(f"  false alarms (no decline within {horizon_days} days): {len(report.false_alarms)} ({rate:.0%})")
+    if not details:
+        return
+    if events:
+        click.echo("\nEvents:")
+        for event in events:
+            lead = "no warning" if event.lead_days is None else f"{event.lead_days} days' warning"
+            click.echo(f"  {event.on}  {event.kind:<9} {event.subscription}  ({lead})")
+    if report.false_alarms:
+        click.echo("\nFalse alarms:")
+        for alarm in report.false_alarms:
+            click.echo(f"  {alarm.start} … {alarm.end}  {alarm.subscription}")

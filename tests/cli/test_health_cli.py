@@ -56,3 +56,15 @@ def test_recompute_stores_and_export_reads_back_as_csv_and_json(
 def test_a_bad_date_is_refused_with_a_message(runner):
     result = runner.invoke(args=["recompute", "--as-of", "31/03/2026"])
     assert result.exit_code == 2 and "is not a date (YYYY-MM-DD)" in result.output
+
+
+def test_backtest_reports_on_the_history_and_refuses_an_empty_database(
+    runner, make_unit, make_system, make_person, make_subscription, run_import
+):  # fmt: skip
+    empty = runner.invoke(args=["backtest"])
+    assert empty.exit_code == 1 and "There is no usage data to replay." in empty.output
+    _organisation(make_unit, make_system, make_person, make_subscription, run_import)
+    result = runner.invoke(args=["backtest", "--from", "2026-03-06", "--to", AS_OF.isoformat(), "--summary"])
+    assert result.exit_code == 0, result.output
+    assert "Replayed" in result.output and "for 1 subscriptions" in result.output
+    assert "Declines and abandonments: 0" in result.output

@@ -130,8 +130,9 @@ def _period(facts: SubscriptionFacts, week: int, trend: _Trend, rules: StageRule
 
 def replay_stage(
     facts: SubscriptionFacts, rules: StageRules, stop_after: date | None = None
-) -> tuple[Decision, list[Transition], Period | None]:
-    """The stage as of the facts' date, replayed over the last weeks; the transitions met on the way.
+) -> tuple[Decision, list[Transition], list[Signal]]:
+    """The stage as of the facts' date, replayed over the last weeks; the transitions met on the way and the
+    weekly signals (oldest first).
 
     `stop_after`: the data stopped coming on that day (a stale feed), so later weeks are not judged.
     """
@@ -139,7 +140,6 @@ def replay_stage(
     signals: list[Signal] = []
     transitions: list[Transition] = []
     decision = Decision(Stage.ONBOARDING, False, "not in use yet")
-    latest: Period | None = None
     for week in range(STAGE_WEEKS, -1, -1):
         end = facts.as_of - timedelta(days=7 * week)
         if stop_after is not None and week_start(facts.as_of, week) > stop_after:
@@ -154,7 +154,20 @@ def replay_stage(
         elif decision.changed:
             transitions.append(Transition(end, None, decision.stage, decision.reason))
         stage = decision.stage
-    return decision, transitions, latest
+    return decision, transitions, signals
+
+
+EARLY_WARNING_WEEKS = 2  # a decline signal this many weeks in a row turns the colour yellow before the stage moves
+
+
+def early_warning(stage: Stage, signals: Sequence[Signal]) -> str | None:
+    """Not yet in decline, but its signal has held for the last weeks: the warning comes before the stage."""
+    if stage == Stage.DECLINE or len(signals) < EARLY_WARNING_WEEKS:
+        return None
+    recent = signals[-EARLY_WARNING_WEEKS:]
+    if all(signal.stage == Stage.DECLINE for signal in recent):
+        return f"early sign of decline: {recent[-1].reason} ({EARLY_WARNING_WEEKS} weeks in a row)"
+    return None
 
 
 def _counted_days(facts: SubscriptionFacts, since: date) -> int:
@@ -218,12 +231,14 @@ def evaluate(
     stale_since: date | None = None,
 ) -> Evaluation:
     """Measures, stage and explained score of one subscription as of the facts' date."""
-    decision, transitions, _ = replay_stage(facts, settings.rules, stop_after=stale_since)
+    decision, transitions, signals = replay_stage(facts, settings.rules, stop_after=stale_since)
     measures = measures_of(facts, settings, _trend_at(facts, 0), stale=stale_since is not None)
     result = score(measures, profiles[decision.stage], previous)
-    if decision.stage == Stage.DECLINE and result.colour == m.Colour.GREEN:
-        # "Green until they leave" is what a score must never be: a unit in decline is yellow at best.
-        held = f"in decline: {decision.reason}"
+    warning = early_warning(decision.stage, signals)
+    if (decision.stage == Stage.DECLINE or warning) and result.colour == m.Colour.GREEN:
+        # "Green until they leave" is what a score must never be: a unit in decline — or showing its signs for
+        # weeks — is yellow at best.
+        held = warning or f"in decline: {decision.reason}"
         result = replace(result, colour=m.Colour.YELLOW, reasons=[held, *result.reasons], lift=f"resolve: {held}")
     if stale_since is not None:
         headline = f"data stale: no usage data for {facts.system_key} from any unit since {stale_since:%-d %b %Y}"

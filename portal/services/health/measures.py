@@ -154,6 +154,7 @@ def depth(
 KEY_USER_BANDS: Bands = ((0.0, 0), (0.3, 30), (0.6, 65), (0.85, 100))
 KEY_USERS_QUIET = 0.3  # below this share of their usual activity, the unit's champions have gone quiet
 KEY_USERS_MIN_USUAL = 4.0  # active days per 30: below this a key user's usual is too thin to judge a drop
+KEY_USERS_MIN_DROP = 6.0  # the critical signal needs this many fewer active days too: a sick week is not quiet
 
 
 def key_users(recent_events: float, usual_events: float, key_user_count: int, bands: Bands = KEY_USER_BANDS) -> Measure:
@@ -172,8 +173,8 @@ def key_users(recent_events: float, usual_events: float, key_user_count: int, ba
         reason = f"key user activity down {_percent(1 - ratio)} vs usual"
     else:
         reason = f"key user activity at {_percent(ratio)} of usual"
-    cap = Colour.YELLOW if ratio < KEY_USERS_QUIET else None
-    return Measure(key, ratio, banded(ratio, bands), reason, cap)
+    quiet = ratio < KEY_USERS_QUIET and usual_events - recent_events >= KEY_USERS_MIN_DROP
+    return Measure(key, ratio, banded(ratio, bands), reason, Colour.YELLOW if quiet else None)
 
 
 def key_action(action: str | None, every_days: int | None, days_since_last: int | None, days_observed: int) -> Measure:

@@ -75,6 +75,9 @@ def test_a_key_user_gone_quiet_caps_the_colour_at_yellow():
     assert steady.cap is None and steady.score > quiet.score
     assert not m.key_users(10, 0, key_user_count=1).sufficient
     assert not m.key_users(10, 10, key_user_count=0).sufficient
+    # A key user usually on 3 days a month cannot be judged; one on 6 who missed a week is not "gone quiet".
+    assert not m.key_users(0, 3, key_user_count=1).sufficient
+    assert m.key_users(1, 6, key_user_count=1).cap is None
 
 
 def test_a_ticket_surge_is_named_and_caps_at_yellow_but_one_ticket_on_a_small_base_is_not():
