@@ -79,6 +79,7 @@ class UnitCalendar:
     # Weeks with 4 or more declared quiet days, worked out once: the stage replay asks about every week of
     # every subscription of the unit.
     declared_weeks: frozenset[int] = field(init=False)
+    blocks_cache: dict[tuple[int, int], list[list[int]]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         def mostly_declared(week: int) -> bool:
@@ -127,10 +128,14 @@ class UnitCalendar:
 
 def blocks(calendar: UnitCalendar, week: int, limit: int) -> list[list[int]]:
     """For the period ending with `week`: the current 4-week block and the baseline blocks before it,
-    skipping quiet weeks. A block that cannot be filled (the data or the horizon ends) is left out."""
-    weeks = calendar.counted_weeks(week, BLOCK_WEEKS * (1 + BASELINE_BLOCKS), limit)
-    found = [weeks[i : i + BLOCK_WEEKS] for i in range(0, len(weeks), BLOCK_WEEKS)]
-    return [block for block in found if len(block) == BLOCK_WEEKS]
+    skipping quiet weeks. A block that cannot be filled (the data or the horizon ends) is left out.
+    The answer depends on the unit's calendar only, so all its subscriptions share it."""
+    key = (week, limit)
+    if key not in calendar.blocks_cache:
+        weeks = calendar.counted_weeks(week, BLOCK_WEEKS * (1 + BASELINE_BLOCKS), limit)
+        found = [weeks[i : i + BLOCK_WEEKS] for i in range(0, len(weeks), BLOCK_WEEKS)]
+        calendar.blocks_cache[key] = [block for block in found if len(block) == BLOCK_WEEKS]
+    return calendar.blocks_cache[key]
 
 
 def mask_of(weeks: Sequence[int]) -> int:
@@ -140,7 +145,7 @@ def mask_of(weeks: Sequence[int]) -> int:
     return mask
 
 
-def plain_block(week: int, blocks_back: int = 0) -> int:
-    """The mask of the 4 weeks `blocks_back` blocks before `week`, quiet or not (for last year's figures)."""
+def plain_weeks(week: int, blocks_back: int = 0) -> range:
+    """The 4 weeks `blocks_back` blocks before `week`, quiet or not (for last year's figures)."""
     first = week + BLOCK_WEEKS * blocks_back
-    return mask_of(range(first, first + BLOCK_WEEKS))
+    return range(first, first + BLOCK_WEEKS)

@@ -129,6 +129,7 @@ class _UnitData:
     people: int = 0
     key_users: set[int] = field(default_factory=set)
     person_weeks: dict[tuple[int, int], int] = field(default_factory=dict)  # (system, person) → mask
+    by_system: dict[int, list[int]] = field(default_factory=dict)  # system → the masks of its people
     calendar: UnitCalendar | None = None
     observed_weeks: int = 0
 
@@ -352,6 +353,10 @@ def gather(
         units[unit_id].person_weeks = weeks
     for data in units.values():
         data.calendar, data.observed_weeks = _calendar(as_of, data.unit, data.person_weeks)
+        grouped: dict[int, list[int]] = defaultdict(list)
+        for (system_id, _), mask in data.person_weeks.items():
+            grouped[system_id].append(mask)
+        data.by_system = grouped
     starts = {unit_id: data.calendar.window_start() for unit_id, data in units.items() if data.calendar}
 
     window = _window_days(as_of, starts)
@@ -375,7 +380,7 @@ def gather(
         data = units[s.unit_id]
         assert data.calendar is not None
         start = starts[s.unit_id]
-        masks = [mask for (system_id, _), mask in data.person_weeks.items() if system_id == s.system_id]
+        masks = data.by_system.get(s.system_id, [])
         everyone = 0
         for mask in masks:
             everyone |= mask
