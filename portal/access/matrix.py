@@ -52,6 +52,8 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "admin.token_new": ADMIN,
     "admin.token_revoke": ADMIN,
     "admin.audit": ADMIN,
+    "admin.scoring": ADMIN,
+    "admin.scoring_edit": ADMIN,
     "admin.imports": ADMIN,
     "admin.import_new": ADMIN,
     "admin.import_run": ADMIN,

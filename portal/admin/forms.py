@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, FloatField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import Account, Role, Unit
 from portal.admin import queries
 from portal.services import accounts
 from portal.services.catalog import SLUG_RULE, is_slug
+from portal.services.health.profiles import MEASURE_KEYS, MEASURE_LABELS
 from portal.services.tokens import SCOPES
 
 PASSWORD_LENGTH = Length(
@@ -135,3 +136,41 @@ class TokenForm(AdminForm):
         validators=[DataRequired(message="Choose at least one scope.")],
         invalid_choice_message="Unknown scope %(value)s: choose among those listed.",
     )
+
+
+class ScoringProfileForm(AdminForm):
+    """Weights per measure are added by `scoring_profile_form`, one field each."""
+
+    green_at = FloatField(
+        "Green from score", validators=[InputRequired(), NumberRange(0, 100)],
+        description="A score at or above this is green.",
+    )  # fmt: skip
+    yellow_at = FloatField(
+        "Yellow from score", validators=[InputRequired(), NumberRange(0, 100)],
+        description="At or above this (and below green) yellow; below it red.",
+    )  # fmt: skip
+    min_coverage = FloatField(
+        "Weight that must be able to judge (%)", validators=[InputRequired(), NumberRange(1, 100)],
+        description="Below this share of the weight the score is grey: not enough data.",
+    )  # fmt: skip
+    note = StringField("Why this change", validators=[Optional(), Length(max=500)], filters=[strip])
+
+    def weight_fields(self) -> list[Any]:
+        return [self[f"weight_{key}"] for key in MEASURE_KEYS]
+
+    def weights(self) -> dict[str, float]:
+        return {key: float(self[f"weight_{key}"].data) for key in MEASURE_KEYS}
+
+
+def scoring_profile_form(in_force: Any) -> ScoringProfileForm:
+    """A form for one stage's profile, filled with the version in force."""
+
+    class Form(ScoringProfileForm):
+        pass
+
+    weight = [InputRequired(), NumberRange(0, 100)]
+    for key in MEASURE_KEYS:
+        setattr(Form, f"weight_{key}", FloatField(MEASURE_LABELS[key], validators=weight,
+                                                  default=in_force.weights.get(key, 0)))  # fmt: skip
+    coverage = round(in_force.min_coverage * 100, 1)
+    return Form(green_at=in_force.green_at, yellow_at=in_force.yellow_at, min_coverage=coverage)

@@ -21,6 +21,12 @@ MEASURE_KEYS = (
     "seat_utilisation", "breadth", "habit", "depth", "key_users", "key_action", "ticket_load", "sentiment", "trend",
 )  # fmt: skip
 
+MEASURE_LABELS = {
+    "seat_utilisation": "Seat utilisation", "breadth": "Breadth", "habit": "Habit", "depth": "Depth",
+    "key_users": "Key users", "key_action": "Key action", "ticket_load": "Ticket load", "sentiment": "Sentiment",
+    "trend": "Trend",
+}  # fmt: skip
+
 # Onboarding is judged on reach (is the team getting on board, is the key user active); adoption on routine
 # (habit, the key action, tickets); growth on depth; decline on whether the drop goes on.
 DEFAULT_WEIGHTS: dict[Stage, dict[str, float]] = {
@@ -67,6 +73,11 @@ def _latest_rows() -> dict[Stage, ScoringProfile]:
 
 def current_profiles() -> dict[Stage, Profile]:
     """The profile in force for each stage; the defaults are stored as the first versions when missing."""
+    return {stage: _as_profile(row) for stage, row in current_rows().items()}
+
+
+def current_rows() -> dict[Stage, ScoringProfile]:
+    """The stored version in force for each stage (the defaults are stored first when missing)."""
     rows = _latest_rows()
     missing = [stage for stage in Stage if stage not in rows]
     if missing:
@@ -79,7 +90,16 @@ def current_profiles() -> dict[Stage, Profile]:
             db.session.add(row)
             rows[stage] = row
         db.session.flush()
-    return {stage: _as_profile(row) for stage, row in rows.items()}
+    return {stage: rows[stage] for stage in Stage}
+
+
+def history(stage: Stage) -> list[ScoringProfile]:
+    """Every version of a stage's profile, newest first."""
+    return list(
+        db.session.scalars(
+            select(ScoringProfile).where(ScoringProfile.stage == stage.value).order_by(ScoringProfile.version.desc())
+        )
+    )
 
 
 def profile_version(version: int) -> ScoringProfile | None:
