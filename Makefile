@@ -41,8 +41,12 @@ test: lint browser  ## lint, then the whole suite (unit, web and browser tests)
 test-fast: $(VENV)/.installed-test  ## the suite without the browser tests
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
 BENCH_ARGS ?= --postgres
-bench: $(VENV)/.installed  ## usage import speed and memory vs a bare executemany (BENCH_ARGS="--scale 0.05")
+bench: $(VENV)/.installed-bench  ## import speed and memory, full recompute vs DuckDB (BENCH_ARGS="--scale 0.05")
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 format: $(VENV)/.installed-test  ## format and fix what ruff can

@@ -27,7 +27,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,7 +44,13 @@ TARGET_MEMORY_MB = 300
 EXIT_OK, EXIT_REFUSED = 0, 3
 
 sys.path.insert(0, str(HERE))
-from generate import generate, usage_total  # noqa: E402
+from generate import (  # noqa: E402
+    END,
+    generate,
+    usage_total,
+)
+from health import TARGET_RECOMPUTE_RATIO, HealthFigures, measure_health  # noqa: E402
+from measure import measured_run  # noqa: E402
 
 
 @dataclass
@@ -136,70 +141,22 @@ def load_master(database_url: str, folder: Path) -> None:
 # --- memory of a running process tree --------------------------------------------------------------------
 
 
-def _pss_kb(pid: int) -> int:
-    """Proportional set size: pages shared with the forked reader are split between the two, not counted twice."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:  # the process ended between listing and reading
-        pass
-    return 0
-
-
-def _tree(pid: int) -> list[int]:
-    """The process and all its descendants, from /proc/<pid>/task/*/children."""
-    pids = [pid]
-    try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            for child in (task / "children").read_text().split():
-                pids += _tree(int(child))
-    except OSError:
-        pass
-    return pids
-
-
-class TreeSampler(threading.Thread):
-    """Samples the summed PSS of a process tree until the process is reaped; keeps the peak."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
-
-    def run(self) -> None:
-        while not self.done.is_set():
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _tree(self.pid)))
-            self.done.wait(SAMPLE_SECONDS)
-
-
 def timed_import(database_url: str, path: Path) -> Import:
     """`flask import usage FILE` in its own process: wall time from start to exit, and its peak memory.
 
-    os.wait4 gives the rusage of this one child, whose ru_maxrss already folds in the children it reaped
-    itself (the forked reader): the exact peak RSS of the largest single process, unaffected by the other
-    subprocesses this script ran before (which getrusage(RUSAGE_CHILDREN) would mix in).
+    The re-score that follows an import is switched off here: it is measured on its own, as the full
+    recompute of the health figures (bench/health.py).
     """
     rows = sum(1 for _ in path.open("rb")) - 1
-    with tempfile.TemporaryFile() as output:
-        started = time.perf_counter()
-        process = subprocess.Popen([*FLASK, "import", "usage", str(path)], env=app_environment(database_url),
-                                   cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)  # fmt: skip
-        sampler = TreeSampler(process.pid)
-        sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        sampler.done.set()
-        sampler.join()
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
-        output.seek(0)
-        text = output.read().decode(errors="replace")
-    if process.returncode not in (EXIT_OK, EXIT_REFUSED):
-        raise SystemExit(f"`flask import usage` failed with exit status {process.returncode}:\n{text[-3000:]}")
-    if process.returncode == EXIT_REFUSED:
+    env = {**app_environment(database_url), "RAPPORT_HEALTH_RESCORE_AFTER_IMPORT": "0"}
+    run = measured_run([*FLASK, "import", "usage", str(path)], env, cwd=ROOT)
+    if run.returncode not in (EXIT_OK, EXIT_REFUSED):
+        raise SystemExit(f"`flask import usage` failed with exit status {run.returncode}:\n{run.text[-3000:]}")
+    if run.returncode == EXIT_REFUSED:
         print("  warning: the import refused some rows (exit status 3); the figures count every row read.")
-    summary = " ".join(line.strip() for line in text.splitlines()[:3])
+    summary = " ".join(line.strip() for line in run.text.splitlines()[:3])
     print(f"  {summary}", flush=True)
-    return Import(rows, seconds, sampler.peak_kb / 1024, usage.ru_maxrss / 1024, summary)
+    return Import(rows, run.seconds, run.pss_peak_mb, run.rss_peak_mb, summary)
 
 
 # --- the baseline rows -----------------------------------------------------------------------------------
@@ -343,7 +300,14 @@ def sqlite_baseline(migrated: Path, path: Path, folder: Path) -> Baseline:
     return result
 
 
-def bench_sqlite(folder: Path, scratch: Path) -> tuple[Import, Baseline]:
+@dataclass(frozen=True)
+class EngineResult:
+    measured: Import
+    baseline: Baseline
+    health: HealthFigures | None
+
+
+def bench_sqlite(folder: Path, scratch: Path) -> EngineResult:
     database = scratch / "bench.db"
     url = f"sqlite:///{database}"
     print("SQLite: migrating and importing the master data (not timed) …", flush=True)
@@ -353,7 +317,8 @@ def bench_sqlite(folder: Path, scratch: Path) -> tuple[Import, Baseline]:
     print("SQLite: baseline executemany …", flush=True)
     baseline = sqlite_baseline(database, folder / "usage.csv", scratch)
     print(f"  {baseline.rows:,} rows in {baseline.seconds:.1f} s", flush=True)
-    return measured, baseline
+    health = measure_health("SQLite", folder, FLASK, app_environment(url), ROOT)
+    return EngineResult(measured, baseline, health)
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------------
@@ -412,7 +377,7 @@ def postgres_baseline(url: str, path: Path) -> Baseline:
         return timed_executemany(connection, statement, baseline_chunks(path, makers))
 
 
-def bench_postgres(folder: Path, scratch: Path) -> tuple[Import, Baseline, str]:
+def bench_postgres(folder: Path, scratch: Path) -> tuple[EngineResult, str]:
     with postgres_server(scratch) as (url, version):
         print(f"PostgreSQL {version}: migrating and importing the master data (not timed) …", flush=True)
         load_master(url, folder)
@@ -421,7 +386,8 @@ def bench_postgres(folder: Path, scratch: Path) -> tuple[Import, Baseline, str]:
         print("PostgreSQL: baseline executemany …", flush=True)
         baseline = postgres_baseline(url, folder / "usage.csv")
         print(f"  {baseline.rows:,} rows in {baseline.seconds:.1f} s", flush=True)
-    return measured, baseline, version
+        health = measure_health("PostgreSQL", folder, FLASK, app_environment(url), ROOT)
+    return EngineResult(measured, baseline, health), version
 
 
 # --- the report ------------------------------------------------------------------------------------------
@@ -458,8 +424,35 @@ def _row(engine: str, measured: Import, baseline: Baseline) -> str:
             f"| {ratio_text} | {pss} | {rss} |")  # fmt: skip
 
 
-def report(scale: float, generated: float | None, results: dict[str, tuple[Import, Baseline]], pg: str | None) -> str:
-    first = next(iter(results.values()))[0]
+def _health_row(engine: str, health: HealthFigures) -> str:
+    judged = engine == "SQLite"
+    ratio = f"{health.ratio:.1f}×" + (f" {_mark(health.ratio <= TARGET_RECOMPUTE_RATIO)}" if judged else "")
+    run = health.recompute
+    pushed = f"{health.push_seconds:.2f} s" + ("" if health.push_rescored else " (not re-scored!)")
+    return (f"| {engine} | {run.seconds:,.1f} s | {max(run.pss_peak_mb, run.rss_peak_mb):,.0f} MB "
+            f"| {health.duckdb_seconds:,.1f} s | {ratio} | {pushed} |")  # fmt: skip
+
+
+def health_table(results: dict[str, EngineResult]) -> list[str]:
+    rows = [_health_row(engine, result.health) for engine, result in results.items() if result.health]
+    if not rows:
+        return []
+    return [
+        "",
+        f"Health (as of {END}): full recompute of every subscription and unit, against DuckDB computing the 30-day "
+        "distinct active people per unit × system from the same CSV files (parsing included); and a push of 1,000 "
+        "usage records to its updated score.",
+        "",
+        "| engine | full recompute | its peak memory | DuckDB 30-day aggregate | ratio | 1,000-record push to score |",
+        "|---|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        f"Target (SQLite): full recompute at most {TARGET_RECOMPUTE_RATIO:g}× the DuckDB time.",
+    ]
+
+
+def report(scale: float, generated: float | None, results: dict[str, EngineResult], pg: str | None) -> str:
+    first = next(iter(results.values())).measured
     lines = [
         f"# Usage import benchmark — {datetime.now():%Y-%m-%d %H:%M}",
         "",
@@ -471,13 +464,14 @@ def report(scale: float, generated: float | None, results: dict[str, tuple[Impor
         "| peak memory: PSS of the tree | peak RSS of the largest process |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for engine, (measured, baseline) in results.items():
-        lines.append(_row(engine, measured, baseline))
+    for engine, result in results.items():
+        lines.append(_row(engine, result.measured, result.baseline))
     lines += [
         "",
         f"Targets (SQLite): ratio ≥ {TARGET_RATIO} (import rows/s ÷ baseline rows/s); "
         f"peak memory < {TARGET_MEMORY_MB} MB (the larger of the two memory columns). "
         "How each figure is measured: bench/README.md.",
+        *health_table(results),
     ]
     return "\n".join(lines) + "\n"
 
@@ -509,7 +503,7 @@ def main() -> None:
     require_import_command()
     started = datetime.now()
     folder, generated = data_folder(arguments.scale, arguments.seed)
-    results: dict[str, tuple[Import, Baseline]] = {}
+    results: dict[str, EngineResult] = {}
     if not arguments.skip_sqlite:
         with tempfile.TemporaryDirectory(prefix="rapport-bench-") as scratch:
             results["SQLite"] = bench_sqlite(folder, Path(scratch))
@@ -519,8 +513,7 @@ def main() -> None:
         save(report(arguments.scale, generated, results, pg_version), started)
     if arguments.postgres:
         with tempfile.TemporaryDirectory(prefix="rapport-bench-pg-") as scratch:
-            measured, baseline, pg_version = bench_postgres(folder, Path(scratch))
-            results["PostgreSQL"] = (measured, baseline)
+            results["PostgreSQL"], pg_version = bench_postgres(folder, Path(scratch))
     text = report(arguments.scale, generated, results, pg_version)
     print("\n" + text)
     saved = save(text, started, latest=not arguments.skip_sqlite)

@@ -58,12 +58,17 @@ class ActiveByWeek:
     stage replay asks that some fifty times per subscription."""
 
     def __init__(self, person_weeks: Sequence[int]) -> None:
-        self.columns: dict[int, int] = defaultdict(int)
+        # Bits are set in byte arrays and turned into integers once: or-ing into a growing integer would copy
+        # it for every bit, which is quadratic in the number of people.
+        width = len(person_weeks) // 8 + 1
+        bits: dict[int, bytearray] = defaultdict(lambda: bytearray(width))
         for index, weeks in enumerate(person_weeks):
+            byte, bit = index >> 3, 1 << (index & 7)
             while weeks:
                 lowest = weeks & -weeks
-                self.columns[lowest.bit_length() - 1] |= 1 << index
+                bits[lowest.bit_length() - 1][byte] |= bit
                 weeks ^= lowest
+        self.columns = {week: int.from_bytes(row, "little") for week, row in bits.items()}
 
     def people(self, weeks: Iterable[int]) -> int:
         union = 0
