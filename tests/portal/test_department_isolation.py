@@ -61,6 +61,8 @@ def _url_values(rule, data) -> dict | None:
             values[argument] = data["run"].id
         elif argument == "kind":
             values[argument] = "units"
+        elif argument == "stage":
+            values[argument] = "adoption"
         elif argument == "filename":
             return None  # static files carry no unit data
         else:

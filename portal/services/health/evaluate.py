@@ -52,6 +52,9 @@ class Evaluation:
     stale_since: date | None = None  # the system's feed stopped for every unit on this day
 
 
+_BIT_POSITIONS = [tuple(position for position in range(8) if value >> position & 1) for value in range(256)]
+
+
 class ActiveByWeek:
     """Who was active in which week, turned around: per week, one bit set of the people active in it. The
     active people of any set of weeks is then one OR and a bit count, however many people there are — the
@@ -64,10 +67,12 @@ class ActiveByWeek:
         bits: dict[int, bytearray] = defaultdict(lambda: bytearray(width))
         for index, weeks in enumerate(person_weeks):
             byte, bit = index >> 3, 1 << (index & 7)
-            while weeks:
-                lowest = weeks & -weeks
-                bits[lowest.bit_length() - 1][byte] |= bit
-                weeks ^= lowest
+            # A byte of weeks at a time, its set bits read from a table: no big-integer work per bit.
+            for offset, value in enumerate(weeks.to_bytes((weeks.bit_length() + 7) // 8, "little")):
+                if value:
+                    base = offset * 8
+                    for position in _BIT_POSITIONS[value]:
+                        bits[base + position][byte] |= bit
         self.columns = {week: int.from_bytes(row, "little") for week, row in bits.items()}
 
     def people(self, weeks: Iterable[int]) -> int:

@@ -13,11 +13,13 @@ the unit's own weekly activity, from which its usual quiet weeks are learned.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import BigInteger, Date, Integer, case, cast, distinct, func, literal, select, tuple_
+from flask import current_app
+from sqlalchemy import BigInteger, Date, Integer, Row, Select, case, cast, distinct, func, literal, select, tuple_
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -123,6 +125,36 @@ def _in_batches(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int
         yield values[start : start + size]
 
 
+PARALLEL_MIN_UNITS = 8  # below this a second connection costs more than it saves
+
+
+def _per_unit(unit_ids: Sequence[int], statement_for: Callable[[int], Select]) -> Iterator[tuple[int, list[Row]]]:
+    """Run one statement per unit, yielding (unit, rows).
+
+    A grouped scan of the rollup is CPU work for the database: on a database file or server, several
+    connections run the units side by side (SQLite and psycopg both release the GIL while a statement runs).
+    An in-memory database (the tests') has one connection, and a handful of units is not worth a second.
+    """
+    workers = current_app.config["HEALTH_QUERY_WORKERS"]
+    url = db.engine.url
+    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    if in_memory or workers <= 1 or len(unit_ids) < PARALLEL_MIN_UNITS:
+        for unit_id in unit_ids:
+            yield unit_id, list(db.session.execute(statement_for(unit_id)))
+        return
+
+    engine = db.engine  # looked up here: the worker threads have no application context
+
+    def run(part: Sequence[int]) -> list[tuple[int, list[Row]]]:
+        with engine.connect() as connection:
+            return [(unit_id, list(connection.execute(statement_for(unit_id)))) for unit_id in part]
+
+    parts = [unit_ids[start::workers] for start in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for found in pool.map(run, parts):
+            yield from found
+
+
 @dataclass
 class _UnitData:
     unit: Unit
@@ -139,14 +171,18 @@ def _person_weeks(as_of: date, unit_ids: Sequence[int]) -> dict[int, dict[tuple[
     low, high = _mask_sums(week)
     first = as_of - timedelta(days=7 * HISTORY_WEEKS - 1)
     found: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
-    for batch in _in_batches(unit_ids):
-        rows = db.session.execute(
-            select(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.person_id, low, high)
-            .where(UsageDaily.unit_id.in_(batch), UsageDaily.day.between(first, as_of))
-            .group_by(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.person_id)
+
+    def statement(unit_id: int) -> Select:
+        return (
+            select(UsageDaily.system_id, UsageDaily.person_id, low, high)
+            .where(UsageDaily.unit_id == unit_id, UsageDaily.day.between(first, as_of))
+            .group_by(UsageDaily.system_id, UsageDaily.person_id)
         )
-        for unit_id, system_id, person_id, low_mask, high_mask in rows:
-            found[unit_id][(system_id, person_id)] = int(low_mask or 0) | (int(high_mask or 0) << HALF_BITS)
+
+    for unit_id, rows in _per_unit(unit_ids, statement):
+        masks = found[unit_id]
+        for system_id, person_id, low_mask, high_mask in rows:
+            masks[(system_id, person_id)] = int(low_mask or 0) | (int(high_mask or 0) << HALF_BITS)
     return found
 
 
@@ -177,20 +213,19 @@ def _calendar(as_of: date, unit: Unit, person_weeks: dict[tuple[int, int], int])
 def _window_days(
     as_of: date, starts: dict[int, date]
 ) -> dict[tuple[int, int], dict[int, int]]:  # (unit, system) → person → days
-    by_start: dict[date, list[int]] = defaultdict(list)
-    for unit_id, start in starts.items():
-        by_start[start].append(unit_id)
     found: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    for start, unit_ids in by_start.items():
-        for batch in _in_batches(unit_ids):
-            days = func.count(distinct(UsageDaily.day))
-            rows = db.session.execute(
-                select(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.person_id, days)
-                .where(UsageDaily.unit_id.in_(batch), UsageDaily.day.between(start, as_of))
-                .group_by(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.person_id)
-            )
-            for unit_id, system_id, person_id, days in rows:
-                found[(unit_id, system_id)][person_id] = days
+    days = func.count(distinct(UsageDaily.day))
+
+    def statement(unit_id: int) -> Select:
+        return (
+            select(UsageDaily.system_id, UsageDaily.person_id, days)
+            .where(UsageDaily.unit_id == unit_id, UsageDaily.day.between(starts[unit_id], as_of))
+            .group_by(UsageDaily.system_id, UsageDaily.person_id)
+        )
+
+    for unit_id, rows in _per_unit(sorted(starts), statement):
+        for system_id, person_id, active_days in rows:
+            found[(unit_id, system_id)][person_id] = active_days
     return found
 
 
@@ -225,13 +260,16 @@ def _features(
     first = as_of - timedelta(days=7 * FEATURE_WEEKS - 1)
     weeks: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     last: dict[tuple[int, int, str], date] = {}
-    for batch in _in_batches(unit_ids):
-        rows = db.session.execute(
-            select(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.feature, low, func.max(UsageDaily.day))
-            .where(UsageDaily.unit_id.in_(batch), UsageDaily.day.between(first, as_of), UsageDaily.feature != "")
-            .group_by(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.feature)
-        )  # fmt: skip
-        for unit_id, system_id, feature, mask, last_day in rows:
+
+    def statement(unit_id: int) -> Select:
+        return (
+            select(UsageDaily.system_id, UsageDaily.feature, low, func.max(UsageDaily.day))
+            .where(UsageDaily.unit_id == unit_id, UsageDaily.day.between(first, as_of), UsageDaily.feature != "")
+            .group_by(UsageDaily.system_id, UsageDaily.feature)
+        )
+
+    for unit_id, rows in _per_unit(unit_ids, statement):
+        for system_id, feature, mask, last_day in rows:
             if feature in modules.get(system_id, ()):
                 weeks[(unit_id, system_id)][feature] = int(mask or 0)
             last[(unit_id, system_id, feature)] = _as_date(last_day)
