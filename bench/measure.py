@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.05
+SPAWN = Path(__file__).resolve().parent / "spawn.py"
 
 
 def _pss_kb(pid: int) -> int:
@@ -53,7 +55,7 @@ class TreeSampler(threading.Thread):
 class Measured:
     seconds: float
     pss_peak_mb: float  # the largest sampled sum of PSS over the process tree
-    rss_peak_mb: float  # the exact peak RSS of its largest single process (wait4's ru_maxrss)
+    rss_peak_mb: float  # the exact peak RSS of its largest single process (wait4's ru_maxrss, via spawn.py)
     returncode: int
     text: str  # stdout and stderr together
 
@@ -61,20 +63,23 @@ class Measured:
 def measured_run(args: list[str], env: dict[str, str], cwd: Path) -> Measured:
     """Run a command in its own process: wall time from start to exit, and its peak memory.
 
-    os.wait4 gives the rusage of this one child, whose ru_maxrss already folds in the children it reaped
-    itself (a forked reader): the exact peak RSS of the largest single process, unaffected by the other
-    subprocesses run before (which getrusage(RUSAGE_CHILDREN) would mix in).
+    spawn.py forks the command from a small interpreter and waits for it with os.wait4: the rusage of that one
+    child, whose ru_maxrss already folds in the children it reaped itself (a forked reader) — the exact peak
+    RSS of the largest single process, unaffected by the runner's own size and by the other subprocesses
+    run before (which getrusage(RUSAGE_CHILDREN) would mix in).
     """
-    with tempfile.TemporaryFile() as output:
+    with tempfile.TemporaryFile() as output, tempfile.NamedTemporaryFile("r") as rss:
         started = time.perf_counter()
-        process = subprocess.Popen(args, env=env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        wrapped = [sys.executable, str(SPAWN), rss.name, *args]
+        process = subprocess.Popen(wrapped, env=env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
         sampler = TreeSampler(process.pid)
         sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
+        _, status = os.waitpid(process.pid, 0)
         seconds = time.perf_counter() - started
         sampler.done.set()
         sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
         output.seek(0)
         text = output.read().decode(errors="replace")
-    return Measured(seconds, sampler.peak_kb / 1024, usage.ru_maxrss / 1024, process.returncode, text)
+        rss_kb = int(rss.read() or 0)
+    return Measured(seconds, sampler.peak_kb / 1024, rss_kb / 1024, process.returncode, text)
