@@ -12,11 +12,14 @@ from models import Account, db
 from portal.extensions import login_manager
 
 SQLITE_DEFAULT_WAL_PAGES = 1_000  # SQLite's own default: the log is folded back into the file every ~4 MB
+SQLITE_CACHE_KIB = 65_536  # 64 MiB of page cache (the default is 2 MiB): imports insert into large indexes
+SQLITE_SCAN_CACHE_KIB = 2_048  # a scan reads each page once: caching 64 MiB of them would only cost memory
 
 # Settings a connection may change for a while (an import's write window) and must give back.
 SQLITE_RESTORED_ON_CHECKIN = (
     "PRAGMA foreign_keys=ON",
     f"PRAGMA wal_autocheckpoint={SQLITE_DEFAULT_WAL_PAGES}",
+    f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}",
 )
 
 
@@ -31,8 +34,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     # In WAL mode NORMAL cannot corrupt the database; a power cut may only lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # 64 MiB of page cache (the default is 2 MiB): imports insert into large indexes at random places.
-    cursor.execute("PRAGMA cache_size=-65536")
     cursor.execute("PRAGMA busy_timeout=5000")
     # Once folded back, a write-ahead log that an import grew to gigabytes is cut back to 64 MiB on disk.
     cursor.execute("PRAGMA journal_size_limit=67108864")
@@ -51,6 +52,11 @@ def _sqlite_defaults_back(dbapi_connection, _record) -> None:
         dbapi_connection.rollback()
     for statement in SQLITE_RESTORED_ON_CHECKIN:
         dbapi_connection.execute(statement)
+
+
+def sqlite_scan_settings(dbapi_connection: sqlite3.Connection) -> None:
+    """For a connection that only scans (the health recompute's workers), until it returns to the pool."""
+    dbapi_connection.execute(f"PRAGMA cache_size=-{SQLITE_SCAN_CACHE_KIB}")
 
 
 def sqlite_import_window(dbapi_connection: sqlite3.Connection, *, wal_bytes: int, foreign_keys: bool) -> None:

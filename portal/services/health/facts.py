@@ -35,6 +35,7 @@ from models import (
     UsageDaily,
     db,
 )
+from portal.database import sqlite_scan_settings
 from portal.services.health.calendar import (
     UnitCalendar,
     declared_quiet,
@@ -147,6 +148,8 @@ def _per_unit(unit_ids: Sequence[int], statement_for: Callable[[int], Select]) -
 
     def run(part: Sequence[int]) -> list[tuple[int, list[Row]]]:
         with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                sqlite_scan_settings(connection.connection.dbapi_connection)
             return [(unit_id, list(connection.execute(statement_for(unit_id)))) for unit_id in part]
 
     parts = [unit_ids[start::workers] for start in range(workers)]

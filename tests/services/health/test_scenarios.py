@@ -87,3 +87,17 @@ def test_a_recompute_as_of_the_same_date_gives_the_same_result_and_keeps_one_row
         for unit_id, to_stage in db.session.execute(select(StageTransition.unit_id, StageTransition.to_stage))
     }
     assert any(to_stage == "decline" for _, to_stage in stages)
+
+
+def test_scanning_on_several_connections_gives_what_one_connection_gives(scored, app, monkeypatch):
+    monkeypatch.setitem(app.config, "HEALTH_QUERY_WORKERS", 1)
+    alone = engine.compute(AS_OF)
+    monkeypatch.setitem(app.config, "HEALTH_QUERY_WORKERS", 3)
+    together = engine.compute(AS_OF)
+    assert {k: (r.score, r.colour, r.stage, r.reasons) for k, r in alone.subscription_records.items()} == {
+        k: (r.score, r.colour, r.stage, r.reasons) for k, r in together.subscription_records.items()
+    }
+    # The workers' small scan cache does not stay with the pooled connections (an import needs the large one).
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -65_536
