@@ -165,3 +165,17 @@ def test_a_queued_run_nobody_started_is_marked_lost_but_not_while_an_import_is_w
     db.session.commit()
     assert runs.mark_interrupted() == 2
     assert {run.status for run in db.session.scalars(select(ImportRun))} == {RunStatus.FAILED.value}
+
+
+def test_a_run_whose_checkpoints_get_other_pooled_connections_still_writes(app, run_import, write_csv, org,
+                                                                          monkeypatch):  # fmt: skip
+    """After each checkpoint's commit the pool may hand the run a different connection (several are idle after a
+    parallel recompute); PostgreSQL's scratch tables must then be made again on it."""
+    monkeypatch.setattr(UsageHandler, "batch_size", 3)
+    monkeypatch.setitem(app.config, "IMPORT_CHECKPOINT_ROWS", 3)
+    idle = [db.engine.connect() for _ in range(3)]
+    for connection in idle:
+        connection.close()  # three idle connections in the pool, handed out in turn
+    run = run_import("usage", write_csv(usage_csv(10)))
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert db.session.scalar(select(func.count()).select_from(UsageEvent)) == 10

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -168,7 +169,8 @@ class UsageHandler:
         self.insert_events = to_driver(INSERT_EVENTS)
         self.roll_up = to_driver(ROLL_UP)
         self.upsert_sums = to_driver(UPSERT_SUMS)
-        self.staged = False  # PostgreSQL: whether this connection has its scratch tables yet
+        # PostgreSQL: the connections that have this run's scratch tables (weakly held: the pool owns them).
+        self.staged_on: weakref.WeakSet[Any] = weakref.WeakSet()
         self.touched: set[tuple[int, int]] = set()  # (unit, system) pairs written to, for the re-score
         self.window_references: dict[str, set[int]] = {table: set() for table, _ in REFERENCES}
 
@@ -299,7 +301,10 @@ class UsageHandler:
         cursor.execute(POSTGRES_ADD_STAGED_SUMS)
 
     def _stage(self, cursor: Any, table: str, rows: list[tuple]) -> None:
-        if not self.staged:
+        # Temporary tables belong to a connection, and a checkpoint's commit may hand this run another one
+        # from the pool next time: the tables are made on each connection the run meets.
+        connection = cursor.connection
+        if connection not in self.staged_on:
             # Temporary tables: private to this connection, dropped with it, never written to the WAL.
             # Only the columns and their types: the staged rows have no id yet, and no constraint is wanted.
             cursor.execute(
@@ -308,7 +313,7 @@ class UsageHandler:
                 "duration_seconds, run_id FROM usage_event WITH NO DATA"
             )
             cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS usage_daily_stage AS TABLE usage_daily WITH NO DATA")
-            self.staged = True
+            self.staged_on.add(connection)
         cursor.execute(f"TRUNCATE {table}")
         with cursor.copy(f"COPY {POSTGRES_STAGING[table]} FROM STDIN") as copy:
             for row in rows:
