@@ -333,15 +333,41 @@ def _keep_weekly(as_of: date, subscription_ids: Sequence[int], unit_ids: Sequenc
         )
 
 
+def _unit_transitions(result: Computation) -> dict[tuple[int, None, date, str], tuple[str | None, str]]:
+    """A unit's stage is the stage holding most of its seats: it changed when it differs from the unit's
+    last stored row before this date."""
+    unit_ids = sorted(result.unit_records)
+    before: dict[int, tuple[date, str | None]] = {}
+    for start in range(0, len(unit_ids), 500):
+        rows = db.session.execute(
+            select(HealthScore.unit_id, HealthScore.as_of, HealthScore.stage).where(
+                HealthScore.unit_id.in_(unit_ids[start : start + 500]),
+                HealthScore.system_id.is_(None),
+                HealthScore.as_of < result.as_of,
+            )
+        )
+        for unit_id, day, stage in rows:
+            if unit_id not in before or before[unit_id][0] < day:
+                before[unit_id] = (day, stage)
+    changed = {}
+    for unit_id, record in result.unit_records.items():
+        previous = before.get(unit_id, (None, None))[1]
+        if record.stage and previous and record.stage != previous:
+            reason = f"most of the unit's seats are now in {record.stage} (were in {previous})"
+            changed[(unit_id, None, result.as_of, record.stage)] = (previous, reason)
+    return changed
+
+
 def _record_transitions(result: Computation) -> None:
+    units = _unit_transitions(result)
     wanted = {
         (evaluation.facts.unit_id, evaluation.facts.system_id, transition.on, transition.to_stage.value): transition
         for evaluation in result.evaluations
         for transition in evaluation.transitions
     }
-    if not wanted:
+    if not wanted and not units:
         return
-    earliest = min(key[2] for key in wanted)
+    earliest = min(key[2] for key in [*wanted, *units])
     existing = set(
         db.session.execute(
             select(
@@ -349,9 +375,15 @@ def _record_transitions(result: Computation) -> None:
                 StageTransition.system_id,
                 StageTransition.happened_on,
                 StageTransition.to_stage,
-            ).where(StageTransition.happened_on >= earliest, StageTransition.system_id.is_not(None))
+            ).where(StageTransition.happened_on >= earliest)
         ).tuples()
     )
+    for key, (previous, reason) in units.items():
+        if key not in existing:
+            db.session.add(
+                StageTransition(unit_id=key[0], system_id=None, happened_on=key[2], from_stage=previous,
+                                to_stage=key[3], reason=reason)
+            )  # fmt: skip
     for key, transition in wanted.items():
         if key in existing:
             continue

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from models import HealthScore, StageTransition, db
+from models import HealthScore, StageTransition, Unit, db
 from portal.services.health import engine
 from tests.services.health.organisation import AS_OF
 
@@ -101,3 +101,21 @@ def test_scanning_on_several_connections_gives_what_one_connection_gives(scored,
     with db.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -65_536
+
+
+def test_a_unit_whose_seats_moved_into_decline_records_its_own_transition(scored):
+    engine.recompute(AS_OF - timedelta(days=120))
+    engine.recompute(AS_OF)
+    unit_transitions = db.session.execute(
+        select(
+            StageTransition.from_stage, StageTransition.to_stage, StageTransition.reason, StageTransition.happened_on
+        )
+        .join(Unit, Unit.id == StageTransition.unit_id)
+        .where(Unit.key == "declining", StageTransition.system_id.is_(None))
+    ).all()
+    assert [(t.from_stage, t.to_stage, t.happened_on) for t in unit_transitions] == [("adoption", "decline", AS_OF)]
+    assert "most of the unit's seats are now in decline" in unit_transitions[0].reason
+    count = select(func.count()).select_from(StageTransition).where(StageTransition.system_id.is_(None))
+    before = db.session.scalar(count)
+    engine.recompute(AS_OF)  # the same day again: nothing recorded twice
+    assert db.session.scalar(count) == before
