@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from models import UsageDaily, db
 from portal.services.health.engine import compute
+from portal.services.health.facts import as_date
 
 ALERT = frozenset({"yellow", "red"})
 HORIZON_DAYS = 90  # an alert is borne out when a decline or abandonment begins within this many days of it
@@ -147,7 +148,6 @@ def history_span() -> tuple[date, date] | None:
     first, last = db.session.execute(select(func.min(UsageDaily.day), func.max(UsageDaily.day))).one()
     if first is None:
         return None
-    as_date = lambda value: value if isinstance(value, date) else date.fromisoformat(value)  # noqa: E731
     return as_date(first), as_date(last)
 
 

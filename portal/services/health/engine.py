@@ -14,11 +14,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from models import HealthScore, StageTransition, Subscription, System, Unit, UsageDaily, db
 from portal.access.scope import descendants_of
 from portal.services.health.evaluate import Evaluation, Settings, evaluate
-from portal.services.health.facts import SubscriptionFacts, gather
+from portal.services.health.facts import SubscriptionFacts, as_date, gather, in_batches
 from portal.services.health.measures import Cadence, cadence_of
 from portal.services.health.profiles import current_profiles
 from portal.services.health.rollup import Record, UnitNode, roll_up_units, with_ancestors
@@ -86,17 +87,16 @@ def _stale_feeds(as_of: date, system_ids: Iterable[int]) -> dict[int, date]:
         .scalar_subquery()
     )
     stale: dict[int, date] = {}
-    wanted = sorted(set(system_ids))
-    for start in range(0, len(wanted), 500):
+    for batch in in_batches(sorted(set(system_ids))):
         rows = db.session.execute(
             select(Subscription.system_id, func.max(last_per_subscription))
-            .where(Subscription.system_id.in_(wanted[start : start + 500]))
+            .where(Subscription.system_id.in_(batch))
             .group_by(Subscription.system_id)
         )
         for system_id, last in rows:
             if last is None:
                 continue
-            last = last if isinstance(last, date) else date.fromisoformat(last)
+            last = as_date(last)
             if (as_of - last).days > limit:
                 stale[system_id] = last
     return stale
@@ -279,20 +279,7 @@ def store(result: Computation) -> None:
     as_of = result.as_of
     subscription_ids = list(result.subscription_records)
     unit_ids = list(result.unit_records)
-    for start in range(0, len(subscription_ids), 500):
-        db.session.execute(
-            delete(HealthScore).where(
-                HealthScore.subscription_id.in_(subscription_ids[start : start + 500]), HealthScore.as_of == as_of
-            )
-        )
-    for start in range(0, len(unit_ids), 500):
-        db.session.execute(
-            delete(HealthScore).where(
-                HealthScore.unit_id.in_(unit_ids[start : start + 500]),
-                HealthScore.system_id.is_(None),
-                HealthScore.as_of == as_of,
-            )
-        )
+    _delete_rows(subscription_ids, unit_ids, HealthScore.as_of == as_of)
     rows = []
     for evaluation in result.evaluations:
         facts = evaluation.facts
@@ -320,16 +307,16 @@ def _keep_weekly(as_of: date, subscription_ids: Sequence[int], unit_ids: Sequenc
     monday = as_of - timedelta(days=as_of.weekday())
     if monday == as_of:
         return
-    same_week = HealthScore.as_of.between(monday, as_of - timedelta(days=1))
-    for start in range(0, len(subscription_ids), 500):
+    _delete_rows(subscription_ids, unit_ids, HealthScore.as_of.between(monday, as_of - timedelta(days=1)))
+
+
+def _delete_rows(subscription_ids: Sequence[int], unit_ids: Sequence[int], when: ColumnElement[bool]) -> None:
+    """Delete the stored rows of these subscriptions and of these units (their own rows) that match `when`."""
+    for batch in in_batches(subscription_ids):
+        db.session.execute(delete(HealthScore).where(HealthScore.subscription_id.in_(batch), when))
+    for batch in in_batches(unit_ids):
         db.session.execute(
-            delete(HealthScore).where(HealthScore.subscription_id.in_(subscription_ids[start : start + 500]), same_week)
-        )
-    for start in range(0, len(unit_ids), 500):
-        db.session.execute(
-            delete(HealthScore).where(
-                HealthScore.unit_id.in_(unit_ids[start : start + 500]), HealthScore.system_id.is_(None), same_week
-            )
+            delete(HealthScore).where(HealthScore.unit_id.in_(batch), HealthScore.system_id.is_(None), when)
         )
 
 
@@ -338,10 +325,10 @@ def _unit_transitions(result: Computation) -> dict[tuple[int, None, date, str], 
     last stored row before this date."""
     unit_ids = sorted(result.unit_records)
     before: dict[int, tuple[date, str | None]] = {}
-    for start in range(0, len(unit_ids), 500):
+    for batch in in_batches(unit_ids):
         rows = db.session.execute(
             select(HealthScore.unit_id, HealthScore.as_of, HealthScore.stage).where(
-                HealthScore.unit_id.in_(unit_ids[start : start + 500]),
+                HealthScore.unit_id.in_(batch),
                 HealthScore.system_id.is_(None),
                 HealthScore.as_of < result.as_of,
             )

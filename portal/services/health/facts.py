@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import BigInteger, Date, Integer, Row, Select, case, cast, distinct, func, literal, select, tuple_
@@ -43,6 +44,8 @@ from portal.services.health.calendar import (
 )
 from portal.services.health.measures import Answers
 from portal.services.quiet_periods import QuietPeriodError, parse_quiet_periods
+
+T = TypeVar("T")
 
 HALF_BITS = 62  # a mask half holds weeks 0–61 (a sum of distinct powers of two below 2**62 fits in 64 bits)
 HISTORY_WEEKS = 2 * HALF_BITS  # about 28 months: a year back, plus the baselines and seasons around it
@@ -121,7 +124,8 @@ def _mask_sums(week: ColumnElement[int]) -> tuple[ColumnElement[int], ColumnElem
     return low, high
 
 
-def _in_batches(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
+def in_batches(values: Sequence[T], size: int = 500) -> Iterable[Sequence[T]]:
+    """Slices small enough for an IN (…) list on every engine."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -275,11 +279,12 @@ def _features(
         for system_id, feature, mask, last_day in rows:
             if feature in modules.get(system_id, ()):
                 weeks[(unit_id, system_id)][feature] = int(mask or 0)
-            last[(unit_id, system_id, feature)] = _as_date(last_day)
+            last[(unit_id, system_id, feature)] = as_date(last_day)
     return weeks, last
 
 
-def _as_date(value: date | str) -> date:
+def as_date(value: date | str) -> date:
+    """A date column's value: SQLite may hand back its ISO text where an aggregate hid the column type."""
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
@@ -293,7 +298,7 @@ def _key_action_last(as_of: date, subscription: Subscription) -> date | None:
             UsageDaily.day <= as_of,
         )
     )
-    return _as_date(last_day) if last_day is not None else None
+    return as_date(last_day) if last_day is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +318,7 @@ def _tickets(
     counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     per_system: dict[int, int] = defaultdict(int)
     norm_from = datetime.combine(as_of - timedelta(days=TICKET_USUAL_DAYS - 1), time.min, tzinfo=UTC)
-    for batch in _in_batches(system_ids):
+    for batch in in_batches(system_ids):
         rows = db.session.execute(
             select(Ticket.unit_id, Ticket.system_id, Ticket.opened_at, Ticket.type).where(
                 Ticket.system_id.in_(batch),
@@ -339,7 +344,7 @@ def _tickets(
 
 def _answers(as_of: date, unit_ids: Sequence[int]) -> dict[tuple[int, int], tuple[list[Answers], date | None]]:
     rows_by_pair: dict[tuple[int, int], list[tuple[date, str, int]]] = defaultdict(list)
-    for batch in _in_batches(unit_ids):
+    for batch in in_batches(unit_ids):
         rows = db.session.execute(
             select(SurveyAnswer.unit_id, SurveyAnswer.system_id, SurveyAnswer.submitted_at, SurveyAnswer.question,
                    SurveyAnswer.score)
@@ -380,7 +385,7 @@ def gather(
         return []
     units: dict[int, _UnitData] = {s.unit_id: _UnitData(s.unit) for s in subscriptions}
     unit_ids = sorted(units)
-    for batch in _in_batches(unit_ids):
+    for batch in in_batches(unit_ids):
         for unit_id, count in db.session.execute(
             select(Person.unit_id, func.count()).where(Person.unit_id.in_(batch)).group_by(Person.unit_id)
         ):
@@ -492,10 +497,9 @@ def affected_subscriptions(pairs: Iterable[tuple[int, int | None]]) -> list[int]
     whole_units = sorted({unit for unit, system in wanted if system is None})
     exact = sorted((unit, system) for unit, system in wanted if system is not None)
     found: set[int] = set()
-    for batch in _in_batches(whole_units):
+    for batch in in_batches(whole_units):
         found.update(db.session.scalars(select(Subscription.id).where(Subscription.unit_id.in_(batch))))
-    for start in range(0, len(exact), 500):
-        chunk = exact[start : start + 500]
+    for chunk in in_batches(exact):
         found.update(
             db.session.scalars(
                 select(Subscription.id).where(tuple_(Subscription.unit_id, Subscription.system_id).in_(chunk))
