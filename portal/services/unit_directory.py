@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from models import Account, Subscription, System, Unit, db
 from portal.access.scope import get_visible_unit_or_404, scope_units, visible_unit_ids
+from portal.services.health.engine import UnitHealth, unit_health
 
 MAX_QUERY_LENGTH = 100
 
@@ -119,6 +120,7 @@ class UnitPage:
     subscriptions: list[Subscription]
     seats: int
     annual_costs: dict[str, Decimal]
+    health: UnitHealth
 
 
 def unit_page(viewer: Account, key: str) -> UnitPage:
@@ -146,4 +148,5 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         subscriptions=subscriptions,
         seats=sum(s.seats for s in subscriptions),
         annual_costs=cost_by_currency(subscriptions),
+        health=unit_health(unit.id),
     )

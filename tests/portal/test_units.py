@@ -186,3 +186,31 @@ def test_department_head_pages_cost_the_same_whatever_the_size(
     with count_queries() as large:
         assert client.get(path).status_code == 200
     assert large.count == small.count
+
+
+def test_the_unit_page_shows_its_stored_health_and_each_systems_colour(
+    client, login_as, make_unit, make_system, make_subscription, make_person, run_import
+):  # fmt: skip
+    from datetime import timedelta
+
+    from markupsafe import escape
+
+    from portal.services.health import engine
+
+    unit = make_unit(key="scheduling", name="Scheduling <b>team</b>")
+    system = make_system(key="crm", name="CRM")
+    make_subscription(unit=unit, system=system, seats=10)
+    for n in range(4):
+        make_person(unit=unit, key=f"p{n}")
+    today = engine.today()
+    lines = ["person_key,system_key,occurred_at"]
+    lines += [f"p{n},crm,{today - timedelta(days=d)}" for n in range(4) for d in range(0, 60, 2)]
+    assert run_import("usage", "\n".join(lines) + "\n").refused == 0  # re-scored as it lands
+    login_as(Role.CIO)
+    body = client.get("/units/scheduling").get_data(as_text=True)
+    assert '<section class="health-card health-' in body and "health-slot" not in body
+    record = engine.unit_health(unit.id).systems["crm"]
+    assert f'<span class="health-badge health-{record.colour}"' in body
+    assert str(escape(record.reasons[0])) in body  # the system's headline reason, as its badge's title
+    assert any("4 of 10 seats used in the last 30 days (6 reclaimable)" in reason for reason in record.reasons)
+    assert "Scheduling <b>team</b>" not in body  # names are escaped, here as everywhere

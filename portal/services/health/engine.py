@@ -230,7 +230,7 @@ def _subscription_records_by_unit(
 def _record_from_row(row: HealthScore, unit_key: str, system_key: str, name: str) -> Record:
     return Record(
         unit_key, system_key, name, row.score, row.colour, row.stage, row.seats, row.active_people,
-        row.reclaimable_seats, list(row.reasons), row.profile_version, dict(row.explanation),
+        row.reclaimable_seats, list(row.reasons), row.profile_version, dict(row.explanation), row.as_of,
     )  # fmt: skip
 
 
@@ -272,6 +272,20 @@ def stored_records(as_of: date, unit_ids: set[int] | None = None) -> list[Record
             record = _record_from_row(row, unit_key, system_key or "", name)
             records.append(((unit_key, system_key or ""), record))
     return [record for _, record in sorted(records, key=lambda pair: pair[0])]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitHealth:
+    """What a unit's page shows: the unit's latest stored record and its subscriptions', by system key."""
+
+    unit: Record | None
+    systems: dict[str, Record]
+
+
+def unit_health(unit_id: int) -> UnitHealth:
+    records = stored_records(today(), {unit_id})
+    own = next((record for record in records if not record.system_key), None)
+    return UnitHealth(own, {record.system_key: record for record in records if record.system_key})
 
 
 def store(result: Computation) -> None:

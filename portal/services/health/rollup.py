@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from portal.services.health.measures import Colour
 from portal.services.health.scoring import Profile, roll_up_values
@@ -33,6 +34,7 @@ class Record:
     reasons: Sequence[str]
     profile_version: int | None = None
     explanation: Mapping[str, object] = field(default_factory=dict)
+    as_of: date | None = None  # set on records read back from the store
 
     def export(self) -> dict[str, object]:
         return {
