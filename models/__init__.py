@@ -24,7 +24,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 from models.accounts import Account, ApiToken, Role, account_unit  # noqa: E402
-from models.activity import SurveyAnswer, Ticket, UsageDaily, UsageEvent  # noqa: E402
+from models.activity import SurveyAnswer, Ticket, UsageDaily, UsageEvent, UsageFeatureDays, UsagePersonDays  # noqa: E402
 from models.audit import AuditLog  # noqa: E402
 from models.catalog import LicenseModel, Module, System  # noqa: E402
 from models.health import HealthScore, ScoringProfile, StageTransition  # noqa: E402
@@ -57,6 +57,8 @@ __all__ = [
     "Unit",
     "UsageDaily",
     "UsageEvent",
+    "UsageFeatureDays",
+    "UsagePersonDays",
     "account_unit",
     "db",
 ]

@@ -53,10 +53,10 @@ class UsageEvent(db.Model):
 
 
 class UsageDaily(db.Model):
-    """Per person, system, day and feature: how much they did — the one rollup the scoring reads.
+    """Per person, system, day and feature: how much they did — the rollup the activity figures read.
 
-    Distinct active people, active days per person, the features (modules, key actions) in use and when each
-    was last used all come from ranges of it. `feature` is "" for events that name none. One table rather
+    Events and durations per person and feature come from ranges of it; the scoring reads the same days as
+    bits (usage_person_days, usage_feature_days below). `feature` is "" for events that name none. One table rather
     than one per question: an import writes each rollup row once, and at this grain the feature question
     costs a slightly longer range, not a second write for every event.
 
@@ -75,6 +75,38 @@ class UsageDaily(db.Model):
     feature: Mapped[str] = mapped_column(String(128), primary_key=True, default="")
     events: Mapped[int] = mapped_column(default=0)
     duration_seconds: Mapped[int] = mapped_column(default=0)
+
+
+class UsagePersonDays(db.Model):
+    """Per unit, system and person: the days they were active, as bits, 63 days to a row.
+
+    What the scoring reads for active people, active days and active weeks: a few rows per person, stored in
+    person order, instead of a sort of the daily rollup (see portal/services/day_bits.py for the encoding).
+    Derived like usage_daily, written by the same import transactions, and rebuilt from it by the migration
+    that made it.
+    """
+
+    __tablename__ = "usage_person_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True)
+    span: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # days since 1969-12-29 ÷ 63
+    day_bits: Mapped[int] = mapped_column(BigInteger)  # bit i: active on the span's first day + i
+
+
+class UsageFeatureDays(db.Model):
+    """Per unit, system and feature (module or key action): the days it was used, as bits, 63 days to a row."""
+
+    __tablename__ = "usage_feature_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[int] = mapped_column(primary_key=True)
+    feature: Mapped[str] = mapped_column(String(128), primary_key=True)
+    span: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day_bits: Mapped[int] = mapped_column(BigInteger)
 
 
 class Ticket(db.Model):

@@ -91,8 +91,6 @@ class Config:
     HEALTH_ONBOARDING_DAYS = int(os.environ.get("RAPPORT_HEALTH_ONBOARDING_DAYS", "90"))
     # A new stage is taken only once its signal has held this many weeks in a row.
     HEALTH_STAGE_HOLD_PERIODS = int(os.environ.get("RAPPORT_HEALTH_STAGE_HOLD_PERIODS", "3"))
-    # Connections that scan the usage rollup side by side in a recompute (one per CPU, at most 4).
-    HEALTH_QUERY_WORKERS = int(os.environ.get("RAPPORT_HEALTH_QUERY_WORKERS", str(min(4, os.cpu_count() or 1))))
     # After an import or a push, re-score the subscriptions it touched (0 turns it off, e.g. for a bulk load
     # followed by `flask recompute`).
     # Scheduled jobs (`flask jobs run`): crontab lines in UTC.

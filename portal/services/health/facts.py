@@ -1,28 +1,27 @@
 """The figures behind a health score, gathered from the stored data as of a date.
 
 Everything here reads the data up to the as-of date and nothing after it, so a score can be recomputed for
-any past date and comes out the same. The reads are made for many subscriptions at once: a full recompute
-runs a handful of grouped queries over the daily rollup, not a query per subscription.
+any past date and comes out the same. The usage is read as day bits (portal/services/day_bits.py): per
+person and subscription, the days they were active over the history, a few rows per person; per feature,
+the days it was used.
 
-The central read is one bit mask of active weeks per person and subscription (bit w set: active in week w,
-counted back from the as-of date). From it come, without going back to the database, the active people of
-any block of weeks — the trend, the stage of each of the last weeks, the same weeks a year earlier — and
-the unit's own weekly activity, from which its usual quiet weeks are learned.
+From each person's days come their active days in the 30-day window (and the key users' usual level before
+it), and one bit mask of active weeks (bit w set: active in week w, counted back from the as-of date). From
+the masks come, without going back to the database, the active people of any block of weeks — the trend,
+the stage of each of the last weeks, the same weeks a year earlier — and the unit's own weekly activity,
+from which its usual quiet weeks are learned.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
-from flask import current_app
-from sqlalchemy import BigInteger, Date, Integer, Row, Select, case, cast, distinct, func, literal, select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
-from sqlalchemy.sql.elements import ColumnElement
 
 from models import (
     LicenseModel,
@@ -33,10 +32,19 @@ from models import (
     System,
     Ticket,
     Unit,
-    UsageDaily,
+    UsageFeatureDays,
     db,
 )
-from portal.database import sqlite_scan_settings
+from portal.database import driver_rows
+from portal.services.day_bits import (
+    assemble,
+    assemble_each,
+    days_between,
+    last_day,
+    span_of,
+    span_start,
+    weeks_back,
+)
 from portal.services.health.calendar import (
     UnitCalendar,
     declared_quiet,
@@ -47,9 +55,10 @@ from portal.services.quiet_periods import QuietPeriodError, parse_quiet_periods
 
 T = TypeVar("T")
 
-HALF_BITS = 62  # a mask half holds weeks 0–61 (a sum of distinct powers of two below 2**62 fits in 64 bits)
-HISTORY_WEEKS = 2 * HALF_BITS  # about 28 months: a year back, plus the baselines and seasons around it
+HISTORY_WEEKS = 124  # about 28 months: a year back, plus the baselines and seasons around it
+HISTORY_DAYS = 7 * HISTORY_WEEKS
 FEATURE_WEEKS = 30  # modules taken up or dropped are judged on the last 30 weeks
+FEATURE_DAYS = 7 * FEATURE_WEEKS
 KEY_USER_USUAL_DAYS = 90  # the key users' usual level: their active days in the 90 days before the window
 TICKET_USUAL_DAYS = 180  # the unit's usual ticket level: the 180 days before the window
 SENTIMENT_SPAN_DAYS = 90  # the latest survey answers: those within 90 days of the newest one
@@ -107,59 +116,19 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
-def _weeks_back(as_of: date) -> ColumnElement[int]:
-    """The week of a rollup row counted back from the as-of date (0: the 7 days ending on it), in SQL."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        days = func.julianday(literal(as_of.isoformat())) - func.julianday(UsageDaily.day)
-        return cast(days / 7, Integer)
-    # date - date is a number of days on PostgreSQL; // renders as integer division there.
-    return cast(literal(as_of, Date) - UsageDaily.day, Integer) // 7
-
-
-def _mask_sums(week: ColumnElement[int]) -> tuple[ColumnElement[int], ColumnElement[int]]:
-    """SUM(DISTINCT 2**week) in two halves: with distinct powers of two a sum is a bitwise OR, in any SQL."""
-    one = literal(1, BigInteger)
-    low = func.sum(distinct(case((week < HALF_BITS, one.op("<<")(week)), else_=literal(0, BigInteger))))
-    high = func.sum(distinct(case((week >= HALF_BITS, one.op("<<")(week - HALF_BITS)), else_=literal(0, BigInteger))))
-    return low, high
-
-
 def in_batches(values: Sequence[T], size: int = 500) -> Iterable[Sequence[T]]:
     """Slices small enough for an IN (…) list on every engine."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
 
-PARALLEL_MIN_UNITS = 8  # below this a second connection costs more than it saves
+def as_date(value: date | str) -> date:
+    """A date column's value: SQLite may hand back its ISO text where an aggregate hid the column type."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _per_unit(unit_ids: Sequence[int], statement_for: Callable[[int], Select]) -> Iterator[tuple[int, list[Row]]]:
-    """Run one statement per unit, yielding (unit, rows).
-
-    A grouped scan of the rollup is CPU work for the database: on a database file or server, several
-    connections run the units side by side (SQLite and psycopg both release the GIL while a statement runs).
-    An in-memory database (the tests') has one connection, and a handful of units is not worth a second.
-    """
-    workers = current_app.config["HEALTH_QUERY_WORKERS"]
-    url = db.engine.url
-    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-    if in_memory or workers <= 1 or len(unit_ids) < PARALLEL_MIN_UNITS:
-        for unit_id in unit_ids:
-            yield unit_id, list(db.session.execute(statement_for(unit_id)))
-        return
-
-    engine = db.engine  # looked up here: the worker threads have no application context
-
-    def run(part: Sequence[int]) -> list[tuple[int, list[Row]]]:
-        with engine.connect() as connection:
-            if connection.dialect.name == "sqlite":
-                sqlite_scan_settings(connection.connection.dbapi_connection)
-            return [(unit_id, list(connection.execute(statement_for(unit_id)))) for unit_id in part]
-
-    parts = [unit_ids[start::workers] for start in range(workers)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for found in pool.map(run, parts):
-            yield from found
+def history_start(as_of: date) -> date:
+    return as_of - timedelta(days=HISTORY_DAYS - 1)
 
 
 @dataclass
@@ -173,24 +142,20 @@ class _UnitData:
     observed_weeks: int = 0
 
 
-def _person_weeks(as_of: date, unit_ids: Sequence[int]) -> dict[int, dict[tuple[int, int], int]]:
-    week = _weeks_back(as_of)
-    low, high = _mask_sums(week)
-    first = as_of - timedelta(days=7 * HISTORY_WEEKS - 1)
-    found: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+PERSON_DAYS = (
+    "SELECT system_id, person_id, span, day_bits FROM usage_person_days WHERE unit_id = ? AND span BETWEEN ? AND ?"
+)
 
-    def statement(unit_id: int) -> Select:
-        return (
-            select(UsageDaily.system_id, UsageDaily.person_id, low, high)
-            .where(UsageDaily.unit_id == unit_id, UsageDaily.day.between(first, as_of))
-            .group_by(UsageDaily.system_id, UsageDaily.person_id)
-        )
 
-    for unit_id, rows in _per_unit(unit_ids, statement):
-        masks = found[unit_id]
-        for system_id, person_id, low_mask, high_mask in rows:
-            masks[(system_id, person_id)] = int(low_mask or 0) | (int(high_mask or 0) << HALF_BITS)
-    return found
+def _person_days(as_of: date, unit_id: int) -> dict[tuple[int, int], int]:
+    """(system, person) → the days they were active over the history (bit i: history_start + i days).
+
+    The one read of a full recompute that returns a row per person and span (a million at 10,000 people):
+    the driver's tuples, not SQLAlchemy rows, which would cost twice the query.
+    """
+    first = history_start(as_of)
+    rows = driver_rows(PERSON_DAYS, (unit_id, span_of(first), span_of(as_of)))
+    return assemble_each((((system, person), span, bits) for system, person, span, bits in rows), first, as_of)
 
 
 def _calendar(as_of: date, unit: Unit, person_weeks: dict[tuple[int, int], int]) -> tuple[UnitCalendar, int]:
@@ -217,88 +182,63 @@ def _calendar(as_of: date, unit: Unit, person_weeks: dict[tuple[int, int], int])
     return UnitCalendar(as_of, declared_quiet(periods), learned, text), observed
 
 
-def _window_days(
-    as_of: date, starts: dict[int, date]
-) -> dict[tuple[int, int], dict[int, int]]:  # (unit, system) → person → days
-    found: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    days = func.count(distinct(UsageDaily.day))
+@dataclass
+class _WindowFigures:
+    """Per subscription: each active person's active days in the window; the key users' days."""
 
-    def statement(unit_id: int) -> Select:
-        return (
-            select(UsageDaily.system_id, UsageDaily.person_id, days)
-            .where(UsageDaily.unit_id == unit_id, UsageDaily.day.between(starts[unit_id], as_of))
-            .group_by(UsageDaily.system_id, UsageDaily.person_id)
-        )
-
-    for unit_id, rows in _per_unit(sorted(starts), statement):
-        for system_id, person_id, active_days in rows:
-            found[(unit_id, system_id)][person_id] = active_days
-    return found
+    active_days: dict[tuple[int, int], dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    key_user_days: dict[tuple[int, int], list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
 
-def _key_user_days(
-    as_of: date, starts: dict[int, date], key_users: dict[int, set[int]]
-) -> dict[tuple[int, int], tuple[int, int]]:  # (unit, system) → (days in window, days in the 90 before)
-    found: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-    for unit_id, people in key_users.items():
-        if not people:
-            continue
-        start = starts[unit_id]
-        rows = db.session.execute(
-            select(UsageDaily.system_id, UsageDaily.day, func.count(distinct(UsageDaily.person_id)))
-            .where(
-                UsageDaily.unit_id == unit_id,
-                UsageDaily.person_id.in_(sorted(people)),
-                UsageDaily.day.between(start - timedelta(days=KEY_USER_USUAL_DAYS), as_of),
-            )
-            .group_by(UsageDaily.system_id, UsageDaily.day)
-        )
-        for system_id, day, people_that_day in rows:
-            found[(unit_id, system_id)][0 if day >= start else 1] += people_that_day
-    return {pair: (recent, usual) for pair, (recent, usual) in found.items()}
+def _read_unit(as_of: date, data: _UnitData, window: _WindowFigures) -> date:
+    """Read one unit's activity: its people's weeks, its calendar, and its window's figures. Returns the
+    window's first day."""
+    unit_id = data.unit.id
+    days = _person_days(as_of, unit_id)
+    data.person_weeks = {key: weeks_back(active, HISTORY_DAYS) for key, active in days.items()}
+    data.calendar, data.observed_weeks = _calendar(as_of, data.unit, data.person_weeks)
+    by_system: dict[int, list[int]] = defaultdict(list)
+    for (system_id, _), mask in data.person_weeks.items():
+        by_system[system_id].append(mask)
+    data.by_system = by_system
+    first, start = history_start(as_of), data.calendar.window_start()
+    usual_from, usual_to = start - timedelta(days=KEY_USER_USUAL_DAYS), start - timedelta(days=1)
+    for (system_id, person_id), active in days.items():
+        in_window = days_between(active, first, start, as_of)
+        if in_window:
+            window.active_days[(unit_id, system_id)][person_id] = in_window
+        if person_id in data.key_users:
+            figures = window.key_user_days[(unit_id, system_id)]
+            figures[0] += in_window
+            figures[1] += days_between(active, first, usual_from, usual_to)
+    return start
 
 
 def _features(
     as_of: date, unit_ids: Sequence[int], modules: dict[int, set[str]]
 ) -> tuple[dict[tuple[int, int], dict[str, int]], dict[tuple[int, int, str], date]]:
-    """Per subscription: a week mask per module used; and when each feature was last used."""
-    week = _weeks_back(as_of)
-    low, _ = _mask_sums(week)
-    first = as_of - timedelta(days=7 * FEATURE_WEEKS - 1)
+    """Per subscription: a week mask per module used in the last FEATURE_WEEKS; and when each feature was
+    last used, however long ago (a key action may be yearly)."""
+    recent_first = as_of - timedelta(days=FEATURE_DAYS - 1)
+    rows_by_feature: dict[tuple[int, int, str], list[tuple[int, int]]] = defaultdict(list)
+    for batch in in_batches(unit_ids):
+        for unit_id, system_id, feature, span, bits in db.session.execute(
+            select(UsageFeatureDays.unit_id, UsageFeatureDays.system_id, UsageFeatureDays.feature,
+                   UsageFeatureDays.span, UsageFeatureDays.day_bits)
+            .where(UsageFeatureDays.unit_id.in_(batch), UsageFeatureDays.span <= span_of(as_of))
+        ):  # fmt: skip
+            rows_by_feature[(unit_id, system_id, feature)].append((span, bits))
     weeks: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     last: dict[tuple[int, int, str], date] = {}
-
-    def statement(unit_id: int) -> Select:
-        return (
-            select(UsageDaily.system_id, UsageDaily.feature, low, func.max(UsageDaily.day))
-            .where(UsageDaily.unit_id == unit_id, UsageDaily.day.between(first, as_of), UsageDaily.feature != "")
-            .group_by(UsageDaily.system_id, UsageDaily.feature)
-        )
-
-    for unit_id, rows in _per_unit(unit_ids, statement):
-        for system_id, feature, mask, last_day in rows:
-            if feature in modules.get(system_id, ()):
-                weeks[(unit_id, system_id)][feature] = int(mask or 0)
-            last[(unit_id, system_id, feature)] = as_date(last_day)
+    for (unit_id, system_id, feature), rows in rows_by_feature.items():
+        first = span_start(min(span for span, _ in rows))
+        last_used = last_day(assemble(rows, first, as_of), first)
+        if last_used is None:
+            continue  # used only after the as-of date
+        last[(unit_id, system_id, feature)] = last_used
+        if feature in modules.get(system_id, ()) and last_used >= recent_first:
+            weeks[(unit_id, system_id)][feature] = weeks_back(assemble(rows, recent_first, as_of), FEATURE_DAYS)
     return weeks, last
-
-
-def as_date(value: date | str) -> date:
-    """A date column's value: SQLite may hand back its ISO text where an aggregate hid the column type."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def _key_action_last(as_of: date, subscription: Subscription) -> date | None:
-    """The last time the key action happened, however long ago (beyond the feature window)."""
-    last_day = db.session.scalar(
-        select(func.max(UsageDaily.day)).where(
-            UsageDaily.unit_id == subscription.unit_id,
-            UsageDaily.system_id == subscription.system_id,
-            UsageDaily.feature == subscription.key_action,
-            UsageDaily.day <= as_of,
-        )
-    )
-    return as_date(last_day) if last_day is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,18 +335,8 @@ def gather(
         ):
             units[unit_id].key_users.add(person_id)
 
-    for unit_id, weeks in _person_weeks(as_of, unit_ids).items():
-        units[unit_id].person_weeks = weeks
-    for data in units.values():
-        data.calendar, data.observed_weeks = _calendar(as_of, data.unit, data.person_weeks)
-        grouped: dict[int, list[int]] = defaultdict(list)
-        for (system_id, _), mask in data.person_weeks.items():
-            grouped[system_id].append(mask)
-        data.by_system = grouped
-    starts = {unit_id: data.calendar.window_start() for unit_id, data in units.items() if data.calendar}
-
-    window = _window_days(as_of, starts)
-    key_days = _key_user_days(as_of, starts, {unit_id: data.key_users for unit_id, data in units.items()})
+    window = _WindowFigures()
+    starts = {unit_id: _read_unit(as_of, data, window) for unit_id, data in units.items()}
     modules = {s.system_id: {m.key for m in s.system.modules} for s in subscriptions}
     module_weeks, feature_last = _features(as_of, unit_ids, modules)
     pairs = [(s.unit_id, s.system_id) for s in subscriptions]
@@ -417,7 +347,7 @@ def gather(
     # The system's ticket norm: its tickets per active person across all units (per 30 days).
     system_active: dict[int, int] = defaultdict(int, active_elsewhere or {})
     for s in subscriptions:
-        system_active[s.system_id] += len(window.get((s.unit_id, s.system_id), {}))
+        system_active[s.system_id] += len(window.active_days.get((s.unit_id, s.system_id), {}))
     months = TICKET_USUAL_DAYS / 30
 
     facts: list[SubscriptionFacts] = []
@@ -431,14 +361,12 @@ def gather(
         for mask in masks:
             everyone |= mask
         observed = everyone.bit_length()
-        days = window.get(pair, {})
-        recent_key, before_key = key_days.get(pair, (0, 0))
+        days = window.active_days.get(pair, {})
+        recent_key, before_key = window.key_user_days.get(pair, (0, 0))
         usual_key_covered = data.observed_weeks * 7 >= (as_of - start).days + KEY_USER_USUAL_DAYS
         core = tuple(sorted(m.key for m in s.system.core_modules))
         in_window = tuple(sorted(m for m in core if feature_last.get((*pair, m), date.min) >= start))
         key_last = feature_last.get((*pair, s.key_action)) if s.key_action else None
-        if s.key_action and key_last is None:
-            key_last = _key_action_last(as_of, s)
         ticket = tickets.get(pair, _TicketFigures(0, 0, 0))
         active = len(days)
         covered_days = observed * 7 - (as_of - start).days

@@ -5,13 +5,15 @@ These run on SQLite and on PostgreSQL (.ci/run), so the facts queries are proven
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from models import HealthScore, StageTransition, Unit, db
-from portal.services.health import engine
+from models import HealthScore, Person, StageTransition, Unit, UsageDaily, db
+from portal.services.health import engine, facts
+from portal.services.health.facts import as_date
 from tests.services.health.organisation import AS_OF
 
 
@@ -89,18 +91,38 @@ def test_a_recompute_as_of_the_same_date_gives_the_same_result_and_keeps_one_row
     assert any(to_stage == "decline" for _, to_stage in stages)
 
 
-def test_scanning_on_several_connections_gives_what_one_connection_gives(scored, app, monkeypatch):
-    monkeypatch.setitem(app.config, "HEALTH_QUERY_WORKERS", 1)
-    alone = engine.compute(AS_OF)
-    monkeypatch.setitem(app.config, "HEALTH_QUERY_WORKERS", 3)
-    together = engine.compute(AS_OF)
-    assert {k: (r.score, r.colour, r.stage, r.reasons) for k, r in alone.subscription_records.items()} == {
-        k: (r.score, r.colour, r.stage, r.reasons) for k, r in together.subscription_records.items()
-    }
-    # The workers' small scan cache does not stay with the pooled connections (an import needs the large one).
-    with db.engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -65_536
+def test_the_facts_read_from_day_bits_are_those_of_the_daily_rollup(scored):
+    """The scoring reads day bits; a plain reading of usage_daily, day by day, must give the same facts."""
+    rows = db.session.execute(
+        select(UsageDaily.unit_id, UsageDaily.system_id, UsageDaily.day, UsageDaily.person_id, UsageDaily.feature)
+    ).all()
+    key_users = set(db.session.scalars(select(Person.id).where(Person.role == "key_user")))
+    for as_of in (AS_OF, AS_OF - timedelta(days=45), AS_OF - timedelta(days=400)):
+        for found in facts.gather(as_of):
+            mine = [(as_date(day), person, feature) for u, s, day, person, feature in rows
+                    if (u, s) == (found.unit_id, found.system_id) and as_date(day) <= as_of]  # fmt: skip
+            weeks: dict[int, int] = defaultdict(int)
+            window_days: dict[int, set] = defaultdict(set)
+            for day, person, _ in mine:
+                if (as_of - day).days < facts.HISTORY_DAYS:
+                    weeks[person] |= 1 << ((as_of - day).days // 7)
+                if day >= found.window_start:
+                    window_days[person].add(day)
+            assert sorted(found.person_weeks) == sorted(weeks.values())
+            assert found.active_days == tuple(sorted(len(days) for days in window_days.values()))
+            key_days = {(day, person) for day, person, _ in mine if person in key_users}
+            usual_from = found.window_start - timedelta(days=facts.KEY_USER_USUAL_DAYS)
+            assert found.key_user_recent_days == sum(day >= found.window_start for day, _ in key_days)
+            assert found.key_user_usual_days * 3 == sum(usual_from <= day < found.window_start for day, _ in key_days)
+            if found.key_action:
+                used = [day for day, _, feature in mine if feature == found.key_action]
+                assert found.key_action_last == max(used, default=None)
+            for module, mask in found.module_weeks.items():
+                expected = 0
+                for day, _, feature in mine:
+                    if feature == module and (as_of - day).days < facts.FEATURE_DAYS:
+                        expected |= 1 << ((as_of - day).days // 7)
+                assert mask == expected
 
 
 def test_a_unit_whose_seats_moved_into_decline_records_its_own_transition(scored):

@@ -4,6 +4,9 @@ This is the hot path (millions of rows per file), so it talks to the database dr
 one executemany per batch for the raw rows and one for the rollup; on PostgreSQL a COPY and one
 INSERT … SELECT for each. The rollup only ever receives the rows that were new in this batch, which keeps
 it exact when the same file comes twice.
+
+The day bits the scoring reads (usage_person_days, usage_feature_days) are gathered from the same new rows
+and written once per checkpoint, in its transaction: a person active on 40 days of a window is one upsert.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from models import db
+from portal.database import driver_sql
+from portal.services.day_bits import DayBitsAccumulator
 from portal.services.imports import fields
 from portal.services.imports.handlers.base import Lookups, RunStopped
 from portal.services.imports.reading import Values
@@ -39,11 +44,38 @@ ROLL_UP = (
     "events = usage_daily.events + excluded.events, "
     "duration_seconds = usage_daily.duration_seconds + excluded.duration_seconds"
 )
+# The rows a batch really inserted, when some were known already: their day bits come from here.
+NEW_ROWS = (
+    "SELECT unit_id, system_id, day, person_id, coalesce(feature, '') FROM usage_event WHERE run_id = ? AND id > ?"
+)
+# Day bits only get set: an upsert ORs the new days into the stored ones.
+UPSERT_PERSON_DAYS = (
+    "INSERT INTO usage_person_days (unit_id, system_id, person_id, span, day_bits) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (unit_id, system_id, person_id, span) DO UPDATE SET "
+    "day_bits = usage_person_days.day_bits | excluded.day_bits"
+)
+UPSERT_FEATURE_DAYS = (
+    "INSERT INTO usage_feature_days (unit_id, system_id, feature, span, day_bits) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (unit_id, system_id, feature, span) DO UPDATE SET "
+    "day_bits = usage_feature_days.day_bits | excluded.day_bits"
+)
+DAY_BITS_FLUSH_AT = 200_000  # gathered keys written early, within the same transaction, to bound the memory
+
 # PostgreSQL takes a batch through scratch tables, filled by COPY (see UsageHandler._stage).
 POSTGRES_STAGING = {
     "usage_event_stage": "usage_event_stage (dedup_key, source_system, source_record_id, person_id, system_id, "
     "unit_id, occurred_at, day, feature, count, duration_seconds, run_id)",
     "usage_daily_stage": "usage_daily_stage (unit_id, system_id, day, person_id, feature, events, duration_seconds)",
+    "usage_person_days_stage": "usage_person_days_stage (unit_id, system_id, person_id, span, day_bits)",
+    "usage_feature_days_stage": "usage_feature_days_stage (unit_id, system_id, feature, span, day_bits)",
+}
+POSTGRES_UPSERT_STAGED_DAYS = {
+    "usage_person_days_stage": "INSERT INTO usage_person_days SELECT * FROM usage_person_days_stage "
+    "ON CONFLICT (unit_id, system_id, person_id, span) DO UPDATE SET "
+    "day_bits = usage_person_days.day_bits | excluded.day_bits",
+    "usage_feature_days_stage": "INSERT INTO usage_feature_days SELECT * FROM usage_feature_days_stage "
+    "ON CONFLICT (unit_id, system_id, feature, span) DO UPDATE SET "
+    "day_bits = usage_feature_days.day_bits | excluded.day_bits",
 }
 POSTGRES_INSERT_STAGED = (
     "INSERT INTO usage_event (dedup_key, source_system, source_record_id, person_id, system_id, unit_id, "
@@ -65,10 +97,6 @@ UPSERT_SUMS = (
     "events = usage_daily.events + excluded.events, "
     "duration_seconds = usage_daily.duration_seconds + excluded.duration_seconds"
 )
-
-
-def _to_format_style(sql: str) -> str:
-    return sql.replace("?", "%s")
 
 
 # A prepared row is the tuple the INSERT takes, in its column order; these name the places read back.
@@ -164,11 +192,12 @@ class UsageHandler:
         self.positions: list[int | None] = []
         connection = db.session.connection()
         self.sqlite = connection.dialect.name == "sqlite"
-        # The statements are written with qmark placeholders; psycopg wants %s. Values always travel apart.
-        to_driver = (lambda sql: sql) if connection.dialect.paramstyle == "qmark" else _to_format_style
-        self.insert_events = to_driver(INSERT_EVENTS)
-        self.roll_up = to_driver(ROLL_UP)
-        self.upsert_sums = to_driver(UPSERT_SUMS)
+        self.insert_events = driver_sql(connection, INSERT_EVENTS)
+        self.roll_up = driver_sql(connection, ROLL_UP)
+        self.upsert_sums = driver_sql(connection, UPSERT_SUMS)
+        self.new_rows = driver_sql(connection, NEW_ROWS)
+        self.upsert_days = (driver_sql(connection, UPSERT_PERSON_DAYS), driver_sql(connection, UPSERT_FEATURE_DAYS))
+        self.day_bits = DayBitsAccumulator()
         # PostgreSQL: the connections that have this run's scratch tables (weakly held: the pool owns them).
         self.staged_on: weakref.WeakSet[Any] = weakref.WeakSet()
         self.touched: set[tuple[int, int]] = set()  # (unit, system) pairs written to, for the re-score
@@ -254,20 +283,32 @@ class UsageHandler:
             if inserted == len(pack.rows):  # all new, the usual case: the sums made in pack are exact
                 if pack.sums:
                     self._add_sums(cursor, pack.sums)
+                    self.day_bits.add(pack.sums)
             elif inserted:  # some were known: sum only the rows this batch really inserted
                 cursor.execute(self.roll_up, (self.run_id, last_id))
+                cursor.execute(self.new_rows, (self.run_id, last_id))
+                self.day_bits.add(cursor.fetchall())
+            if len(self.day_bits) >= DAY_BITS_FLUSH_AT:
+                self._write_day_bits(cursor)
         finally:
             cursor.close()
         return inserted, len(pack.rows) - inserted + pack.repeats
 
     def before_commit(self) -> None:
-        """Refuse to commit rows whose person, system or unit was deleted since the run looked them up.
+        """Write the window's day bits; refuse to commit rows whose person, system or unit was deleted since
+        the run looked them up.
 
         On SQLite the window's writes skipped the foreign-key checks (the engine's _open_window); one query
         per table here keeps the same guarantee. PostgreSQL checked every row already.
         """
-        references, self.window_references = self.window_references, {table: set() for table, _ in REFERENCES}
         connection = db.session.connection()
+        if len(self.day_bits):
+            cursor = connection.connection.cursor()
+            try:
+                self._write_day_bits(cursor)
+            finally:
+                cursor.close()
+        references, self.window_references = self.window_references, {table: set() for table, _ in REFERENCES}
         if connection.dialect.name != "sqlite":
             return
         for table, ids in references.items():
@@ -300,6 +341,21 @@ class UsageHandler:
         self._stage(cursor, "usage_daily_stage", sums)
         cursor.execute(POSTGRES_ADD_STAGED_SUMS)
 
+    def _write_day_bits(self, cursor: Any) -> None:
+        people, features = self.day_bits.drain()
+        person_upsert, feature_upsert = self.upsert_days
+        for rows, upsert, stage in (
+            (people, person_upsert, "usage_person_days_stage"),
+            (features, feature_upsert, "usage_feature_days_stage"),
+        ):
+            if not rows:
+                continue
+            if self.sqlite:
+                cursor.executemany(upsert, rows)
+            else:
+                self._stage(cursor, stage, rows)
+                cursor.execute(POSTGRES_UPSERT_STAGED_DAYS[stage])
+
     def _stage(self, cursor: Any, table: str, rows: list[tuple]) -> None:
         # Temporary tables belong to a connection, and a checkpoint's commit may hand this run another one
         # from the pool next time: the tables are made on each connection the run meets.
@@ -312,7 +368,8 @@ class UsageHandler:
                 "source_record_id, person_id, system_id, unit_id, occurred_at, day, feature, count, "
                 "duration_seconds, run_id FROM usage_event WITH NO DATA"
             )
-            cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS usage_daily_stage AS TABLE usage_daily WITH NO DATA")
+            for derived in ("usage_daily", "usage_person_days", "usage_feature_days"):
+                cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {derived}_stage AS TABLE {derived} WITH NO DATA")
             self.staged_on.add(connection)
         cursor.execute(f"TRUNCATE {table}")
         with cursor.copy(f"COPY {POSTGRES_STAGING[table]} FROM STDIN") as copy:
