@@ -11,7 +11,7 @@ Pure functions, plus `DayBitsAccumulator`, which gathers the bits of the rows an
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
@@ -95,15 +95,19 @@ class DayBitsAccumulator:
 
     Bits only ever get set, so adding the same day twice changes nothing and the rows can be written as
     upserts that OR into what is stored: several imports, in any order, give the same bits.
+
+    Kept as (unit, system, span) → person (or feature) → bits: a person's entry is then an int key and an
+    int value, a third of the memory of a tuple-keyed entry, and an import holds hundreds of thousands.
     """
 
     def __init__(self) -> None:
-        self.people: dict[tuple[int, int, int, int], int] = {}  # (unit, system, person, span) → bits
-        self.features: dict[tuple[int, int, str, int], int] = {}  # (unit, system, feature, span) → bits
+        self.people: dict[tuple[int, int, int], dict[int, int]] = {}
+        self.features: dict[tuple[int, int, int], dict[str, int]] = {}
+        self.size = 0  # person and feature entries held
         self._where: dict[Any, tuple[int, int]] = {}  # a day as the driver gives it → (span, bit)
 
     def __len__(self) -> int:
-        return len(self.people) + len(self.features)
+        return self.size
 
     def _locate(self, day: date | str) -> tuple[int, int]:
         found = self._where.get(day)
@@ -113,20 +117,47 @@ class DayBitsAccumulator:
         return found
 
     def add(self, rows: Iterable[tuple]) -> None:
-        """Rows that start with (unit, system, day, person, feature), as the rollup stores them."""
-        people, features, where = self.people, self.features, self._where
+        """Rows that start with (unit, system, day, person, feature), as the rollup stores them. Rows in
+        rollup order (the import's sums are) share their groups and cost a dictionary update each."""
+        people, features = self.people, self.features
+        last: tuple[Any, Any, Any] | None = None
+        by_person: dict[int, int] = {}
+        by_feature: dict[str, int] = {}
+        bit = 0
+        added = 0
         for row in rows:
             unit, system, day, person, feature = row[0], row[1], row[2], row[3], row[4]
-            span, bit = where.get(day) or self._locate(day)
-            key = (unit, system, person, span)
-            people[key] = people.get(key, 0) | bit
+            if last is None or unit != last[0] or system != last[1] or day != last[2]:
+                last = (unit, system, day)
+                span, bit = self._locate(day)
+                group = (unit, system, span)
+                by_person = people.get(group) or people.setdefault(group, {})
+                by_feature = features.get(group) or features.setdefault(group, {})
+            known = by_person.get(person)
+            if known is None:
+                added += 1
+                by_person[person] = bit
+            else:
+                by_person[person] = known | bit
             if feature:
-                feature_key = (unit, system, feature, span)
-                features[feature_key] = features.get(feature_key, 0) | bit
+                known = by_feature.get(feature)
+                if known is None:
+                    added += 1
+                    by_feature[feature] = bit
+                else:
+                    by_feature[feature] = known | bit
+        self.size += added
 
-    def drain(self) -> tuple[list[tuple[int, int, int, int, int]], list[tuple[int, int, str, int, int]]]:
-        """The gathered rows, in key order (the upserts walk the tables forwards), and start afresh."""
-        people = sorted((*key, bits) for key, bits in self.people.items())
-        features = sorted((*key, bits) for key, bits in self.features.items())
-        self.people, self.features = {}, {}
-        return people, features
+    def drain(self) -> tuple[Iterator[tuple[int, int, int, int, int]], Iterator[tuple[int, int, str, int, int]]]:
+        """The gathered rows — (unit, system, person or feature, span, bits), in key order, made one at a time
+        as the writer takes them — and start afresh."""
+        people, features = self.people, self.features
+        self.people, self.features, self.size = {}, {}, 0
+        return _rows(people), _rows(features)
+
+
+def _rows(groups: dict[tuple[int, int, int], dict[Any, int]]) -> Iterator[tuple[Any, ...]]:
+    for unit, system, span in sorted(groups):
+        members = groups[(unit, system, span)]
+        for member in sorted(members):
+            yield unit, system, member, span, members[member]

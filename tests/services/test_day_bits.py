@@ -83,8 +83,14 @@ def test_last_day_and_nothing():
 def test_the_accumulator_ors_days_and_keeps_features_apart():
     accumulator = DayBitsAccumulator()
     accumulator.add([(1, 2, "2026-03-02", 7, "planning"), (1, 2, date(2026, 3, 3), 7, ""), (1, 2, "2026-03-02", 7, "")])
+    accumulator.add([(1, 2, "2026-03-02", 5, ""), (1, 1, "2026-03-02", 9, "planning")])
+    assert len(accumulator) == 5  # people 7, 5 and 9; planning in two subscriptions
     people, features = accumulator.drain()
     span, bit = span_and_bit(date(2026, 3, 2))
-    assert people == [(1, 2, 7, span, 1 << bit | 1 << (bit + 1))]
-    assert features == [(1, 2, "planning", span, 1 << bit)]
-    assert len(accumulator) == 0
+    assert list(people) == [
+        (1, 1, 9, span, 1 << bit),
+        (1, 2, 5, span, 1 << bit),
+        (1, 2, 7, span, 1 << bit | 1 << (bit + 1)),
+    ]
+    assert list(features) == [(1, 1, "planning", span, 1 << bit), (1, 2, "planning", span, 1 << bit)]
+    assert len(accumulator) == 0 and not accumulator.people

@@ -348,8 +348,6 @@ class UsageHandler:
             (people, person_upsert, "usage_person_days_stage"),
             (features, feature_upsert, "usage_feature_days_stage"),
         ):
-            if not rows:
-                continue
             if self.sqlite:
                 cursor.executemany(upsert, rows)
             else:
