@@ -38,8 +38,13 @@ AS_OF = click.option(
 
 @click.command("recompute")
 @AS_OF
+@click.option(
+    "--weeks", type=click.IntRange(0, 260), default=0, show_default=True,
+    help="Also store the weekly snapshots of this many weeks before, oldest first (after a first import that "
+    "brings a history: the trend lines and stage transitions appear at once).",
+)  # fmt: skip
 @with_appcontext
-def recompute_command(as_of: date | None) -> None:
+def recompute_command(as_of: date | None, weeks: int) -> None:
     """Score every subscription and unit and store the result (the nightly job does the same).
 
     \b
@@ -48,15 +53,23 @@ def recompute_command(as_of: date | None) -> None:
     weekly snapshots.
     """
     day = as_of or engine.today()
-    result = engine.recompute(day)
+    if weeks:
+        engine.recompute_history(day, weeks, progress=lambda on, result: _report(on, result, brief=on != day))
+    else:
+        _report(day, engine.recompute(day))
+
+
+def _report(day: date, result: engine.Computation, brief: bool = False) -> None:
     colours = result.colours
+    tally = " · ".join(f"{colour} {colours.get(colour, 0):,}" for colour in ("green", "yellow", "red", "grey"))
+    if brief:
+        click.echo(f"  {day.isoformat()}: {tally}  ({result.seconds:,.1f} s)")
+        return
     click.echo(
         f"Scored {len(result.subscription_records):,} subscriptions and {len(result.unit_records):,} units "
         f"as of {day.isoformat()} in {result.seconds:,.1f} s"
     )
-    click.echo(
-        "  " + " · ".join(f"{colour} {colours.get(colour, 0):,}" for colour in ("green", "yellow", "red", "grey"))
-    )
+    click.echo("  " + tally)
 
 
 def _records(as_of: date | None) -> list[Record]:

@@ -68,3 +68,20 @@ def test_backtest_reports_on_the_history_and_refuses_an_empty_database(
     assert result.exit_code == 0, result.output
     assert "Replayed" in result.output and "for 1 subscriptions" in result.output
     assert "Declines and abandonments: 0" in result.output
+
+
+def test_recompute_with_weeks_stores_a_snapshot_for_each_week_before(
+    runner, make_unit, make_system, make_person, make_subscription, run_import
+):  # fmt: skip
+    _organisation(make_unit, make_system, make_person, make_subscription, run_import)
+    done = runner.invoke(args=["recompute", "--as-of", AS_OF.isoformat(), "--weeks", "4"])  # a Tuesday
+    assert done.exit_code == 0, done.output
+    stored = select(HealthScore.as_of).where(HealthScore.as_of <= AS_OF)  # (the import also scored today)
+    days = sorted(db.session.scalars(stored.where(HealthScore.system_id.is_(None))))
+    # The Sundays closing the four weeks before, oldest first, then the day itself.
+    assert days == [date(2026, 3, 8), date(2026, 3, 15), date(2026, 3, 22), date(2026, 3, 29), AS_OF]
+    assert "2026-03-08: " in done.output and "Scored 1 subscriptions and 1 units as of 2026-03-31" in done.output
+    again = runner.invoke(args=["recompute", "--as-of", AS_OF.isoformat(), "--weeks", "4"])
+    assert again.exit_code == 0 and db.session.scalar(select(func.count()).select_from(stored.subquery())) == 10
+    refused = runner.invoke(args=["recompute", "--weeks", "-1"])
+    assert refused.exit_code != 0 and "-1" in refused.output

@@ -26,6 +26,7 @@ from portal.services.imports.engine import Progress
 
 DEFAULT_SEED = 7
 HISTORY_MONTHS = 18
+SNAPSHOT_WEEKS = 26  # the portfolio's sparklines show half a year of weekly scores
 HISTORY_KINDS = ("usage", "tickets", "surveys")
 
 
@@ -109,7 +110,8 @@ def load_history(
 
     They are written as canonical CSV files and loaded through the import engine, the way real data
     arrives, so the demo also exercises (and shows, in the import history) the whole data path. Then
-    every subscription is scored as of `today`.
+    every subscription is scored week by week over the last SNAPSHOT_WEEKS and as of `today`, so the trend
+    lines have their half year from the start.
     """
     with tempfile.TemporaryDirectory(prefix="rapport-demo-") as folder, refresh.held_back():
         files = write_history(Path(folder), today=today, seed=seed, months=months)
@@ -119,7 +121,7 @@ def load_history(
             )
             for kind in HISTORY_KINDS
         ]
-    health.recompute(today)
+    health.recompute_history(today, SNAPSHOT_WEEKS)
     return loaded
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time as clock
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -409,3 +409,26 @@ def recompute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Com
     store(result)
     db.session.commit()
     return result
+
+
+def snapshot_days(end: date, weeks: int) -> list[date]:
+    """The Sundays that close the `weeks` weeks before `end`'s own week, oldest first."""
+    last_sunday = end - timedelta(days=end.weekday() + 1)
+    return [last_sunday - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+
+
+def recompute_history(
+    end: date, weeks: int, progress: Callable[[date, Computation], None] | None = None
+) -> list[Computation]:
+    """Score and store the weekly snapshots of the `weeks` weeks before `end`, oldest first, then `end`.
+
+    After a first import that brings a history, this gives the trend lines and the stage transitions of
+    that history at once rather than one week per week of waiting. Each day is computed from the data up to
+    it, so the snapshots are those the nightly job would have stored.
+    """
+    results = []
+    for day in [*snapshot_days(end, weeks), end]:
+        results.append(recompute(day))
+        if progress is not None:
+            progress(day, results[-1])
+    return results
