@@ -15,7 +15,8 @@ from portal.services.quiet_periods import QuietPeriodError, parse_quiet_periods
 # (label, endpoint, the endpoints that light it up). A role sees an item only if the matrix allows it.
 NAVIGATION = (
     ("Overview", "main.index", ("main.index",)),
-    ("Units", "units.index", ("units.index", "units.unit")),
+    ("Portfolio", "portfolio.index", ("portfolio.",)),
+    ("Units", "units.index", ("units.",)),
     ("Systems", "catalog.index", ("catalog.index", "catalog.system")),
     ("Admin", "admin.index", ("admin.",)),
 )

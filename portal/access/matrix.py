@@ -35,6 +35,10 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     # Unit pages are scoped: a department head sees their own units and those below them.
     "units.index": EVERYONE,
     "units.unit": EVERYONE,
+    "units.explain": EVERYONE,
+    # A portfolio spans units: account managers see their own; admins and the CIO any manager's.
+    "portfolio.index": STAFF,
+    "portfolio.movers": STAFF,
     "admin.index": ADMIN,
     "admin.accounts": ADMIN,
     "admin.account_new": ADMIN,

@@ -1,0 +1,52 @@
+"""The account manager's portfolio and its movers; admins and the CIO may look at any manager's."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import request
+from flask_login import current_user
+
+from portal.charts import build as charts
+from portal.charts.svg import render as svg
+from portal.htmx import render_page_or_partial
+from portal.portfolio import bp
+from portal.services import portfolio
+from portal.services.health.engine import today
+
+MOVERS_DEFAULT_DAYS = 30
+
+
+@bp.route("/")
+def index():
+    """Units in the order they need attention; the filters answer with the table alone (htmx)."""
+    view = portfolio.build(current_user, portfolio.Filters.from_args(request.args))
+    return render_page_or_partial("portfolio/index.html", "portfolio/_results.html", view=view,
+                                  sparkline=_sparkline)  # fmt: skip
+
+
+@bp.route("/movers")
+def movers():
+    """The units whose colour or stage changed since a chosen date (default: 30 days ago)."""
+    since = _since(request.args.get("since", ""))
+    filters = portfolio.Filters.from_args(request.args)
+    moves = portfolio.movers(current_user, filters, since)
+    return render_page_or_partial("portfolio/movers.html", "portfolio/_movers.html", moves=moves, since=since,
+                                  filters=filters)  # fmt: skip
+
+
+def _since(text: str) -> date:
+    try:
+        chosen = date.fromisoformat(text)
+    except ValueError:
+        return today() - timedelta(days=MOVERS_DEFAULT_DAYS)
+    return min(chosen, today())
+
+
+def _sparkline(row: portfolio.PortfolioRow):
+    scores = row.spark_scores
+    known = [score for score in scores if score is not None]
+    label = f"Health score, last {len(scores)} weeks"
+    if known:
+        label += f": from {known[0]:.0f} to {known[-1]:.0f}"
+    return svg(charts.sparkline(scores, row.colour, label), "sparkline")

@@ -1,0 +1,156 @@
+"""The portfolio: a manager's units by the attention they need, its filters, its movers, and the explanation."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from models import HealthScore, Role, db
+from portal.portfolio import views
+from portal.services import portfolio
+from portal.services.health import engine
+
+TODAY = date(2026, 11, 23)  # a Monday; the month began three weeks and a day ago
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    for module in (engine, portfolio, views):
+        monkeypatch.setattr(module, "today", lambda: TODAY)
+
+
+def score_rows(unit, weekly: list[tuple[float, str, str]], system=None, subscription=None, reasons=("why",),
+               explanation=None) -> None:  # fmt: skip
+    """Weekly stored scores ending today, oldest first: (score, colour, stage) each."""
+    for back, (score, colour, stage) in enumerate(reversed(weekly)):
+        db.session.add(
+            HealthScore(unit_id=unit.id, system_id=system.id if system else None,
+                        subscription_id=subscription.id if subscription else None,
+                        as_of=TODAY - timedelta(weeks=back), score=score, colour=colour, stage=stage,
+                        profile_version=1, seats=subscription.seats if subscription else 0, active_people=0,
+                        reasons=[f"{reasons[0]} ({colour})", *reasons[1:]], explanation=explanation or {})
+        )  # fmt: skip
+    db.session.commit()
+
+
+@pytest.fixture
+def book(make_account, make_unit, make_system, make_subscription):
+    anna = make_account(name="Anna Manager")
+    bo = make_account(name="Bo Manager")
+    division = make_unit(key="ops", name="Operations", account_manager=anna)
+    falling = make_unit(key="falling", name="Falling Team", parent=division, account_manager=anna)
+    steady = make_unit(key="steady", name="Steady Team", parent=division, account_manager=anna)
+    wobbly = make_unit(key="wobbly", name="Wobbly <b>Team</b>", account_manager=anna)
+    elsewhere = make_unit(key="elsewhere", name="Elsewhere", account_manager=bo)
+    erp = make_system(key="erp", name="ERP", seat_cost=Decimal("100"))
+    wiki = make_system(key="wiki", name="Wiki", seat_cost=Decimal("10"))
+    falling_erp = make_subscription(unit=falling, system=erp, seats=50)
+    steady_wiki = make_subscription(unit=steady, system=wiki, seats=20)
+    wobbly_erp = make_subscription(unit=wobbly, system=erp, seats=10)
+    make_subscription(unit=elsewhere, system=erp, seats=5)
+    eight = 8
+    score_rows(falling, [(85, "green", "adoption")] * 4 + [(70, "green", "adoption"), (50, "yellow", "adoption"),
+                                                         (40, "red", "decline"), (30, "red", "decline")])  # fmt: skip
+    score_rows(steady, [(90, "green", "growth")] * eight)
+    score_rows(wobbly, [(62, "yellow", "adoption")] * eight)
+    score_rows(elsewhere, [(20, "red", "decline")] * eight)
+    measures = {"measures": [{"key": "key_users", "raw": 0.15, "score": 10.0, "weight": 10, "share": 0.1,
+                              "contribution": 1.0, "change": -60.0, "reason": "key user activity down 85% vs usual",
+                              "critical": True}], "lift": "key users back to half their usual activity",
+                "playbook": "win the key users back"}  # fmt: skip
+    score_rows(falling, [(30, "red", "decline")], system=erp, subscription=falling_erp, explanation=measures)
+    score_rows(steady, [(90, "green", "growth")], system=wiki, subscription=steady_wiki)
+    score_rows(wobbly, [(62, "yellow", "adoption")], system=erp, subscription=wobbly_erp)
+    return {"anna": anna, "bo": bo, "falling": falling, "steady": steady, "wobbly": wobbly, "elsewhere": elsewhere}
+
+
+def unit_order(body: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="/units/([\w-]+)">', body)
+
+
+def test_a_manager_sees_their_units_most_urgent_first(client, auth, book):
+    auth.login(book["anna"])
+    body = client.get(f"/portfolio/?manager={book['bo'].id}").get_data(as_text=True)
+    # Red, yellow, grey (the division has no score yet), green; another manager's unit never.
+    assert unit_order(body) == ["falling", "wobbly", "ops", "steady"]
+    assert "Elsewhere" not in body and "My portfolio" in body
+    row = body[body.index('href="/units/falling"') :]
+    row = row[: row.index("</tr>")]
+    assert "why (red)" in row and "Decline" in row and "changed this month" in row
+    assert "▼</span> -55" in row  # from 85 four weeks ago to 30
+    assert "5\u202f000 EUR" in row  # 50 seats × 100 at stake: the subscription is red
+    assert 'role="img" aria-label="Health score, last 8 weeks: from 85 to 30"' in row
+    assert "Wobbly &lt;b&gt;Team&lt;/b&gt;" in body and "<b>Team</b>" not in body
+
+
+def test_admins_and_the_cio_pick_a_manager_or_see_every_unit(client, login_as, book):
+    login_as(Role.CIO)
+    everyone = client.get("/portfolio/").get_data(as_text=True)
+    assert set(unit_order(everyone)) == {"falling", "wobbly", "steady", "ops", "elsewhere"}
+    assert "All units" in everyone and "Bo Manager" in everyone
+    bo = client.get(f"/portfolio/?manager={book['bo'].id}").get_data(as_text=True)
+    assert unit_order(bo) == ["elsewhere"] and "Bo Manager’s portfolio" in bo
+
+
+def test_filters_answer_with_the_table_alone_and_combine(client, auth, book):
+    auth.login(book["anna"])
+    response = client.get("/portfolio/?colour=red", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "HX-Request" in response.headers["Vary"]
+    assert unit_order(body) == ["falling"]
+    assert unit_order(client.get("/portfolio/?system=wiki").get_data(as_text=True)) == ["steady"]
+    assert unit_order(client.get("/portfolio/?division=ops&stage=growth").get_data(as_text=True)) == ["steady"]
+    assert unit_order(client.get("/portfolio/?colour=green&system=erp").get_data(as_text=True)) == []
+    # A nonsense value is ignored rather than failing.
+    assert len(unit_order(client.get("/portfolio/?colour=purple&stage=<x>").get_data(as_text=True))) == 4
+
+
+def test_changed_this_month_compares_with_the_last_score_before_the_month(client, auth, book, monkeypatch):
+    auth.login(book["anna"])
+    # Falling was green on 26 October, the last score before November: it changed this month.
+    assert unit_order(client.get("/portfolio/?changed=1").get_data(as_text=True)) == ["falling"]
+    # Seen from 2 December, the last score before the month is today's red: nothing changed in December yet.
+    monkeypatch.setattr(portfolio, "today", lambda: date(2026, 12, 2))
+    assert unit_order(client.get("/portfolio/?changed=1").get_data(as_text=True)) == []
+
+
+def test_movers_lists_the_units_whose_colour_or_stage_changed(client, auth, book):
+    auth.login(book["anna"])
+    since = (TODAY - timedelta(weeks=5)).isoformat()
+    body = client.get(f"/portfolio/movers?since={since}").get_data(as_text=True)
+    assert unit_order(body) == ["falling"]
+    assert "worse" in body and "Decline" in body
+    assert unit_order(client.get(f"/portfolio/movers?since={TODAY.isoformat()}").get_data(as_text=True)) == []
+    # A date that is not one falls back to the default (30 days) instead of failing.
+    assert client.get("/portfolio/movers?since=yesterday").status_code == 200
+
+
+def test_department_heads_have_no_portfolio(client, login_as, book):
+    login_as(Role.DEPT_HEAD, units=[book["steady"]])
+    # Not even that the page exists: the guard answers a department head 404 outside their pages.
+    assert client.get("/portfolio/").status_code == 404
+    assert client.get("/portfolio/movers").status_code == 404
+
+
+def test_the_explanation_shows_the_measures_one_click_away(client, auth, book):
+    auth.login(book["anna"])
+    panel = client.get("/units/falling/explain?system=erp", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in panel
+    for text in ("Key user", "key user activity down 85% vs usual", "caps the colour", "-60", "profile version 1",
+                 "key users back to half their usual activity", "win the key users back"):  # fmt: skip
+        assert text in panel, text
+    unit_panel = client.get("/units/falling/explain").get_data(as_text=True)
+    assert "<html" in unit_panel and "why (red)" in unit_panel  # without htmx: a page of its own
+    assert client.get("/units/ops/explain").status_code == 404  # not scored yet
+    assert client.get("/units/falling/explain?system=nothing").status_code == 404
+
+
+def test_a_department_head_can_explain_only_their_own_units(client, login_as, book):
+    login_as(Role.DEPT_HEAD, units=[book["steady"]])
+    assert client.get("/units/steady/explain").status_code == 200
+    assert client.get("/units/steady/explain?system=wiki").status_code == 200
+    assert client.get("/units/falling/explain?system=erp").status_code == 404
+    assert client.get("/units/ops/explain").status_code == 404
