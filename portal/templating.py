@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 import pycountry
 from flask import Flask, current_app, request
 from flask_login import current_user
 
 from portal.access.matrix import roles_for
+from portal.charts.build import HEAT_STEPS
+from portal.charts.svg import render as svg
+from portal.formatting import money, number
 from portal.services.quiet_periods import QuietPeriodError, parse_quiet_periods
 
 # (label, endpoint, the endpoints that light it up). A role sees an item only if the matrix allows it.
@@ -31,19 +33,6 @@ def navigation_for(role: str) -> list[dict]:
             active = any(current == p or (p.endswith(".") and current.startswith(p)) for p in active_prefixes)
             items.append({"label": label, "endpoint": endpoint, "active": active})
     return items
-
-
-def money(value: Decimal | float | int | None, currency: str = "EUR") -> str:
-    if value is None:
-        return "—"
-    amount = Decimal(value).quantize(Decimal("1"))
-    return f"{amount:,.0f} {currency}".replace(",", "\u202f")
-
-
-def number(value: int | float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,}".replace(",", "\u202f")
 
 
 def day(value: date | datetime | None) -> str:
@@ -75,8 +64,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day)
     app.add_template_filter(country_name)
     app.add_template_filter(quiet_periods)
+    app.add_template_filter(svg, name="svg")  # {{ chart | svg('css-class') }}: a chart drawn by portal/charts
 
     @app.context_processor
     def shared_context():
         nav = navigation_for(current_user.role) if current_user.is_authenticated else []
-        return {"navigation": nav, "organisation_name": current_app.config["ORGANISATION_NAME"]}
+        organisation = current_app.config["ORGANISATION_NAME"]
+        return {"navigation": nav, "organisation_name": organisation, "heat_steps": HEAT_STEPS}

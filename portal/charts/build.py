@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from portal.charts.shapes import COLOURS, GREY, RULE, Chart, Circle, Line, Shape
+from portal.charts.shapes import ACCENT, COLOURS, GREY, INK, MUTED, RED, RULE, Chart, Circle, Line, Rect, Shape, Text
 
 
 def _segments(points: Sequence[tuple[float, float] | None]) -> list[tuple[tuple[float, float], ...]]:
@@ -35,4 +35,131 @@ def sparkline(scores: Sequence[float | None], colour: str, label: str, width: fl
     last = next((point for point in reversed(placed) if point is not None), None)
     if last is not None:
         shapes.append(Circle(last[0], last[1], 2.6, COLOURS.get(colour, GREY)))
+    return Chart(width, height, label, tuple(shapes))
+
+
+def _nice_top(value: float) -> int:
+    """A round axis maximum at or above `value` (1, 2, 5 × a power of ten)."""
+    if value <= 0:
+        return 1
+    magnitude = 1
+    while magnitude * 10 <= value:
+        magnitude *= 10
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def weekly_trend(
+    active: Sequence[int], week_labels: Sequence[str], seats: int | None, label: str,
+    width: float = 320, height: float = 120,
+) -> Chart:  # fmt: skip
+    """Active people per week (oldest first) as bars, with the seats paid for as a dashed line when there
+    are seats; a label under every fourth week. The y axis starts at zero, so a bar's height is honest."""
+    left, right, top, bottom = 30.0, 6.0, 8.0, 18.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    ceiling = _nice_top(max([*active, seats or 0, 1]))
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / ceiling)
+
+    shapes: list[Shape] = [
+        Line(((left, y(0)), (width - right, y(0))), stroke=RULE, width=0.8),
+        Text(left - 4, y(ceiling) + 3, f"{ceiling:,}", size=7.5, fill=MUTED, anchor="end"),
+        Text(left - 4, y(0) + 3, "0", size=7.5, fill=MUTED, anchor="end"),
+        Line(((left, y(ceiling)), (width - right, y(ceiling))), stroke=RULE, width=0.5, dashed=True),
+    ]
+    slot = plot_w / max(len(active), 1)
+    for index, value in enumerate(active):
+        x = left + index * slot + slot * 0.15
+        shapes.append(Rect(x, y(value), slot * 0.7, y(0) - y(value), ACCENT,
+                           title=f"week of {week_labels[index]}: {value:,} active"))  # fmt: skip
+        if index % 4 == 0 and index < len(week_labels):
+            shapes.append(Text(x + slot * 0.35, height - 5, week_labels[index], size=7, fill=MUTED, anchor="middle"))
+    if seats:
+        shapes.append(Line(((left, y(seats)), (width - right, y(seats))), stroke=RED, width=1, dashed=True))
+        shapes.append(Text(width - right, y(seats) - 3, f"{seats:,} seats", size=7.5, fill=RED, anchor="end"))
+    return Chart(width, height, label, tuple(shapes))
+
+
+HEAT_STEPS = ("#eef2fb", "#d3def5", "#a9c0ec", "#7c9fe0", "#4f7bcf", "#2f5fb3")  # light (little) to dark (a lot)
+
+
+def heat_colour(share: float) -> str:
+    """A share of 0–1 as one of six blues; the steps, not a gradient, so a printed copy reads the same."""
+    index = min(len(HEAT_STEPS) - 1, max(0, int(share * len(HEAT_STEPS))))
+    return HEAT_STEPS[index]
+
+
+def heatmap(
+    rows: Sequence[tuple[str, Sequence[float | None]]], columns: Sequence[str], label: str,
+    cell: float = 22, label_width: float = 150, describe: str = "{:.0%} of seats in use",
+) -> Chart:  # fmt: skip
+    """Rows × columns of shares (0–1; None: no data, left blank with a hairline). Each cell's tooltip
+    says its row, column and value, so the picture never relies on the shade alone."""
+    top = 16.0
+    width = label_width + cell * len(columns) + 4
+    height = top + cell * len(rows) + 4
+    shapes: list[Shape] = []
+    for index, name in enumerate(columns):
+        shapes.append(Text(label_width + index * cell + cell / 2, top - 5, name, size=7, fill=MUTED, anchor="middle"))
+    for row_index, (name, values) in enumerate(rows):
+        y = top + row_index * cell
+        shown = name if len(name) <= 28 else name[:27] + "…"
+        shapes.append(Text(label_width - 6, y + cell / 2 + 3, shown, size=8, fill=INK, anchor="end"))
+        for index, value in enumerate(values):
+            x, where = label_width + index * cell, f"{name}, {columns[index]}"
+            if value is None:
+                shapes.append(Rect(x + 1, y + 1, cell - 2, cell - 2, "#ffffff", f"{where}: no data", stroke=RULE))
+            else:
+                title = f"{where}: {describe.format(value)}"
+                shapes.append(Rect(x + 1, y + 1, cell - 2, cell - 2, heat_colour(value), title))
+    return Chart(width, height, label, tuple(shapes))
+
+
+def _frame(ceiling: float, width: float, height: float, left: float, top: float, bottom: float,
+           right: float) -> tuple[list[Shape], Callable[[float], float]]:  # fmt: skip
+    """Axes for a chart whose values start at 0: the baseline, the top gridline and their labels."""
+    plot_h = height - top - bottom
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / ceiling)
+
+    shapes: list[Shape] = [
+        Line(((left, y(0)), (width - right, y(0))), stroke=RULE, width=0.8),
+        Line(((left, y(ceiling)), (width - right, y(ceiling))), stroke=RULE, width=0.5, dashed=True),
+        Text(left - 4, y(ceiling) + 3, f"{ceiling:,.0f}", size=7.5, fill=MUTED, anchor="end"),
+        Text(left - 4, y(0) + 3, "0", size=7.5, fill=MUTED, anchor="end"),
+    ]
+    return shapes, y
+
+
+def line(values: Sequence[float | None], labels: Sequence[str], label: str, ceiling: float | None = None,
+         width: float = 480, height: float = 150) -> Chart:  # fmt: skip
+    """Values over time as a line with a dot per point; gaps break it. Labels under about six points."""
+    left, right, top, bottom = 30.0, 8.0, 10.0, 18.0
+    top_value = ceiling or _nice_top(max([value for value in values if value is not None] or [1]))
+    shapes, y = _frame(top_value, width, height, left, top, bottom, right)
+    step = (width - left - right) / max(len(values) - 1, 1)
+    placed = [None if value is None else (left + index * step, y(value)) for index, value in enumerate(values)]
+    shapes += [Line(run, stroke=ACCENT, width=1.6) for run in _segments(placed) if len(run) > 1]
+    shapes += [Circle(point[0], point[1], 2.2, ACCENT) for point in placed if point is not None]
+    every = max(1, len(labels) // 6)
+    for index, name in enumerate(labels):
+        if index % every == 0:
+            shapes.append(Text(left + index * step, height - 5, name, size=7, fill=MUTED, anchor="middle"))
+    return Chart(width, height, label, tuple(shapes))
+
+
+def bars(values: Sequence[int], labels: Sequence[str], label: str, width: float = 480, height: float = 150) -> Chart:
+    """One bar per value, its figure above it, its label below."""
+    left, right, top, bottom = 30.0, 8.0, 14.0, 18.0
+    shapes, y = _frame(_nice_top(max([*values, 1])), width, height, left, top, bottom, right)
+    slot = (width - left - right) / max(len(values), 1)
+    for index, value in enumerate(values):
+        x = left + index * slot + slot * 0.2
+        shapes.append(Rect(x, y(value), slot * 0.6, y(0) - y(value), ACCENT, f"{labels[index]}: {value:,}"))
+        shapes.append(Text(x + slot * 0.3, y(value) - 3, f"{value:,}", size=7.5, fill=INK, anchor="middle"))
+        shapes.append(Text(x + slot * 0.3, height - 5, labels[index], size=7, fill=MUTED, anchor="middle"))
     return Chart(width, height, label, tuple(shapes))

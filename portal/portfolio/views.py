@@ -7,8 +7,6 @@ from datetime import date, timedelta
 from flask import request
 from flask_login import current_user
 
-from portal.charts import build as charts
-from portal.charts.svg import render as svg
 from portal.htmx import render_page_or_partial
 from portal.portfolio import bp
 from portal.services import portfolio
@@ -21,8 +19,7 @@ MOVERS_DEFAULT_DAYS = 30
 def index():
     """Units in the order they need attention; the filters answer with the table alone (htmx)."""
     view = portfolio.build(current_user, portfolio.Filters.from_args(request.args))
-    return render_page_or_partial("portfolio/index.html", "portfolio/_results.html", view=view,
-                                  sparkline=_sparkline)  # fmt: skip
+    return render_page_or_partial("portfolio/index.html", "portfolio/_results.html", view=view)
 
 
 @bp.route("/movers")
@@ -41,12 +38,3 @@ def _since(text: str) -> date:
     except ValueError:
         return today() - timedelta(days=MOVERS_DEFAULT_DAYS)
     return min(chosen, today())
-
-
-def _sparkline(row: portfolio.PortfolioRow):
-    scores = row.spark_scores
-    known = [score for score in scores if score is not None]
-    label = f"Health score, last {len(scores)} weeks"
-    if known:
-        label += f": from {known[0]:.0f} to {known[-1]:.0f}"
-    return svg(charts.sparkline(scores, row.colour, label), "sparkline")

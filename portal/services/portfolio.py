@@ -16,8 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Account, HealthScore, Role, Subscription, System, Unit, db
+from portal.charts import build as charts
+from portal.charts.shapes import Chart
 from portal.services.health.engine import today
 from portal.services.health.facts import in_batches
+from portal.services.health.latest import Latest, latest_by_subscription
 from portal.services.health.rollup import SEVERITY
 
 SPARK_WEEKS = 26
@@ -84,6 +87,13 @@ class PortfolioRow:
     @property
     def spark_scores(self) -> list[float | None]:
         return [snapshot.score for snapshot in self.history]
+
+    def sparkline(self) -> Chart:
+        known = [score for score in self.spark_scores if score is not None]
+        label = f"Health score, last {len(self.spark_scores)} weeks"
+        if known:
+            label += f": from {known[0]:.0f} to {known[-1]:.0f}"
+        return charts.sparkline(self.spark_scores, self.colour, label)
 
     @property
     def at_stake_total(self) -> Decimal:
@@ -160,21 +170,6 @@ def _history(unit_ids: Sequence[int], since: date, until: date) -> dict[int, lis
     return found
 
 
-def _latest_subscription_colours(subscription_ids: Sequence[int], until: date) -> dict[int, tuple[str, int]]:
-    """subscription → (its latest colour, its active people), as of `until`."""
-    latest: dict[int, tuple[date, str, int]] = {}
-    for batch in in_batches(list(subscription_ids)):
-        rows = db.session.execute(
-            select(HealthScore.subscription_id, HealthScore.as_of, HealthScore.colour, HealthScore.active_people)
-            .where(HealthScore.subscription_id.in_(batch), HealthScore.as_of <= until,
-                   HealthScore.as_of > until - timedelta(days=14))
-        )  # fmt: skip
-        for subscription_id, as_of, colour, active in rows:
-            if subscription_id not in latest or latest[subscription_id][0] < as_of:
-                latest[subscription_id] = (as_of, colour, active)
-    return {subscription_id: (colour, active) for subscription_id, (_, colour, active) in latest.items()}
-
-
 def _before(history: Sequence[Snapshot], day: date) -> Snapshot | None:
     """The latest snapshot on or before `day`."""
     found = None
@@ -184,7 +179,7 @@ def _before(history: Sequence[Snapshot], day: date) -> Snapshot | None:
     return found
 
 
-def _row(unit: Unit, division: Unit, history: list[Snapshot], colours: dict[int, tuple[str, int]],
+def _row(unit: Unit, division: Unit, history: list[Snapshot], latest: dict[int, Latest],
          as_of: date) -> PortfolioRow:  # fmt: skip
     now = history[-1] if history else None
     weekly = [snapshot for snapshot in history if snapshot is not now][-(SPARK_WEEKS - 1) :]
@@ -200,11 +195,11 @@ def _row(unit: Unit, division: Unit, history: list[Snapshot], colours: dict[int,
     used = paid = 0
     at_stake: dict[str, Decimal] = defaultdict(Decimal)
     for subscription in unit.subscriptions:
-        colour, active = colours.get(subscription.id, ("grey", 0))
+        found = latest.get(subscription.id)
         if subscription.seats:
             paid += subscription.seats
-            used += min(active, subscription.seats)
-        if colour in AT_RISK:
+            used += min(found.active_people if found else 0, subscription.seats)
+        if found is not None and found.colour in AT_RISK:
             at_stake[subscription.system.currency] += subscription.effective_annual_cost
     return PortfolioRow(
         unit=unit, division=division, now=now, history=weekly, direction=direction, changed_this_month=changed,
@@ -232,8 +227,8 @@ def build(viewer: Account, filters: Filters, as_of: date | None = None) -> Portf
     divisions = _divisions()
     history = _history([unit.id for unit in units], as_of - timedelta(weeks=SPARK_WEEKS + 1), as_of)
     subscription_ids = [subscription.id for unit in units for subscription in unit.subscriptions]
-    colours = _latest_subscription_colours(subscription_ids, as_of)
-    everything = [_row(unit, divisions[unit.id], history.get(unit.id, []), colours, as_of) for unit in units]
+    latest = latest_by_subscription(subscription_ids, as_of)
+    everything = [_row(unit, divisions[unit.id], history.get(unit.id, []), latest, as_of) for unit in units]
     rows = sorted((row for row in everything if _matches(row, filters)), key=PortfolioRow.attention)
     counts: dict[str, int] = defaultdict(int)
     for row in rows:

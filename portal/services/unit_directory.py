@@ -15,7 +15,8 @@ from sqlalchemy.orm import selectinload
 
 from models import Account, Subscription, System, Unit, db
 from portal.access.scope import get_visible_unit_or_404, scope_units, visible_unit_ids
-from portal.services.health.engine import UnitHealth, unit_health
+from portal.services.health.engine import UnitHealth, today, unit_health
+from portal.services.system_cards import SystemCard, cards
 
 MAX_QUERY_LENGTH = 100
 
@@ -121,6 +122,7 @@ class UnitPage:
     seats: int
     annual_costs: dict[str, Decimal]
     health: UnitHealth
+    cards: list[SystemCard]
 
 
 def unit_page(viewer: Account, key: str) -> UnitPage:
@@ -140,6 +142,7 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
             .order_by(func.lower(System.name), System.key)
         )
     )
+    health = unit_health(unit.id)
     return UnitPage(
         unit=unit,
         ancestors=[ancestor for ancestor in unit.ancestors if shown(ancestor)],
@@ -148,5 +151,6 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         subscriptions=subscriptions,
         seats=sum(s.seats for s in subscriptions),
         annual_costs=cost_by_currency(subscriptions),
-        health=unit_health(unit.id),
+        health=health,
+        cards=cards(unit, subscriptions, health, today()),
     )

@@ -147,13 +147,14 @@ PERSON_DAYS = (
 )
 
 
-def _person_days(as_of: date, unit_id: int) -> dict[tuple[int, int], int]:
-    """(system, person) → the days they were active over the history (bit i: history_start + i days).
+def person_days(as_of: date, unit_id: int, days: int = HISTORY_DAYS) -> dict[tuple[int, int], int]:
+    """(system, person) → the days they were active in the `days` days ending on `as_of` (bit i: the first
+    of those days + i).
 
     The one read of a full recompute that returns a row per person and span (a million at 10,000 people):
     the driver's tuples, not SQLAlchemy rows, which would cost twice the query.
     """
-    first = history_start(as_of)
+    first = as_of - timedelta(days=days - 1)
     rows = driver_rows(PERSON_DAYS, (unit_id, span_of(first), span_of(as_of)))
     return assemble_each((((system, person), span, bits) for system, person, span, bits in rows), first, as_of)
 
@@ -194,7 +195,7 @@ def _read_unit(as_of: date, data: _UnitData, window: _WindowFigures) -> date:
     """Read one unit's activity: its people's weeks, its calendar, and its window's figures. Returns the
     window's first day."""
     unit_id = data.unit.id
-    days = _person_days(as_of, unit_id)
+    days = person_days(as_of, unit_id)
     data.person_weeks = {key: weeks_back(active, HISTORY_DAYS) for key, active in days.items()}
     data.calendar, data.observed_weeks = _calendar(as_of, data.unit, data.person_weeks)
     by_system: dict[int, list[int]] = defaultdict(list)

@@ -258,13 +258,17 @@ QUESTION_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "value": (0, 1
 VALUE_VERY_LOW = 3.0  # an average business-value answer at or below this (of 10) is a critical signal
 
 
+def net_promoter_score(scores: Sequence[int]) -> float:
+    """Promoters (9–10) minus detractors (0–6), in percent of the answers: -100 … 100."""
+    promoters = sum(1 for score in scores if score >= 9)
+    detractors = sum(1 for score in scores if score <= 6)
+    return 100 * (promoters - detractors) / len(scores)
+
+
 def _question_score(answers: Answers) -> float:
     """0–100 for one question: NPS as promoters minus detractors; the others as the mean on their scale."""
     if answers.question == "nps":
-        promoters = sum(1 for score in answers.scores if score >= 9)
-        detractors = sum(1 for score in answers.scores if score <= 6)
-        nps = 100 * (promoters - detractors) / len(answers.scores)  # -100 … 100
-        return (nps + 100) / 2
+        return (net_promoter_score(answers.scores) + 100) / 2
     low, high = QUESTION_SCALES[answers.question]
     mean = sum(answers.scores) / len(answers.scores)
     return 100 * (mean - low) / (high - low)
