@@ -6,7 +6,8 @@ from flask import abort, render_template, request
 
 from portal.catalog import bp
 from portal.htmx import render_page_or_partial
-from portal.services import catalog_search
+from portal.services import catalog_search, system_adoption
+from portal.services.health.engine import today
 
 
 @bp.route("/")
@@ -25,8 +26,10 @@ def index():
 
 @bp.route("/<system_key>")
 def system(system_key: str):
-    """One system: what it is, its modules, and the units that use it with seats and cost."""
+    """One system: what it is, its modules, its adoption across the units that use it, and their seats,
+    stages, costs and tickets."""
     detail = catalog_search.system_detail(system_key)
     if detail is None:
         abort(404)
-    return render_template("catalog/system.html", detail=detail, system=detail.system)
+    adoption = system_adoption.adoption(detail.system, today())
+    return render_template("catalog/system.html", detail=detail, system=detail.system, adoption=adoption)

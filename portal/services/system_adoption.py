@@ -1,0 +1,132 @@
+"""One system across all the units that use it: monthly adoption, seats used against paid, stages, and where
+its tickets come from."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from models import LicenseModel, Person, Subscription, System, Ticket, UsagePersonDays, db
+from portal.charts import build as charts
+from portal.charts.shapes import Chart
+from portal.services.day_bits import assemble_each, days_between, span_of
+from portal.services.health.facts import in_batches
+from portal.services.health.latest import Latest, latest_by_subscription
+
+MONTHS = 12
+TICKET_DAYS = 90
+HOTSPOTS = 5
+
+
+@dataclass(frozen=True)
+class UnitAdoption:
+    subscription: Subscription
+    monthly: list[float | None]  # active people ÷ seats (or ÷ the unit's people), per month, oldest first
+    latest: Latest | None
+    tickets: int  # in the last 90 days
+
+    @property
+    def tickets_per_person(self) -> float | None:
+        active = self.latest.active_people if self.latest else 0
+        return self.tickets / active if active else None
+
+
+@dataclass(frozen=True)
+class SystemAdoption:
+    system: System
+    as_of: date
+    month_labels: list[str]
+    units: list[UnitAdoption]  # by unit name
+    stages: dict[str, int]
+    hotspots: list[UnitAdoption]  # most tickets per active person first
+
+    @property
+    def per_seat(self) -> bool:
+        return self.system.license_model == LicenseModel.PER_SEAT.value
+
+    @property
+    def by_subscription(self) -> dict[int, UnitAdoption]:
+        return {unit.subscription.id: unit for unit in self.units}
+
+    def heatmap(self) -> Chart:
+        rows = [(adoption.subscription.unit.name, adoption.monthly) for adoption in self.units]
+        base = "of seats in use" if self.per_seat else "of the unit's people active"
+        label = (f"{self.system.name}: the share {base} in each of the last {MONTHS} months, one row per unit "
+                 f"({len(rows)} units)")  # fmt: skip
+        return charts.heatmap(rows, self.month_labels, label, describe="{:.0%} " + base)
+
+
+def _months(as_of: date) -> list[tuple[date, date]]:
+    """The last 12 calendar months, the current (partial) one last."""
+    first = as_of.replace(day=1)
+    starts = []
+    for _ in range(MONTHS):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    starts.reverse()
+    ends = [start - timedelta(days=1) for start in starts[1:]] + [as_of]
+    return list(zip(starts, ends, strict=True))
+
+
+def adoption(system: System, as_of: date) -> SystemAdoption:
+    subscriptions = sorted(
+        db.session.scalars(
+            select(Subscription).where(Subscription.system_id == system.id).options(selectinload(Subscription.unit))
+        ),
+        key=lambda subscription: (subscription.unit.name.casefold(), subscription.unit.key),
+    )
+    unit_ids = [subscription.unit_id for subscription in subscriptions]
+    months = _months(as_of)
+    first = months[0][0]
+    active: dict[int, list[int]] = defaultdict(lambda: [0] * MONTHS)
+    for batch in in_batches(unit_ids):
+        rows = db.session.connection().execute(
+            select(UsagePersonDays.unit_id, UsagePersonDays.person_id, UsagePersonDays.span, UsagePersonDays.day_bits)
+            .where(UsagePersonDays.unit_id.in_(batch), UsagePersonDays.system_id == system.id,
+                   UsagePersonDays.span.between(span_of(first), span_of(as_of)))
+        )  # fmt: skip
+        days = assemble_each((((unit_id, person), span, bits) for unit_id, person, span, bits in rows), first, as_of)
+        for (unit_id, _), bits in days.items():
+            counts = active[unit_id]
+            for index, (start, end) in enumerate(months):
+                counts[index] += days_between(bits, first, start, end) > 0
+    people = dict(
+        db.session.execute(
+            select(Person.unit_id, func.count()).where(Person.unit_id.in_(unit_ids)).group_by(Person.unit_id)
+        )
+        .tuples()
+        .all()
+    )
+    since = datetime.combine(as_of - timedelta(days=TICKET_DAYS - 1), time.min, tzinfo=UTC)
+    tickets = Counter(
+        unit_id
+        for (unit_id,) in db.session.execute(
+            select(Ticket.unit_id).where(Ticket.system_id == system.id, Ticket.opened_at >= since)
+        )
+    )
+    latest = latest_by_subscription([subscription.id for subscription in subscriptions], as_of)
+    per_seat = system.license_model == LicenseModel.PER_SEAT.value
+    units = []
+    for subscription in subscriptions:
+        expected = subscription.seats if per_seat and subscription.seats else people.get(subscription.unit_id, 0)
+        expected = expected or subscription.unit.headcount or 0
+        counts = active.get(subscription.unit_id, [0] * MONTHS)
+        live_from = subscription.go_live
+        monthly = [
+            None if not expected or (live_from is not None and end < live_from) else min(1.0, count / expected)
+            for count, (_, end) in zip(counts, months, strict=True)
+        ]
+        found = latest.get(subscription.id)
+        units.append(UnitAdoption(subscription, monthly, found, tickets.get(subscription.unit_id, 0)))
+    stages = Counter(unit.latest.stage for unit in units if unit.latest and unit.latest.stage)
+    # Most tickets per active person first; units whose active people are unknown after them, by count.
+    hotspots = sorted(
+        (unit for unit in units if unit.tickets),
+        key=lambda unit: (unit.tickets_per_person is None, -(unit.tickets_per_person or 0), -unit.tickets),
+    )[:HOTSPOTS]
+    labels = [start.strftime("%b") for start, _ in months]
+    return SystemAdoption(system, as_of, labels, units, dict(stages), hotspots)
