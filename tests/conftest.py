@@ -256,3 +256,25 @@ def run_import(write_csv):
         return imports.import_file(kind, path, source=RunSource.CLI, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def scored(run_import, app):
+    """The scenario organisation (tests/services/health/organisation.py) imported without re-scoring after
+    each file, then scored as of its AS_OF: for the health engine's tests, the reviews' and the browser's."""
+    from portal.services.health import engine
+    from tests.services.health.organisation import AS_OF, KINDS_IN_ORDER, organisation
+
+    org = organisation()
+    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
+    try:
+        for kind in KINDS_IN_ORDER:
+            run = run_import(kind, org.csv(kind))
+            assert run.refused == 0, (kind, run.error)
+    finally:
+        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
+    result = engine.recompute(AS_OF)
+    return {
+        (record.unit_key, record.system_key): record
+        for record in [*result.subscription_records.values(), *result.unit_records.values()]
+    }

@@ -36,6 +36,8 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "units.index": EVERYONE,
     "units.unit": EVERYONE,
     "units.explain": EVERYONE,
+    "units.review": EVERYONE,
+    "units.review_pdf_download": EVERYONE,
     # A portfolio spans units: account managers see their own; admins and the CIO any manager's.
     "portfolio.index": STAFF,
     "portfolio.movers": STAFF,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
+from portal.access.scope import get_visible_unit_or_404
 from portal.htmx import render_page_or_partial
-from portal.services import explanations, unit_directory
+from portal.services import explanations, review_pdf, reviews, unit_directory
+from portal.services.health.engine import today
 from portal.units import bp
 
 
@@ -29,3 +31,34 @@ def explain(unit_key: str):
     """Why this colour: the measures of the unit's score (or of one system's, `?system=`), as a panel."""
     explanation = explanations.explain(current_user, unit_key, request.args.get("system", "")[:64])
     return render_page_or_partial("units/explain.html", "units/_explain.html", explanation=explanation)
+
+
+@bp.route("/<unit_key>/review")
+def review(unit_key: str):
+    """The unit's success review for a period (default: the last quarter), with its PDF a click away."""
+    start, end = request.args.get("from") or None, request.args.get("to") or None
+    try:
+        found = reviews.for_viewer(current_user, unit_key, start, end, current_app.config["ORGANISATION_NAME"])
+    except reviews.ReviewError as error:
+        unit = get_visible_unit_or_404(current_user, unit_key)
+        period = reviews.last_quarter(today())
+        return render_template("units/review.html", unit=unit, review=None, period=period, error=str(error),
+                               start=start, end=end), 400  # fmt: skip
+    return render_template("units/review.html", unit=found.unit, review=found, period=found.period, error=None,
+                           start=found.period.start.isoformat(), end=found.period.end.isoformat())  # fmt: skip
+
+
+@bp.route("/<unit_key>/review.pdf")
+def review_pdf_download(unit_key: str):
+    """The same review as a PDF to forward."""
+    start, end = request.args.get("from") or None, request.args.get("to") or None
+    try:
+        found = reviews.for_viewer(current_user, unit_key, start, end, current_app.config["ORGANISATION_NAME"])
+    except reviews.ReviewError as error:
+        return render_template("errors/error.html", status=400, title="This period cannot be reviewed",
+                               message=str(error)), 400  # fmt: skip
+    name = f"success-review-{found.unit.key}-{found.period.start}-{found.period.end}.pdf"
+    return current_app.response_class(
+        review_pdf.render(found), mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"},
+    )  # fmt: skip

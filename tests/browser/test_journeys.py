@@ -147,3 +147,83 @@ def test_an_admin_uploads_a_file_and_watches_it_land(
     expect(page.get_by_text("usage.csv").first).to_be_visible()
     screenshot(page, "import-history")
     worker.wait_for_all(30)
+
+
+def test_an_account_manager_filters_the_portfolio_and_opens_an_explanation(
+    page, live_server, sign_in, make_account, make_unit, make_system, make_subscription, screenshot
+):  # fmt: skip
+    from datetime import timedelta
+
+    from models import HealthScore
+    from portal.services.health.engine import today
+
+    anna = make_account(name="Anna Manager")
+    crm = make_system(key="crm", name="CRM")
+    units = {}
+    for key, colour, score in (("north", "red", 35), ("south", "yellow", 60), ("west", "green", 88)):
+        unit = units[key] = make_unit(key=key, name=key.capitalize(), account_manager=anna)
+        subscription = make_subscription(unit=unit, system=crm, seats=10)
+        for back in range(6):
+            day = today() - timedelta(weeks=back)
+            explanation = {"measures": [{"key": "breadth", "raw": 0.3, "score": score, "weight": 10, "share": 1.0,
+                                         "contribution": score, "change": -5.0, "reason": f"{key}: 3 of 10 active",
+                                         "critical": False}], "lift": "breadth: raise its score"}  # fmt: skip
+            parts = {"children": [{"unit_key": key, "system_key": "crm", "name": "CRM", "score": score,
+                                   "colour": colour, "stage": "adoption", "seats": 10}]}  # fmt: skip
+            for system, sub in ((None, None), (crm, subscription)):
+                db.session.add(HealthScore(unit_id=unit.id, system_id=system.id if system else None,
+                                           subscription_id=sub.id if sub else None, as_of=day, score=score,
+                                           colour=colour, stage="adoption", reasons=[f"{key} reason"],
+                                           explanation=explanation if sub else parts))  # fmt: skip
+    db.session.commit()
+    sign_in(page, anna)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Portfolio").click()
+    rows = page.locator(".portfolio-table tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("North")  # red first
+    page.evaluate("window.sameDocument = true")
+    page.select_option("select[name=colour]", "yellow")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("South")
+    expect(page).to_have_url(f"{live_server}/portfolio/?colour=yellow")
+    assert page.evaluate("window.sameDocument") is True  # filtered in place, not reloaded
+    page.get_by_role("link", name="Why yellow: explain South’s score").click()
+    panel = page.locator("#explanation")
+    expect(panel.get_by_role("heading", name="Why yellow: South")).to_be_visible()
+    panel.get_by_role("link", name="Explain CRM").click()
+    expect(panel.get_by_text("south: 3 of 10 active")).to_be_visible()
+    expect(panel.get_by_text("To lift it one colour:")).to_be_visible()
+    screenshot(page, "portfolio-explanation")
+    page.keyboard.press("Escape")
+    expect(panel.locator("section")).to_have_count(0)
+
+
+def test_a_department_head_reads_the_unit_page_and_downloads_its_review(
+    page, live_server, sign_in, make_account, scored, screenshot
+):  # fmt: skip
+    from pypdf import PdfReader
+    from sqlalchemy import select
+
+    from models import Unit
+
+    idle = db.session.scalar(select(Unit).where(Unit.key == "idle"))
+    head = make_account(role=Role.DEPT_HEAD.value, name="Ida Head", units=[idle])
+    sign_in(page, head)
+    expect(page).to_have_url(f"{live_server}/units/idle")
+    expect(page.get_by_role("heading", name="Systems at a glance")).to_be_visible()
+    expect(page.locator(".system-card")).to_have_count(1)
+    page.get_by_role("button", name="Success review").click()
+    page.fill("input[name=from]", "2026-05-21")
+    page.fill("input[name=to]", "2026-08-20")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(f"{live_server}/units/idle/review?from=2026-05-21&to=2026-08-20")
+    expect(page.get_by_role("heading", name="Executive summary")).to_be_visible()
+    summary = page.locator("article").first.locator("p").first.inner_text()
+    unused = page.locator("td.num.nowrap").first.inner_text()  # the licence table's unused seats a year
+    screenshot(page, "review-page")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download PDF").click()
+    text = "\n".join(p.extract_text() for p in PdfReader(download.value.path()).pages).replace("\n", " ")
+    assert summary[:60] in text
+    same_spaces = str.maketrans({"\u202f": " ", "\u00a0": " "})
+    assert unused.translate(same_spaces) in text.translate(same_spaces)

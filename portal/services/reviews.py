@@ -1,0 +1,405 @@
+"""A unit's success review for a period: what happened, in figures and in plain sentences, and what IT
+recommends. The page and the PDF are two renderings of the same Review.
+
+Health is computed as of the period's first and last day from the data up to each (not read from stored
+snapshots), so a review of any past quarter comes out the same whenever it is made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from statistics import median
+
+from sqlalchemy import select
+
+from models import Account, HealthScore, Subscription, SurveyAnswer, System, Ticket, Unit, db
+from portal.access.scope import get_visible_unit_or_404
+from portal.charts import build as charts
+from portal.charts.shapes import Chart
+from portal.formatting import money
+from portal.services.errors import RuleViolation
+from portal.services.health import engine
+from portal.services.health.measures import QUESTION_SCALES, net_promoter_score
+from portal.services.health.rollup import Record
+
+MAX_PERIOD_DAYS = 366
+WEAK_MEASURE = 50.0  # a measure scoring below this gets a recommendation
+QUESTION_NAMES = {"nps": "Net promoter score", "csat": "Satisfaction (CSAT)", "ces": "Ease (CES, 7 = very easy)",
+                  "value": "Business value"}  # fmt: skip
+ACTIONS = {
+    "seat_utilisation": "Reclaim or reassign unused {system} seats",
+    "breadth": "Bring more of the team onto {system}",
+    "habit": "Make {system} part of the team's routine",
+    "depth": "Train the team on the unused core modules of {system}",
+    "key_users": "Re-engage the key users of {system}",
+    "key_action": "Restore the key action in {system}",
+    "ticket_load": "Get to the bottom of {system}'s tickets",
+    "sentiment": "Follow up on what the team said about {system}",
+    "trend": "Find out why use of {system} is falling",
+}
+
+
+class ReviewError(RuleViolation):
+    """A period that cannot be reviewed, said in words for the person who asked."""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        quarter = (self.start.month - 1) // 3 + 1
+        quarter_end = _quarter_start(self.start.year, quarter + 1) - timedelta(days=1)
+        if self.start == _quarter_start(self.start.year, quarter) and self.end == quarter_end:
+            return f"Q{quarter} {self.start.year}"
+        return f"{self.start:%-d %b %Y} – {self.end:%-d %b %Y}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+
+def _quarter_start(year: int, quarter: int) -> date:
+    year += (quarter - 1) // 4
+    quarter = (quarter - 1) % 4 + 1
+    return date(year, 3 * (quarter - 1) + 1, 1)
+
+
+def last_quarter(today: date) -> Period:
+    """The last whole calendar quarter before `today`."""
+    this_quarter = _quarter_start(today.year, (today.month - 1) // 3 + 1)
+    start = _quarter_start(this_quarter.year, (this_quarter.month - 1) // 3)  # quarter 0 rolls back a year
+    return Period(start, this_quarter - timedelta(days=1))
+
+
+def period_from(start_text: str | None, end_text: str | None, today: date) -> Period:
+    """The period asked for (ISO dates), or the last quarter when neither is given."""
+    if not start_text and not end_text:
+        return last_quarter(today)
+    try:
+        end = date.fromisoformat(end_text) if end_text else today
+        start = date.fromisoformat(start_text) if start_text else end - timedelta(days=90)
+    except ValueError as error:
+        raise ReviewError("Give the period's dates as YYYY-MM-DD, for example 2026-07-01.") from error
+    if start > end:
+        raise ReviewError(f"The period starts ({start}) after it ends ({end}).")
+    if end > today:
+        raise ReviewError(f"The period ends in the future ({end}); a review covers what already happened.")
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        raise ReviewError("A review covers at most a year; choose a shorter period.")
+    return Period(start, end)
+
+
+@dataclass(frozen=True)
+class SystemLine:
+    name: str
+    key: str
+    colour: str
+    stage: str | None
+    score: float | None
+    active_people: int
+    seats: int
+    per_seat: bool
+    habit: str
+    unused_modules: list[str]
+    reclaimable: int
+    reclaimable_cost: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Support:
+    months: list[tuple[str, int]]
+    total: int
+    before: int  # in the period of the same length before
+    incidents: int
+    median_hours: float | None  # to resolve, of the tickets resolved
+    open_now: int
+    categories: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class QuestionFigures:
+    question: str
+    name: str
+    answers: int
+    mean: float
+    low: int
+    high: int
+    spread: dict[int, int]  # score → answers
+    nps: int | None = None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    title: str
+    because: str  # the figure behind it
+    system: str
+    urgency: int  # 0 most urgent
+
+
+@dataclass(frozen=True)
+class Review:
+    unit: Unit
+    period: Period
+    organisation: str
+    made_on: date
+    now: Record | None
+    before: Record | None
+    weekly: list[tuple[date, float | None]]
+    systems: list[SystemLine]
+    support: Support
+    voice: list[QuestionFigures]
+    recommendations: list[Recommendation]
+    summary: list[str] = field(default_factory=list)
+
+    @property
+    def score_change(self) -> float | None:
+        if self.now is None or self.before is None or self.now.score is None or self.before.score is None:
+            return None
+        return self.now.score - self.before.score
+
+    @property
+    def reclaimable_cost(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for line in self.systems:
+            totals[line.currency] += line.reclaimable_cost
+        return {currency: amount for currency, amount in sorted(totals.items()) if amount}
+
+    def score_chart(self) -> Chart:
+        values = [score for _, score in self.weekly]
+        labels = [day.strftime("%d %b") for day, _ in self.weekly]
+        label = f"{self.unit.name}: health score each week of {self.period.label}"
+        return charts.line(values, labels, label, ceiling=100)
+
+    def tickets_chart(self) -> Chart:
+        label = f"Tickets opened per month, {self.period.label}: {self.support.total:,} in all"
+        months = self.support.months
+        return charts.bars([count for _, count in months], [name for name, _ in months], label)
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _health(unit: Unit, as_of: date) -> tuple[Record | None, dict[int, Record]]:
+    """The unit's record and its own subscriptions' records as of a date, computed from the data up to it."""
+    ids = [subscription.id for subscription in unit.subscriptions]
+    below = engine.subscription_ids_below(unit.id)
+    result = engine.compute(as_of, below or None) if below else None
+    if result is None:
+        return None, {}
+    return result.unit_records.get(unit.id), {sid: result.subscription_records[sid] for sid in ids
+                                              if sid in result.subscription_records}  # fmt: skip
+
+
+def _measure(record: Record, key: str) -> dict | None:
+    for measure in record.explanation.get("measures", []):  # type: ignore[union-attr]
+        if measure.get("key") == key:
+            return measure
+    return None
+
+
+UNUSED = re.compile(r"\(not: ([^)]*)\)")
+
+
+def _system_lines(subscriptions: list[Subscription], records: dict[int, Record]) -> list[SystemLine]:
+    lines = []
+    for subscription in subscriptions:
+        record = records.get(subscription.id)
+        system: System = subscription.system
+        per_seat = system.license_model == "per_seat"
+        habit = _measure(record, "habit") if record else None
+        depth = _measure(record, "depth") if record else None
+        unused = []
+        if depth and (found := UNUSED.search(depth.get("reason", ""))):
+            unused = [name.strip() for name in found.group(1).split(",") if name.strip()]
+        reclaimable = record.reclaimable_seats if record else 0
+        per_seat_cost = subscription.effective_annual_cost / subscription.seats if subscription.seats else Decimal(0)
+        lines.append(
+            SystemLine(
+                name=system.name, key=system.key, colour=record.colour if record else "grey",
+                stage=record.stage if record else None, score=record.score if record else None,
+                active_people=record.active_people if record else 0, seats=subscription.seats, per_seat=per_seat,
+                habit=habit.get("reason", "") if habit else "", unused_modules=unused, reclaimable=reclaimable,
+                reclaimable_cost=(per_seat_cost * reclaimable).quantize(Decimal("1")), currency=system.currency,
+            )
+        )  # fmt: skip
+    severity = {"red": 0, "yellow": 1, "grey": 2, "green": 3}
+    return sorted(lines, key=lambda line: (severity.get(line.colour, 2), line.name.casefold()))
+
+
+def _months(period: Period) -> list[tuple[date, date]]:
+    months = []
+    start = period.start
+    while start <= period.end:
+        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        months.append((start, min(following - timedelta(days=1), period.end)))
+        start = following
+    return months
+
+
+def _support(unit: Unit, period: Period) -> Support:
+    earlier = period.previous()
+    rows = db.session.execute(
+        select(Ticket.opened_at, Ticket.resolved_at, Ticket.type, Ticket.category, Ticket.status).where(
+            Ticket.unit_id == unit.id,
+            Ticket.opened_at >= _start(earlier.start),
+            Ticket.opened_at < _start(period.end + timedelta(days=1)),
+        )
+    ).all()
+    in_period = [row for row in rows if row.opened_at.date() >= period.start]
+    months = _months(period)
+    counts = [sum(1 for row in in_period if start <= row.opened_at.date() <= end) for start, end in months]
+    hours = [
+        (row.resolved_at - row.opened_at).total_seconds() / 3600
+        for row in in_period
+        if row.resolved_at is not None and row.resolved_at >= row.opened_at
+    ]
+    categories = Counter(row.category for row in in_period if row.category)
+    return Support(
+        months=[(start.strftime("%b %Y"), count) for (start, _), count in zip(months, counts, strict=True)],
+        total=len(in_period), before=len(rows) - len(in_period),
+        incidents=sum(1 for row in in_period if row.type == "incident"),
+        median_hours=median(hours) if hours else None,
+        open_now=sum(1 for row in in_period if row.status not in ("resolved", "closed")),
+        categories=categories.most_common(5),
+    )  # fmt: skip
+
+
+def _voice(unit: Unit, period: Period) -> list[QuestionFigures]:
+    rows = db.session.execute(
+        select(SurveyAnswer.question, SurveyAnswer.score).where(
+            SurveyAnswer.unit_id == unit.id,
+            SurveyAnswer.submitted_at >= _start(period.start),
+            SurveyAnswer.submitted_at < _start(period.end + timedelta(days=1)),
+        )
+    ).all()
+    scores: dict[str, list[int]] = defaultdict(list)
+    for question, score in rows:
+        scores[question].append(score)
+    figures = []
+    for question in QUESTION_SCALES:
+        given = scores.get(question)
+        if not given:
+            continue
+        figures.append(
+            QuestionFigures(
+                question=question, name=QUESTION_NAMES[question], answers=len(given), mean=sum(given) / len(given),
+                low=min(given), high=max(given), spread=dict(sorted(Counter(given).items())),
+                nps=round(net_promoter_score(given)) if question == "nps" else None,
+            )
+        )  # fmt: skip
+    return figures
+
+
+def _recommendations(lines: list[SystemLine], records: dict[int, Record], subscriptions: list[Subscription],
+                     support: Support) -> list[Recommendation]:  # fmt: skip
+    found = []
+    by_key = {subscription.system.key: records.get(subscription.id) for subscription in subscriptions}
+    for line in lines:
+        record = by_key.get(line.key)
+        if record is None:
+            continue
+        for measure in record.explanation.get("measures", []):  # type: ignore[union-attr]
+            score = measure.get("score")
+            # Weak, or a critical signal (it caps the colour) that is not fully met.
+            if score is None or not (score < WEAK_MEASURE or (measure.get("critical") and score < 70)):
+                continue
+            because = measure.get("reason", "")
+            if measure["key"] == "seat_utilisation" and line.reclaimable_cost:
+                because += f"; {line.reclaimable} seats cost {money(line.reclaimable_cost, line.currency)} a year"
+            urgency = (0 if line.colour == "red" else 1 if line.colour == "yellow" else 2) * 100 + int(score or 0)
+            title = ACTIONS.get(measure["key"], "Look into {system}").format(system=line.name)
+            found.append(Recommendation(title, because, line.name, urgency))
+    if support.before and support.total >= 2 * support.before and support.total >= 5:
+        found.append(Recommendation("Review the rise in support tickets",
+                                    f"{support.total} tickets this period against {support.before} the period before",
+                                    "", 150))  # fmt: skip
+    return sorted(found, key=lambda item: (item.urgency, item.title))[:8]
+
+
+def _summary(review: Review) -> list[str]:
+    unit, now, before = review.unit.name, review.now, review.before
+    sentences = []
+    if now is None or now.score is None:
+        sentences.append(f"{unit} could not be scored for {review.period.label}: there is not enough data yet.")
+    else:
+        text = f"{unit} ends {review.period.label} {now.colour} with a health score of {now.score:.0f}"
+        change = review.score_change
+        if change is not None and before is not None:
+            movement = "up" if change > 0 else "down"
+            text += f", {movement} {abs(change):.0f} points since {review.period.start:%-d %B}" if round(change) else (
+                f", unchanged since {review.period.start:%-d %B}")  # fmt: skip
+        sentences.append(text + ".")
+        if now.stage:
+            sentences.append(f"Most of its seats are in {now.stage}.")
+    attention = [line for line in review.systems if line.colour in ("red", "yellow")]
+    if review.systems:
+        healthy = sum(1 for line in review.systems if line.colour == "green")
+        text = f"{healthy} of its {len(review.systems)} systems are healthy"
+        if attention:
+            named = ", ".join(f"{line.name} ({line.colour})" for line in attention[:3])
+            text += f"; {len(attention)} need attention: {named}"
+        sentences.append(text + ".")
+    seats = sum(line.seats for line in review.systems if line.per_seat)
+    reclaimable = sum(line.reclaimable for line in review.systems)
+    if seats:
+        cost = " and ".join(money(amount, currency) for currency, amount in review.reclaimable_cost.items())
+        text = f"{reclaimable:,} of {seats:,} paid seats went unused in the period's last 30 days"
+        sentences.append(text + (f", worth {cost} a year." if cost else "."))
+    support = review.support
+    if support.total or support.before:
+        text = f"{support.total:,} support tickets were opened"
+        text += f" ({support.before:,} in the {review.period.days} days before)"
+        if support.median_hours is not None:
+            text += f"; half were resolved within {support.median_hours:.0f} hours"
+        sentences.append(text + ".")
+    nps = next((item for item in review.voice if item.question == "nps"), None)
+    if nps is not None:
+        sentences.append(f"The team's net promoter score was {nps.nps:+d} from {nps.answers:,} answers.")
+    if review.recommendations:
+        sentences.append(f"IT recommends {len(review.recommendations)} actions, the first: "
+                         f"{review.recommendations[0].title.lower()}.")  # fmt: skip
+    return sentences
+
+
+def _weekly(unit: Unit, period: Period) -> list[tuple[date, float | None]]:
+    rows = db.session.execute(
+        select(HealthScore.as_of, HealthScore.score)
+        .where(HealthScore.unit_id == unit.id, HealthScore.system_id.is_(None),
+               HealthScore.as_of.between(period.start, period.end))
+        .order_by(HealthScore.as_of)
+    ).all()  # fmt: skip
+    return [(day, score) for day, score in rows]
+
+
+def build(unit: Unit, period: Period, organisation: str, made_on: date) -> Review:
+    subscriptions = sorted(unit.subscriptions, key=lambda subscription: subscription.system.name.casefold())
+    now, records = _health(unit, period.end)
+    before, _ = _health(unit, period.start)
+    lines = _system_lines(subscriptions, records)
+    support = _support(unit, period)
+    review = Review(
+        unit=unit, period=period, organisation=organisation, made_on=made_on, now=now, before=before,
+        weekly=_weekly(unit, period), systems=lines, support=support, voice=_voice(unit, period),
+        recommendations=_recommendations(lines, records, subscriptions, support),
+    )  # fmt: skip
+    review.summary.extend(_summary(review))
+    return review
+
+
+def for_viewer(viewer: Account, unit_key: str, start: str | None, end: str | None, organisation: str) -> Review:
+    """The review a viewer asked for: 404 outside their scope, ReviewError for a period that cannot be."""
+    unit = get_visible_unit_or_404(viewer, unit_key)
+    today = engine.today()
+    return build(unit, period_from(start, end, today), organisation, today)

@@ -1,0 +1,123 @@
+"""Success reviews: the period, the figures and sentences, the recommendations, and the PDF read back."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from models import Unit, db
+from portal.services import review_pdf, reviews
+from tests.services.health.organisation import AS_OF
+
+PERIOD = reviews.Period(date(2026, 5, 21), AS_OF)  # the three months up to the scenario's as-of day
+
+
+def pdf_text(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.mark.parametrize(
+    ("today", "start", "end", "label"),
+    [
+        (date(2026, 11, 23), date(2026, 7, 1), date(2026, 9, 30), "Q3 2026"),
+        (date(2026, 1, 15), date(2025, 10, 1), date(2025, 12, 31), "Q4 2025"),
+        (date(2026, 4, 1), date(2026, 1, 1), date(2026, 3, 31), "Q1 2026"),
+    ],
+)
+def test_the_default_period_is_the_last_whole_quarter(today, start, end, label):
+    period = reviews.period_from(None, None, today)
+    assert (period.start, period.end, period.label) == (start, end, label)
+
+
+def test_a_chosen_period_is_checked_and_said_plainly():
+    today = date(2026, 11, 23)
+    assert reviews.period_from("2026-08-01", "2026-08-31", today).label == "1 Aug 2026 – 31 Aug 2026"
+    assert reviews.period_from("2026-10-01", None, today).end == today
+    for start, end, words in (
+        ("2026-13-01", None, "YYYY-MM-DD"),
+        ("2026-09-01", "2026-08-01", "after it ends"),
+        ("2026-11-01", "2026-12-01", "in the future"),
+        ("2024-01-01", "2026-01-01", "at most a year"),
+    ):
+        with pytest.raises(reviews.ReviewError, match=words):
+            reviews.period_from(start, end, today)
+
+
+def unit(key: str) -> Unit:
+    return db.session.scalar(select(Unit).where(Unit.key == key))
+
+
+def test_a_declining_unit_reads_as_declining_and_gets_its_recommendations(scored):
+    review = reviews.build(unit("declining"), PERIOD, "Acme", AS_OF)
+    assert review.now is not None and review.now.colour in {"yellow", "red"} and review.now.stage == "decline"
+    assert review.score_change is not None and review.score_change < 0
+    first = review.summary[0]
+    assert first.startswith(f"Declining team ends 21 May 2026 – 20 Aug 2026 {review.now.colour} with a health score")
+    assert "down" in first and "Most of its seats are in decline." in review.summary
+    assert [line.name for line in review.systems] == ["CRM"]
+    titles = [item.title for item in review.recommendations]
+    assert titles and all(item.because for item in review.recommendations)
+    assert any("CRM" in title for title in titles)
+
+
+def test_idle_seats_become_money_and_a_recommendation_with_its_figure(scored):
+    review = reviews.build(unit("idle"), PERIOD, "Acme", AS_OF)
+    (line,) = review.systems
+    assert line.seats == 100 and 55 <= line.reclaimable <= 62  # about 40 of 100 seats in use
+    assert line.reclaimable_cost == line.reclaimable * 90  # ERP: 90 a seat a year
+    assert review.reclaimable_cost == {line.currency: line.reclaimable_cost}
+    seats = next(item for item in review.recommendations if item.title.startswith("Reclaim"))
+    assert f"{line.reclaimable} seats cost {line.reclaimable_cost:,} {line.currency} a year".replace(",", "\u202f") in (
+        seats.because
+    )
+
+
+def test_support_and_voice_count_only_the_period(scored):
+    surge = reviews.build(unit("surge"), PERIOD, "Acme", AS_OF)
+    assert surge.support.total >= 8 and sum(count for _, count in surge.support.months) == surge.support.total
+    assert [name for name, _ in surge.support.months] == ["May 2026", "Jun 2026", "Jul 2026", "Aug 2026"]
+    scheduling = reviews.build(unit("scheduling"), PERIOD, "Acme", AS_OF)
+    (value,) = scheduling.voice
+    assert (value.question, value.answers, value.low, value.high, value.spread) == ("value", 3, 2, 3, {2: 2, 3: 1})
+    earlier = reviews.build(unit("scheduling"), reviews.Period(date(2026, 1, 1), date(2026, 3, 31)), "Acme", AS_OF)
+    assert earlier.voice == []
+
+
+def test_the_pdf_has_a_cover_contents_numbered_pages_and_the_pages_figures(scored):
+    review = reviews.build(unit("idle"), PERIOD, "Acme Corp", AS_OF)
+    pages = pdf_text(review_pdf.render(review))
+    assert len(pages) >= 3
+    assert "Success review" in pages[0] and "Idle seats" in pages[0] and "Page 1" not in pages[0]
+    assert "Contents" in pages[1] and "What IT recommends" in pages[1]
+    last = len(pages)
+    assert all(f"Page {number} of {last}" in text for number, text in enumerate(pages, start=1) if number > 1)
+    everything = "\n".join(pages).replace("\u00a0", " ")
+    assert "Acme Corp · Success review · Idle seats" in everything  # the running header
+    (line,) = review.systems
+    assert f"{line.reclaimable_cost:,} {line.currency}".replace(",", " ") in everything  # the licence table
+    assert review.summary[0][:40] in everything.replace("\n", " ")
+
+
+HOSTILE = '<b>Evil</b> & <img src="x"/> <a href="javascript:x">'
+
+
+def test_hostile_names_are_printed_as_they_are(scored):
+    target = unit("surge")
+    target.name = HOSTILE
+    db.session.commit()
+    review = reviews.build(target, PERIOD, "Acme <font size=40>", AS_OF)
+    everything = "\n".join(pdf_text(review_pdf.render(review)))
+    assert '<b>Evil</b> & <img src="x"/>' in everything.replace("\n", " ")
+    assert "Acme <font size=40>" in everything
+
+
+def test_a_unit_with_nothing_yet_still_makes_a_review(make_unit):
+    empty = make_unit(key="empty", name="Empty")
+    review = reviews.build(empty, reviews.Period(AS_OF - timedelta(days=90), AS_OF), "Acme", AS_OF)
+    assert review.now is None and review.systems == [] and review.recommendations == []
+    assert "could not be scored" in review.summary[0]
+    assert pdf_text(review_pdf.render(review))[0].count("Empty") >= 1
