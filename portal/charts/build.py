@@ -94,20 +94,20 @@ def heat_colour(share: float) -> str:
 
 def heatmap(
     rows: Sequence[tuple[str, Sequence[float | None]]], columns: Sequence[str], label: str,
-    cell: float = 22, label_width: float = 150, describe: str = "{:.0%} of seats in use",
+    cell: float = 30, label_width: float = 180, describe: str = "{:.0%} of seats in use",
 ) -> Chart:  # fmt: skip
     """Rows × columns of shares (0–1; None: no data, left blank with a hairline). Each cell's tooltip
     says its row, column and value, so the picture never relies on the shade alone."""
-    top = 16.0
+    top = 18.0
     width = label_width + cell * len(columns) + 4
     height = top + cell * len(rows) + 4
     shapes: list[Shape] = []
     for index, name in enumerate(columns):
-        shapes.append(Text(label_width + index * cell + cell / 2, top - 5, name, size=7, fill=MUTED, anchor="middle"))
+        shapes.append(Text(label_width + index * cell + cell / 2, top - 5, name, size=9, fill=MUTED, anchor="middle"))
     for row_index, (name, values) in enumerate(rows):
         y = top + row_index * cell
         shown = name if len(name) <= 28 else name[:27] + "…"
-        shapes.append(Text(label_width - 6, y + cell / 2 + 3, shown, size=8, fill=INK, anchor="end"))
+        shapes.append(Text(label_width - 6, y + cell / 2 + 3.5, shown, size=10, fill=INK, anchor="end"))
         for index, value in enumerate(values):
             x, where = label_width + index * cell, f"{name}, {columns[index]}"
             if value is None:

@@ -67,7 +67,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "head": ParagraphStyle(
             "head", parent=base, fontName=BOLD, fontSize=8, leading=10, textColor=colors.HexColor(MUTED)
         ),
-        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=15, leading=19, spaceBefore=10, spaceAfter=6),
+        "h1": ParagraphStyle(
+            "h1", parent=base, fontName=BOLD, fontSize=15, leading=19, spaceBefore=10, spaceAfter=6, keepWithNext=1
+        ),
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=28, leading=34, alignment=TA_LEFT),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=14, leading=19, textColor=colors.HexColor(MUTED)),
         "toc": ParagraphStyle("toc", parent=base, fontSize=10.5, leading=17),
@@ -193,7 +195,8 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
         story.append(_Heading(text, styles["h1"]))
 
     heading("Executive summary")
-    story += [Paragraph(_text(sentence), body) for sentence in review.summary]
+    spaced = ParagraphStyle("summary", parent=body, fontSize=10.5, leading=15, spaceAfter=4)
+    story += [Paragraph(_text(sentence), spaced) for sentence in review.summary]
 
     heading("Health and trend")
     if review.weekly:
@@ -210,7 +213,7 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
         active = f"{line.active_people:,}" + (f" of {line.seats:,} seats" if line.per_seat and line.seats else "")
         rows.append([line.name, _colour_word(line.colour, styles), (line.stage or "—").capitalize(), active,
                      line.habit or "—", ", ".join(line.unused_modules) or "none"])  # fmt: skip
-    story.append(_table(rows, [30 * mm, 17 * mm, 20 * mm, 27 * mm, 45 * mm, TEXT_WIDTH - 139 * mm], styles))
+    story.append(_table(rows, [30 * mm, 17 * mm, 23 * mm, 27 * mm, 44 * mm, TEXT_WIDTH - 141 * mm], styles))
 
     heading("Licence utilisation")
     seat_lines = [line for line in review.systems if line.per_seat and line.seats]
@@ -225,11 +228,7 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
     heading("Support")
     support = review.support
     story.append(drawing(review.tickets_chart(), scale=TEXT_WIDTH / review.tickets_chart().width))
-    figures = f"{support.total:,} tickets in the period ({support.before:,} in the period before), " \
-              f"{support.incidents:,} of them incidents; {support.open_now:,} still open."  # fmt: skip
-    if support.median_hours is not None:
-        figures += f" Median time to resolve: {support.median_hours:.0f} hours."
-    story.append(Paragraph(_text(figures), body))
+    story.append(Paragraph(_text(support.describe()), body))
     if support.categories:
         rows = [["Top categories", "Tickets"]] + [[name, f"{count:,}"] for name, count in support.categories]
         story.append(_table(rows, [TEXT_WIDTH - 30 * mm, 30 * mm], styles, {1}))
@@ -241,7 +240,7 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
             average = f"{item.nps:+d} NPS" if item.nps is not None else f"{item.mean:.1f}"
             spread = ", ".join(f"{score}: {count}" for score, count in item.spread.items())
             rows.append([item.name, f"{item.answers:,}", average, f"{item.low}–{item.high}", spread])
-        story.append(_table(rows, [45 * mm, 18 * mm, 20 * mm, 16 * mm, TEXT_WIDTH - 99 * mm], styles, {1, 2}))
+        story.append(_table(rows, [42 * mm, 22 * mm, 20 * mm, 16 * mm, TEXT_WIDTH - 100 * mm], styles, {1, 2}))
     else:
         story.append(Paragraph("No survey answers in the period.", body))
 

@@ -126,6 +126,14 @@ class Support:
     open_now: int
     categories: list[tuple[str, int]]
 
+    def describe(self) -> str:
+        """The figures in one sentence, as the page and the PDF print them."""
+        text = (f"{self.total:,} ticket{'' if self.total == 1 else 's'} in the period ({self.before:,} in the period "
+                f"before), {self.incidents:,} of them incidents; {self.open_now:,} still open.")  # fmt: skip
+        if self.median_hours is not None:
+            text += f" Median time to resolve: {duration(self.median_hours)}."
+        return text
+
 
 @dataclass(frozen=True)
 class QuestionFigures:
@@ -163,6 +171,11 @@ class Review:
     summary: list[str] = field(default_factory=list)
 
     @property
+    def score_points(self) -> int | None:
+        """The change in whole points, as the page and the PDF print it."""
+        return None if self.score_change is None else round(self.score_change)
+
+    @property
     def score_change(self) -> float | None:
         if self.now is None or self.before is None or self.now.score is None or self.before.score is None:
             return None
@@ -185,6 +198,13 @@ class Review:
         label = f"Tickets opened per month, {self.period.label}: {self.support.total:,} in all"
         months = self.support.months
         return charts.bars([count for _, count in months], [name for name, _ in months], label)
+
+
+def duration(hours: float) -> str:
+    """Hours as people say them: "5 hours", "3 days"."""
+    if hours < 48:
+        return f"{hours:.0f} hour{'s' if round(hours) != 1 else ''}"
+    return f"{hours / 24:.0f} days"
 
 
 def _start(day: date) -> datetime:
@@ -359,17 +379,19 @@ def _summary(review: Review) -> list[str]:
         sentences.append(text + (f", worth {cost} a year." if cost else "."))
     support = review.support
     if support.total or support.before:
-        text = f"{support.total:,} support tickets were opened"
+        text = f"{support.total:,} support ticket{' was' if support.total == 1 else 's were'} opened"
         text += f" ({support.before:,} in the {review.period.days} days before)"
         if support.median_hours is not None:
-            text += f"; half were resolved within {support.median_hours:.0f} hours"
+            text += f"; half were resolved within {duration(support.median_hours)}"
         sentences.append(text + ".")
     nps = next((item for item in review.voice if item.question == "nps"), None)
     if nps is not None:
         sentences.append(f"The team's net promoter score was {nps.nps:+d} from {nps.answers:,} answers.")
     if review.recommendations:
-        sentences.append(f"IT recommends {len(review.recommendations)} actions, the first: "
-                         f"{review.recommendations[0].title.lower()}.")  # fmt: skip
+        first = review.recommendations[0].title
+        count = len(review.recommendations)
+        sentences.append(f"IT recommends {count} action{'s' if count != 1 else ''}, the first: "
+                         f"{first[:1].lower()}{first[1:]}.")  # fmt: skip
     return sentences
 
 

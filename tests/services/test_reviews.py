@@ -121,3 +121,14 @@ def test_a_unit_with_nothing_yet_still_makes_a_review(make_unit):
     assert review.now is None and review.systems == [] and review.recommendations == []
     assert "could not be scored" in review.summary[0]
     assert pdf_text(review_pdf.render(review))[0].count("Empty") >= 1
+
+
+def test_support_figures_read_as_sentences():
+    one = reviews.Support([], total=1, before=0, incidents=1, median_hours=30.4, open_now=0, categories=[])
+    assert one.describe() == (
+        "1 ticket in the period (0 in the period before), 1 of them incidents; 0 still open. "
+        "Median time to resolve: 30 hours."
+    )
+    many = reviews.Support([], total=12, before=3, incidents=0, median_hours=257, open_now=2, categories=[])
+    assert many.describe().startswith("12 tickets in the period") and many.describe().endswith("11 days.")
+    assert reviews.duration(1) == "1 hour"
