@@ -48,7 +48,7 @@ def explanation_of(evaluation: Evaluation) -> dict[str, object]:
             "weight": part.weight,
             "share": round(part.share, 4),
             "contribution": round(part.contribution, 2),
-            "change": None if part.change is None else round(part.change, 1),
+            "change": None if part.change is None else round(part.change, 1) + 0.0,  # + 0.0: never "-0.0"
             "reason": part.measure.reason,
             "critical": part.measure.cap is not None,
         }
