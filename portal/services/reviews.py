@@ -213,13 +213,10 @@ def _start(day: date) -> datetime:
 
 def _health(unit: Unit, as_of: date) -> tuple[Record | None, dict[int, Record]]:
     """The unit's record and its own subscriptions' records as of a date, computed from the data up to it."""
-    ids = [subscription.id for subscription in unit.subscriptions]
-    below = engine.subscription_ids_below(unit.id)
-    result = engine.compute(as_of, below or None) if below else None
-    if result is None:
-        return None, {}
-    return result.unit_records.get(unit.id), {sid: result.subscription_records[sid] for sid in ids
-                                              if sid in result.subscription_records}  # fmt: skip
+    result = engine.compute_subtree(as_of, unit.id)
+    own = {subscription.id for subscription in unit.subscriptions}
+    records = {sid: record for sid, record in result.subscription_records.items() if sid in own}
+    return result.unit_records.get(unit.id), records
 
 
 def _measure(record: Record, key: str) -> dict | None:

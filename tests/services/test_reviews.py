@@ -118,7 +118,7 @@ def test_hostile_names_are_printed_as_they_are(scored):
 def test_a_unit_with_nothing_yet_still_makes_a_review(make_unit):
     empty = make_unit(key="empty", name="Empty")
     review = reviews.build(empty, reviews.Period(AS_OF - timedelta(days=90), AS_OF), "Acme", AS_OF)
-    assert review.now is None and review.systems == [] and review.recommendations == []
+    assert review.now.score is None and review.systems == [] and review.recommendations == []
     assert "could not be scored" in review.summary[0]
     assert pdf_text(review_pdf.render(review))[0].count("Empty") >= 1
 

@@ -110,9 +110,19 @@ def _cadences(facts: Sequence[SubscriptionFacts], partial: bool) -> dict[int, Ca
         pooled[item.system_id].extend(item.active_days)
     found = {system_id: cadence for system_id, days in pooled.items() if (cadence := cadence_of(days))}
     if partial and pooled:
+        # The stored rows of the two weeks up to the as-of date, not after it: a re-score of a past date must
+        # not learn from later data. One subscription row per system and day says the system's cadence.
+        as_of = facts[0].as_of
         rows = db.session.execute(
             select(HealthScore.system_id, HealthScore.explanation)
-            .where(HealthScore.system_id.in_(sorted(pooled)), HealthScore.as_of >= facts[0].as_of - timedelta(days=14))
+            .where(HealthScore.system_id.in_(sorted(pooled)), HealthScore.subscription_id.is_not(None),
+                   HealthScore.as_of.between(as_of - timedelta(days=14), as_of),
+                   HealthScore.id.in_(
+                       select(func.min(HealthScore.id))
+                       .where(HealthScore.system_id.in_(sorted(pooled)), HealthScore.subscription_id.is_not(None),
+                              HealthScore.as_of.between(as_of - timedelta(days=14), as_of))
+                       .group_by(HealthScore.system_id, HealthScore.as_of)
+                   ))
             .order_by(HealthScore.as_of)
         )  # fmt: skip
         for system_id, explanation in rows:
@@ -123,12 +133,21 @@ def _cadences(facts: Sequence[SubscriptionFacts], partial: bool) -> dict[int, Ca
 
 def _previous_scores(as_of: date, subscription_ids: Sequence[int] | None) -> dict[int, dict[str, float]]:
     """Each subscription's measure scores in the last snapshot a week or more before: the "change" column."""
-    rows = db.session.execute(
-        select(HealthScore.subscription_id, HealthScore.as_of, HealthScore.explanation).where(
-            HealthScore.subscription_id.is_not(None),
-            HealthScore.as_of.between(as_of - timedelta(days=20), as_of - timedelta(days=7)),
-        )
-    )
+    when = HealthScore.as_of.between(as_of - timedelta(days=20), as_of - timedelta(days=7))
+    if subscription_ids is None:
+        rows = db.session.execute(
+            select(HealthScore.subscription_id, HealthScore.as_of, HealthScore.explanation).where(
+                HealthScore.subscription_id.is_not(None), when
+            )
+        ).all()
+    else:
+        rows = []
+        for batch in in_batches(sorted(subscription_ids)):
+            rows += db.session.execute(
+                select(HealthScore.subscription_id, HealthScore.as_of, HealthScore.explanation).where(
+                    HealthScore.subscription_id.in_(batch), when
+                )
+            ).all()
     wanted = set(subscription_ids) if subscription_ids is not None else None
     latest: dict[int, tuple[date, dict[str, float]]] = {}
     for subscription_id, day, explanation in rows:
@@ -166,6 +185,7 @@ class Computation:
     as_of: date
     evaluations: list[Evaluation] = field(default_factory=list)
     subscription_records: dict[int, Record] = field(default_factory=dict)  # by subscription id
+    profiles: dict = field(default_factory=dict)  # the scoring profile of each stage that made them
     unit_records: dict[int, Record] = field(default_factory=dict)  # by unit id
     seconds: float = 0.0
 
@@ -181,13 +201,8 @@ def _unit_nodes() -> dict[int, UnitNode]:
     }
 
 
-def compute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Computation:
-    """Score the subscriptions (all, or the given ones) and their units as of the end of `as_of`.
-
-    Units are rolled up from the fresh records of the subscriptions scored here and, for their other
-    subscriptions, from the latest stored records — so a partial re-score gives the same units as a full one.
-    """
-    started = clock.perf_counter()
+def _score_subscriptions(as_of: date, subscription_ids: Sequence[int] | None) -> Computation:
+    """The subscriptions' records (all, or the given ones) as of the end of `as_of`; no units yet."""
     profiles = current_profiles()
     config = settings()
     elsewhere = _active_elsewhere(as_of, subscription_ids) if subscription_ids is not None else None
@@ -202,12 +217,38 @@ def compute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Compu
         evaluation = evaluate(item, profiles, own, previous.get(item.subscription_id), stale.get(item.system_id))
         result.evaluations.append(evaluation)
         result.subscription_records[item.subscription_id] = record_of(evaluation, names[item.system_id])
+    result.profiles = profiles
+    return result
+
+
+def compute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Computation:
+    """Score the subscriptions (all, or the given ones) and their units as of the end of `as_of`.
+
+    Units are rolled up from the fresh records of the subscriptions scored here and, for their other
+    subscriptions, from the latest stored records — so a partial re-score gives the same units as a full one.
+    """
+    started = clock.perf_counter()
+    result = _score_subscriptions(as_of, subscription_ids)
     units = _unit_nodes()
     touched = with_ancestors(units, {evaluation.facts.unit_id for evaluation in result.evaluations})
     if subscription_ids is None:
         touched = set(units)
     by_unit = _subscription_records_by_unit(as_of, result, touched, units)
-    result.unit_records = roll_up_units(units, by_unit, touched, profiles)
+    result.unit_records = roll_up_units(units, by_unit, touched, result.profiles)
+    result.seconds = clock.perf_counter() - started
+    return result
+
+
+def compute_subtree(as_of: date, unit_id: int) -> Computation:
+    """A unit and everything below it, scored as of `as_of` from the data alone: its subscriptions, those of
+    the units below, and the units' roll-ups — but not its ancestors, and nothing read from the stored
+    scores. What a report of a past period needs, in a fraction of a partial re-score's time."""
+    started = clock.perf_counter()
+    result = _score_subscriptions(as_of, subscription_ids_below(unit_id))
+    by_unit: dict[int, list[Record]] = defaultdict(list)
+    for evaluation in result.evaluations:
+        by_unit[evaluation.facts.unit_id].append(result.subscription_records[evaluation.facts.subscription_id])
+    result.unit_records = roll_up_units(_unit_nodes(), by_unit, descendants_of({unit_id}), result.profiles)
     result.seconds = clock.perf_counter() - started
     return result
 

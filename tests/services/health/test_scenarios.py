@@ -141,3 +141,15 @@ def test_a_unit_whose_seats_moved_into_decline_records_its_own_transition(scored
     before = db.session.scalar(count)
     engine.recompute(AS_OF)  # the same day again: nothing recorded twice
     assert db.session.scalar(count) == before
+
+
+def test_a_subtree_scored_alone_gives_what_the_full_recompute_gives(scored):
+    full = engine.compute(AS_OF)
+    for key in ("declining", "idle", "scheduling", "no-data"):
+        unit = db.session.scalar(select(Unit).where(Unit.key == key))
+        alone = engine.compute_subtree(AS_OF, unit.id)
+        assert alone.unit_records[unit.id] == full.unit_records[unit.id]
+        assert alone.subscription_records == {
+            sid: record for sid, record in full.subscription_records.items() if sid in alone.subscription_records
+        }
+        assert set(alone.unit_records) == {unit.id}  # nothing above it
