@@ -40,7 +40,14 @@ def week_of(as_of: date, day: date) -> int:
     return (as_of - day).days // 7
 
 
+def never(_day: date) -> bool:
+    """No declared quiet period: most units. Known by identity, so a calendar skips the day-by-day check."""
+    return False
+
+
 def declared_quiet(periods: Sequence[QuietPeriod]) -> Callable[[date], bool]:
+    if not periods:
+        return never
     return lambda day: any(period.contains(day) for period in periods)
 
 
@@ -86,7 +93,10 @@ class UnitCalendar:
             start = week_start(self.as_of, week)
             return sum(self.declared(start + timedelta(days=offset)) for offset in range(7)) >= 4
 
-        object.__setattr__(self, "declared_weeks", frozenset(w for w in range(CALENDAR_WEEKS) if mostly_declared(w)))
+        weeks = (
+            frozenset() if self.declared is never else frozenset(w for w in range(CALENDAR_WEEKS) if mostly_declared(w))
+        )
+        object.__setattr__(self, "declared_weeks", weeks)
 
     def day_is_quiet(self, day: date) -> bool:
         return self.declared(day) or week_of(self.as_of, day) in self.learned_weeks

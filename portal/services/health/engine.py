@@ -20,6 +20,7 @@ from models import HealthScore, StageTransition, Subscription, System, Unit, Usa
 from portal.access.scope import descendants_of
 from portal.services.health.evaluate import Evaluation, Settings, evaluate
 from portal.services.health.facts import SubscriptionFacts, as_date, gather, in_batches
+from portal.services.health.latest import FRESH_DAYS
 from portal.services.health.measures import Cadence, cadence_of
 from portal.services.health.profiles import current_profiles
 from portal.services.health.rollup import Record, UnitNode, roll_up_units, with_ancestors
@@ -161,10 +162,14 @@ def _previous_scores(as_of: date, subscription_ids: Sequence[int] | None) -> dic
 
 
 def _active_elsewhere(as_of: date, subscription_ids: Sequence[int]) -> dict[int, int]:
-    """Per system, the active people of the subscriptions not being re-scored, from their latest scores."""
+    """Per system, the active people of the subscriptions not being re-scored, from their latest scores (of the
+    last two weeks: the nightly job keeps them fresh, and the date index then reads a fortnight, not years)."""
     latest = (
         select(HealthScore.subscription_id, func.max(HealthScore.as_of).label("as_of"))
-        .where(HealthScore.subscription_id.is_not(None), HealthScore.as_of <= as_of)
+        .where(
+            HealthScore.subscription_id.is_not(None),
+            HealthScore.as_of.between(as_of - timedelta(days=FRESH_DAYS), as_of),
+        )
         .group_by(HealthScore.subscription_id)
         .subquery()
     )
