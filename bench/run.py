@@ -51,6 +51,7 @@ from generate import (  # noqa: E402
 )
 from health import TARGET_RECOMPUTE_RATIO, HealthFigures, measure_health  # noqa: E402
 from measure import measured_run  # noqa: E402
+from pages import PagesFigures, measure_pages, pages_table  # noqa: E402
 
 
 @dataclass
@@ -305,6 +306,17 @@ class EngineResult:
     measured: Import
     baseline: Baseline
     health: HealthFigures | None
+    pages: PagesFigures | None = None
+
+
+def demo_pages(scratch: Path) -> PagesFigures:
+    """The page latencies on the demo organisation (`flask demo` into a scratch database)."""
+    url = f"sqlite:///{scratch / 'demo.db'}"
+    print("Demo organisation: flask db upgrade, flask demo …", flush=True)
+    flask(url, "db", "upgrade")
+    flask(url, "demo")
+    print("Demo organisation: pages under concurrent clients …", flush=True)
+    return measure_pages("demo", FLASK, app_environment(url), ROOT)
 
 
 def bench_sqlite(folder: Path, scratch: Path) -> EngineResult:
@@ -318,7 +330,9 @@ def bench_sqlite(folder: Path, scratch: Path) -> EngineResult:
     baseline = sqlite_baseline(database, folder / "usage.csv", scratch)
     print(f"  {baseline.rows:,} rows in {baseline.seconds:.1f} s", flush=True)
     health = measure_health("SQLite", folder, FLASK, app_environment(url), ROOT)
-    return EngineResult(measured, baseline, health)
+    print("SQLite: pages under concurrent clients, and the review PDF …", flush=True)
+    pages = measure_pages("large", FLASK, app_environment(url), ROOT)
+    return EngineResult(measured, baseline, health, pages)
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------------
@@ -451,7 +465,8 @@ def health_table(results: dict[str, EngineResult]) -> list[str]:
     ]
 
 
-def report(scale: float, generated: float | None, results: dict[str, EngineResult], pg: str | None) -> str:
+def report(scale: float, generated: float | None, results: dict[str, EngineResult], pg: str | None,
+           demo: PagesFigures | None = None) -> str:  # fmt: skip
     first = next(iter(results.values())).measured
     lines = [
         f"# Usage import benchmark — {datetime.now():%Y-%m-%d %H:%M}",
@@ -473,6 +488,10 @@ def report(scale: float, generated: float | None, results: dict[str, EngineResul
         "How each figure is measured: bench/README.md.",
         *health_table(results),
     ]
+    measured_pages = [found for found in (demo, *(r.pages for r in results.values())) if found is not None]
+    if measured_pages:
+        lines += ["", "Pages (SQLite): each page's answer time under concurrent clients; the demo organisation and the "
+                  "large one above.", "", *pages_table(measured_pages)]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
@@ -495,26 +514,34 @@ def main() -> None:
                         help="share of the 10 million usage rows (default 1.0; 0.05 for a quick run)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--postgres", action="store_true", help="also measure on a throwaway PostgreSQL server")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="only the page latencies on the demo organisation (quick; nothing saved)")  # fmt: skip
     parser.add_argument("--skip-sqlite", action="store_true",
                         help="with --postgres: measure PostgreSQL alone (LATEST.md is left as it is)")  # fmt: skip
     arguments = parser.parse_args()
     if arguments.skip_sqlite and not arguments.postgres:
         parser.error("--skip-sqlite leaves nothing to measure without --postgres")
     require_import_command()
+    if arguments.pages_only:
+        with tempfile.TemporaryDirectory(prefix="rapport-bench-pages-") as scratch:
+            print("\n".join(pages_table([demo_pages(Path(scratch))])))
+        return
     started = datetime.now()
     folder, generated = data_folder(arguments.scale, arguments.seed)
     results: dict[str, EngineResult] = {}
+    demo = None
     if not arguments.skip_sqlite:
         with tempfile.TemporaryDirectory(prefix="rapport-bench-") as scratch:
             results["SQLite"] = bench_sqlite(folder, Path(scratch))
+            demo = demo_pages(Path(scratch))
     pg_version = None
     if arguments.postgres and results:
         # The SQLite figures are saved first: the PostgreSQL half takes longer, and may be stopped.
-        save(report(arguments.scale, generated, results, pg_version), started)
+        save(report(arguments.scale, generated, results, pg_version, demo), started)
     if arguments.postgres:
         with tempfile.TemporaryDirectory(prefix="rapport-bench-pg-") as scratch:
             results["PostgreSQL"], pg_version = bench_postgres(folder, Path(scratch))
-    text = report(arguments.scale, generated, results, pg_version)
+    text = report(arguments.scale, generated, results, pg_version, demo)
     print("\n" + text)
     saved = save(text, started, latest=not arguments.skip_sqlite)
     print(f"Written to {saved.relative_to(ROOT)}" + ("" if arguments.skip_sqlite else " and bench/results/LATEST.md"))
