@@ -280,15 +280,17 @@ def _record_from_row(row: HealthScore, unit_key: str, system_key: str, name: str
     )  # fmt: skip
 
 
-def _latest_rows(as_of: date, subscriptions: bool):
+def _latest_rows(as_of: date, subscriptions: bool, unit_ids: Sequence[int] | None = None):
+    """The latest stored row of each subscription (or unit) on or before `as_of`; of the given units only
+    when `unit_ids` is set (a unit's page reads its own rows, not the organisation's)."""
     subject = HealthScore.subscription_id if subscriptions else HealthScore.unit_id
     kind = HealthScore.subscription_id.is_not(None) if subscriptions else HealthScore.system_id.is_(None)
-    latest = (
-        select(subject.label("subject"), func.max(HealthScore.as_of).label("as_of"))
-        .where(kind, HealthScore.as_of <= as_of)
-        .group_by(subject)
-        .subquery()
+    latest = select(subject.label("subject"), func.max(HealthScore.as_of).label("as_of")).where(
+        kind, HealthScore.as_of <= as_of
     )
+    if unit_ids is not None:
+        latest = latest.where(HealthScore.unit_id.in_(unit_ids))
+    latest = latest.group_by(subject).subquery()
     return (
         select(HealthScore, Unit.key, Unit.name, System.key, System.name)
         .join(latest, and_(subject == latest.c.subject, HealthScore.as_of == latest.c.as_of))
@@ -310,8 +312,10 @@ def stored_subscription_records(as_of: date, exclude: set[int] = frozenset()) ->
 def stored_records(as_of: date, unit_ids: set[int] | None = None) -> list[Record]:
     """The latest stored records (subscriptions, then units) on or before `as_of`, ordered for reading."""
     records: list[tuple[tuple[str, str], Record]] = []
+    wanted = sorted(unit_ids) if unit_ids is not None else None
     for subscriptions in (True, False):
-        for row, unit_key, unit_name, system_key, system_name in db.session.execute(_latest_rows(as_of, subscriptions)):
+        statement = _latest_rows(as_of, subscriptions, wanted)
+        for row, unit_key, unit_name, system_key, system_name in db.session.execute(statement):
             if unit_ids is not None and row.unit_id not in unit_ids:
                 continue
             name = system_name if subscriptions else unit_name
