@@ -171,3 +171,15 @@ def test_a_boosted_link_gets_the_whole_page_and_a_filter_request_the_fragment(cl
     fragment = client.get("/systems/", headers={"HX-Request": "true"})
     assert "<html" in boosted.get_data(as_text=True)
     assert "<html" not in fragment.get_data(as_text=True)
+
+
+def test_the_system_page_shows_adoption_as_a_picture_and_a_table(
+    client, login_as, make_unit, make_system, make_subscription
+):
+    system = make_system(key="crm", name="CRM")
+    make_subscription(unit=make_unit(key="north", name="North <Team>"), system=system, seats=10)
+    login_as(Role.ACCOUNT_MANAGER)
+    body = client.get("/systems/crm").get_data(as_text=True)
+    assert "Adoption across units" in body and 'role="img"' in body
+    assert "The same figures as a table" in body and "North &lt;Team&gt;" in body and "<Team>" not in body
+    assert body.count(">0%</td>") == 12  # twelve months without activity
