@@ -133,6 +133,7 @@ class DayBitsAccumulator:
                 group = (unit, system, span)
                 by_person = people.get(group) or people.setdefault(group, {})
                 by_feature = features.get(group) or features.setdefault(group, {})
+            # The same or-update twice, written out: this runs for every rollup row of an import.
             known = by_person.get(person)
             if known is None:
                 added += 1

@@ -33,13 +33,23 @@ def explain(unit_key: str):
     return render_page_or_partial("units/explain.html", "units/_explain.html", explanation=explanation)
 
 
+def _asked_period() -> tuple[str | None, str | None]:
+    return request.args.get("from") or None, request.args.get("to") or None
+
+
+def _asked_review(unit_key: str) -> reviews.Review:
+    """The review the URL asks for (?from=&to=): 404 outside the viewer's scope, ReviewError for a bad period."""
+    start, end = _asked_period()
+    return reviews.for_viewer(current_user, unit_key, start, end, current_app.config["ORGANISATION_NAME"])
+
+
 @bp.route("/<unit_key>/review")
 def review(unit_key: str):
     """The unit's success review for a period (default: the last quarter), with its PDF a click away."""
-    start, end = request.args.get("from") or None, request.args.get("to") or None
     try:
-        found = reviews.for_viewer(current_user, unit_key, start, end, current_app.config["ORGANISATION_NAME"])
+        found = _asked_review(unit_key)
     except reviews.ReviewError as error:
+        start, end = _asked_period()
         unit = get_visible_unit_or_404(current_user, unit_key)
         period = reviews.last_quarter(today())
         return render_template("units/review.html", unit=unit, review=None, period=period, error=str(error),
@@ -51,9 +61,8 @@ def review(unit_key: str):
 @bp.route("/<unit_key>/review.pdf")
 def review_pdf_download(unit_key: str):
     """The same review as a PDF to forward."""
-    start, end = request.args.get("from") or None, request.args.get("to") or None
     try:
-        found = reviews.for_viewer(current_user, unit_key, start, end, current_app.config["ORGANISATION_NAME"])
+        found = _asked_review(unit_key)
     except reviews.ReviewError as error:
         return render_template("errors/error.html", status=400, title="This period cannot be reviewed",
                                message=str(error)), 400  # fmt: skip
