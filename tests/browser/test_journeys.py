@@ -95,11 +95,14 @@ def test_screenshots_of_the_main_pages(page, live_server, sign_in, screenshot, a
     sign_in(page, admin, password=admin.password)
     pages = {
         "overview": "/",
+        "portfolio": "/portfolio/",
+        "movers": "/portfolio/movers",
         "catalog": "/systems/",
         "catalog-search": "/systems/?q=sales",
         "system": "/systems/ifs-fsm",
         "units": "/units/",
         "unit": "/units/technician-scheduling",
+        "review": "/units/technician-scheduling/review",
         "admin": "/admin/",
         "admin-accounts": "/admin/accounts",
         "admin-unit-edit": "/admin/units/technician-scheduling/edit",
@@ -110,7 +113,7 @@ def test_screenshots_of_the_main_pages(page, live_server, sign_in, screenshot, a
         assert response.status == 200, path
         screenshot(page, f"laptop-{name}")
     page.set_viewport_size({"width": 390, "height": 844})
-    for name in ("overview", "catalog", "unit"):
+    for name in ("overview", "portfolio", "catalog", "system", "unit", "review"):
         page.goto(f"{live_server}{pages[name]}")
         screenshot(page, f"phone-{name}")
     page.context.clear_cookies()
