@@ -360,16 +360,18 @@ def _summary(review: Review) -> list[str]:
         sentences.append(text + ".")
         if now.stage:
             sentences.append(f"Most of its seats are in {now.stage}.")
-    attention = [line for line in review.systems if line.colour in ("red", "yellow")]
-    if review.systems:
-        healthy = sum(1 for line in review.systems if line.colour == "green")
-        text = f"{healthy} of its {len(review.systems)} systems are healthy"
+    # Systems without a score (no data yet) say nothing about health or unused seats: they are left out.
+    scored = [line for line in review.systems if line.score is not None]
+    attention = [line for line in scored if line.colour in ("red", "yellow")]
+    if scored:
+        healthy = sum(1 for line in scored if line.colour == "green")
+        text = f"{healthy} of its {len(scored)} scored systems are healthy"
         if attention:
             named = ", ".join(f"{line.name} ({line.colour})" for line in attention[:3])
             text += f"; {len(attention)} need attention: {named}"
         sentences.append(text + ".")
-    seats = sum(line.seats for line in review.systems if line.per_seat)
-    reclaimable = sum(line.reclaimable for line in review.systems)
+    seats = sum(line.seats for line in scored if line.per_seat)
+    reclaimable = sum(line.reclaimable for line in scored)
     if seats:
         cost = " and ".join(money(amount, currency) for currency, amount in review.reclaimable_cost.items())
         text = f"{reclaimable:,} of {seats:,} paid seats went unused in the period's last 30 days"

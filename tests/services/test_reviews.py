@@ -115,11 +115,13 @@ def test_hostile_names_are_printed_as_they_are(scored):
     assert "Acme <font size=40>" in everything
 
 
-def test_a_unit_with_nothing_yet_still_makes_a_review(make_unit):
+def test_a_unit_with_nothing_yet_still_makes_a_review(make_unit, make_subscription):
     empty = make_unit(key="empty", name="Empty")
+    make_subscription(unit=empty, seats=20)  # paid for, but no usage data has arrived
     review = reviews.build(empty, reviews.Period(AS_OF - timedelta(days=90), AS_OF), "Acme", AS_OF)
-    assert review.now.score is None and review.systems == [] and review.recommendations == []
-    assert "could not be scored" in review.summary[0]
+    assert review.now.score is None and len(review.systems) == 1 and review.recommendations == []
+    # Nothing known, nothing claimed: no "0 of 1 systems are healthy", no "0 of 20 seats went unused".
+    assert len(review.summary) == 1 and "could not be scored" in review.summary[0]
     assert pdf_text(review_pdf.render(review))[0].count("Empty") >= 1
 
 
