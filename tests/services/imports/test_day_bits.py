@@ -31,32 +31,14 @@ def expected_from_rollup() -> tuple[dict, dict]:
     return dict(people), dict(features)
 
 
+def _bits_of(model, member) -> dict:
+    """A day-bit table as {(unit, system, person or feature, span): bits}."""
+    columns = (model.unit_id, model.system_id, member, model.span, model.day_bits)
+    return {tuple(row[:4]): row[4] for row in db.session.execute(select(*columns))}
+
+
 def stored() -> tuple[dict, dict]:
-    people = {
-        (u, s, p, span): bits
-        for u, s, p, span, bits in db.session.execute(
-            select(
-                UsagePersonDays.unit_id,
-                UsagePersonDays.system_id,
-                UsagePersonDays.person_id,
-                UsagePersonDays.span,
-                UsagePersonDays.day_bits,
-            )
-        )
-    }
-    features = {
-        (u, s, f, span): bits
-        for u, s, f, span, bits in db.session.execute(
-            select(
-                UsageFeatureDays.unit_id,
-                UsageFeatureDays.system_id,
-                UsageFeatureDays.feature,
-                UsageFeatureDays.span,
-                UsageFeatureDays.day_bits,
-            )
-        )
-    }
-    return people, features
+    return _bits_of(UsagePersonDays, UsagePersonDays.person_id), _bits_of(UsageFeatureDays, UsageFeatureDays.feature)
 
 
 def usage_rows(first: int, last: int, days: list[str]) -> str:
