@@ -27,6 +27,7 @@ from models.accounts import Account, ApiToken, Role, account_unit  # noqa: E402
 from models.activity import SurveyAnswer, Ticket, UsageDaily, UsageEvent, UsageFeatureDays, UsagePersonDays  # noqa: E402
 from models.audit import AuditLog  # noqa: E402
 from models.catalog import LicenseModel, Module, System  # noqa: E402
+from models.data_version import DataVersion  # noqa: E402
 from models.health import HealthScore, ScoringProfile, StageTransition  # noqa: E402
 from models.imports import IdempotentResponse, ImportRefusal, ImportRun, RunSource, RunStatus  # noqa: E402
 from models.org import Person, PersonRole, Unit  # noqa: E402
@@ -37,6 +38,7 @@ __all__ = [
     "ApiToken",
     "AuditLog",
     "Base",
+    "DataVersion",
     "HealthScore",
     "IdempotentResponse",
     "ImportRefusal",

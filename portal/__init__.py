@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from models import db
-from portal import access, database, errors, htmx, security, templating  # noqa: F401 (database registers listeners)
+from portal import access, data_version, database, errors, htmx, security, templating  # noqa: F401 (listeners)
 from portal.config import ROOT, config_for_environment, finalise
 from portal.extensions import csrf, limiter, login_manager, migrate
 

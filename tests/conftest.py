@@ -18,6 +18,7 @@ from models import Account, Module, Person, Role, RunSource, Subscription, Syste
 from portal import create_app
 from portal.config import TestConfig
 from portal.services import imports
+from tests.wiping import wipe_data
 
 PASSWORD = "correct horse battery staple"
 # A cheap hash keeps the suite fast; real accounts use Werkzeug's default (scrypt).
@@ -70,8 +71,7 @@ def app_context(app):
         yield
         db.session.rollback()
         with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+            wipe_data(connection.execute)
         db.session.remove()
 
 

@@ -38,6 +38,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from portal.charts.pdf import drawing
 from portal.charts.shapes import COLOURS, INK, MUTED, RULE
+from portal.computed_cache import remember
 from portal.formatting import money
 from portal.services.reviews import Review
 
@@ -275,3 +276,9 @@ def render(review: Review) -> bytes:
     ]
     document.multiBuild(story, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()
+
+
+def render_kept(review: Review) -> bytes:
+    """The review's PDF, made once while the data stays as it is: a review is downloaded again and forwarded."""
+    key = ("review-pdf", review.unit.id, review.period, review.made_on, review.organisation)
+    return remember(key, lambda: render(review))

@@ -20,6 +20,7 @@ from models import Account, HealthScore, Subscription, SurveyAnswer, System, Tic
 from portal.access.scope import get_visible_unit_or_404
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
+from portal.computed_cache import remember
 from portal.formatting import money
 from portal.services.errors import RuleViolation
 from portal.services.health import engine
@@ -212,11 +213,16 @@ def _start(day: date) -> datetime:
 
 
 def _health(unit: Unit, as_of: date) -> tuple[Record | None, dict[int, Record]]:
-    """The unit's record and its own subscriptions' records as of a date, computed from the data up to it."""
-    result = engine.compute_subtree(as_of, unit.id)
-    own = {subscription.id for subscription in unit.subscriptions}
-    records = {sid: record for sid, record in result.subscription_records.items() if sid in own}
-    return result.unit_records.get(unit.id), records
+    """The unit's record and its own subscriptions' records as of a date, computed from the data up to it
+    (and kept while the data stays as it is: the page, its PDF and the next reader ask for the same)."""
+
+    def compute() -> tuple[Record | None, dict[int, Record]]:
+        result = engine.compute_subtree(as_of, unit.id)
+        own = {subscription.id for subscription in unit.subscriptions}
+        records = {sid: record for sid, record in result.subscription_records.items() if sid in own}
+        return result.unit_records.get(unit.id), records
+
+    return remember(("review-health", unit.id, as_of), compute)
 
 
 def _measure(record: Record, key: str) -> dict | None:

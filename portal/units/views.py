@@ -68,6 +68,6 @@ def review_pdf_download(unit_key: str):
                                message=str(error)), 400  # fmt: skip
     name = f"success-review-{found.unit.key}-{found.period.start}-{found.period.end}.pdf"
     return current_app.response_class(
-        review_pdf.render(found), mimetype="application/pdf",
+        review_pdf.render_kept(found), mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"},
     )  # fmt: skip

@@ -33,6 +33,7 @@ from portal.services.demo import DemoError, load_demo, load_history
 from portal.services.demo.generator import slugify
 from portal.services.imports import refusal_rows
 from portal.services.quiet_periods import is_quiet, normalise_quiet_periods
+from tests.wiping import wipe_data
 
 TODAY = date(2025, 3, 14)
 
@@ -174,8 +175,7 @@ def _dump() -> dict[str, list[tuple]]:
 
 
 def _wipe() -> None:
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
+    wipe_data(db.session.execute)
     db.session.commit()
     db.session.expunge_all()
 

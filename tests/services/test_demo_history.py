@@ -32,6 +32,7 @@ from portal.services.demo.history import (
     write_history,
 )
 from portal.services.quiet_periods import is_quiet
+from tests.wiping import wipe_data
 
 # Fourteen months back from 1 September reach 1 July of the year before: two Swedish summers in the files.
 TODAY = date(2025, 9, 1)
@@ -153,8 +154,7 @@ def written(app, tmp_path_factory) -> History:
             other_seed = write_history(short[2], today=TODAY, months=3, seed=8)
             facts = _facts()
             db.session.rollback()
-            for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
+            wipe_data(db.session.execute)
             db.session.commit()
     finally:
         patch.undo()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from models import Unit, db
 from portal.services import review_pdf, reviews
+from portal.services.health import engine
 from tests.services.health.organisation import AS_OF
 
 PERIOD = reviews.Period(date(2026, 5, 21), AS_OF)  # the three months up to the scenario's as-of day
@@ -134,3 +135,26 @@ def test_support_figures_read_as_sentences():
     many = reviews.Support([], total=12, before=3, incidents=0, median_hours=257, open_now=2, categories=[])
     assert many.describe().startswith("12 tickets in the period") and many.describe().endswith("11 days.")
     assert reviews.duration(1) == "1 hour"
+
+
+def test_a_review_is_kept_until_the_data_changes_then_made_again(scored, monkeypatch):
+    db.session.commit()
+    made = []
+    compute_subtree = engine.compute_subtree
+    monkeypatch.setattr(
+        engine, "compute_subtree", lambda as_of, unit_id: made.append(as_of) or compute_subtree(as_of, unit_id)
+    )
+    first = reviews.build(unit("declining"), PERIOD, "Acme", AS_OF)
+    again = reviews.build(unit("declining"), PERIOD, "Acme", AS_OF)
+    assert made == [PERIOD.end, PERIOD.start]  # the second review's health was the first's
+    assert again.now == first.now and again.systems == first.systems
+    pdf = review_pdf.render_kept(first)
+    assert review_pdf.render_kept(again) is pdf
+
+    subscription = unit("declining").subscriptions[0]
+    subscription.seats += 40  # more seats paid for: more of them unused
+    db.session.commit()
+    changed = reviews.build(unit("declining"), PERIOD, "Acme", AS_OF)
+    assert made == [PERIOD.end, PERIOD.start] * 2
+    assert sum(line.reclaimable for line in changed.systems) == sum(line.reclaimable for line in first.systems) + 40
+    assert review_pdf.render_kept(changed) is not pdf

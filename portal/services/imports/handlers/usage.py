@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from models import db
+from portal.data_version import mark_changed
 from portal.database import driver_sql
 from portal.services.day_bits import DayBitsAccumulator
 from portal.services.imports import fields
@@ -276,6 +277,7 @@ class UsageHandler:
             self.window_references[table] |= ids
         self.touched |= pack.pairs
         last_id = connection.exec_driver_sql("SELECT max(id) FROM usage_event").scalar() or 0
+        mark_changed(connection)  # the driver's cursor below writes where SQLAlchemy does not see it
         # The driver's own cursor: SQLAlchemy would inspect every one of the thousands of parameter tuples.
         cursor = connection.connection.cursor()
         try:
@@ -303,6 +305,7 @@ class UsageHandler:
         """
         connection = db.session.connection()
         if len(self.day_bits):
+            mark_changed(connection)
             cursor = connection.connection.cursor()
             try:
                 self._write_day_bits(cursor)
