@@ -8,6 +8,8 @@ Revises: 593f9bcdebba
 Create Date: 2026-11-23 16:41:15.423590
 
 """
+import time
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -26,7 +28,10 @@ def upgrade():
     sa.Column('version', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_data_version'))
     )
-    op.execute("INSERT INTO data_version (id, version) VALUES (1, 0)")
+    # It starts from the clock (microseconds), not 0: made again after a downgrade, the number still rises
+    # past every version a running process may have kept results under.
+    started = int(time.time() * 1_000_000)
+    op.execute(sa.text("INSERT INTO data_version (id, version) VALUES (1, :started)").bindparams(started=started))
     # ### end Alembic commands ###
 
 
