@@ -31,6 +31,18 @@ from models.data_version import DataVersion  # noqa: E402
 from models.health import HealthScore, ScoringProfile, StageTransition  # noqa: E402
 from models.imports import IdempotentResponse, ImportRefusal, ImportRun, RunSource, RunStatus  # noqa: E402
 from models.org import Person, PersonRole, Unit  # noqa: E402
+from models.risks import (  # noqa: E402
+    MitigationRoute,
+    MitigationStep,
+    Probability,
+    Risk,
+    RiskBucket,
+    RiskEvent,
+    RiskOutcome,
+    RiskReason,
+    RiskSource,
+    RiskStatus,
+)
 from models.subscriptions import Subscription  # noqa: E402
 
 __all__ = [
@@ -44,9 +56,19 @@ __all__ = [
     "ImportRefusal",
     "ImportRun",
     "LicenseModel",
+    "MitigationRoute",
+    "MitigationStep",
     "Module",
     "Person",
     "PersonRole",
+    "Probability",
+    "Risk",
+    "RiskBucket",
+    "RiskEvent",
+    "RiskOutcome",
+    "RiskReason",
+    "RiskSource",
+    "RiskStatus",
     "Role",
     "RunSource",
     "RunStatus",

@@ -18,6 +18,7 @@ NAVIGATION = (
     ("Overview", "main.index", ("main.index",)),
     ("Portfolio", "portfolio.index", ("portfolio.",)),
     ("Units", "units.index", ("units.",)),
+    ("Risks", "risks.index", ("risks.",)),
     ("Systems", "catalog.index", ("catalog.index", "catalog.system")),
     ("Admin", "admin.index", ("admin.",)),
 )

@@ -41,6 +41,17 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     # A portfolio spans units: account managers see their own; admins and the CIO any manager's.
     "portfolio.index": STAFF,
     "portfolio.movers": STAFF,
+    # The risk register is IT's own assessment of who may leave: IT staff only, never a department head.
+    "risks.index": STAFF,
+    "risks.new": STAFF,
+    "risks.detail": STAFF,
+    "risks.edit": STAFF,
+    "risks.move": STAFF,
+    "risks.close": STAFF,
+    "risks.route_add": STAFF,
+    "risks.step_add": STAFF,
+    "risks.step_done": STAFF,
+    "risks.comment": STAFF,
     "admin.index": ADMIN,
     "admin.accounts": ADMIN,
     "admin.account_new": ADMIN,
@@ -60,6 +71,8 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "admin.audit": ADMIN,
     "admin.scoring": ADMIN,
     "admin.scoring_edit": ADMIN,
+    "admin.risk_reasons": ADMIN,
+    "admin.risk_reason_edit": ADMIN,
     "admin.imports": ADMIN,
     "admin.import_new": ADMIN,
     "admin.import_run": ADMIN,
@@ -79,3 +92,10 @@ def roles_for(endpoint: str | None) -> frozenset[Role] | None:
     if endpoint is None:
         return None
     return ROLE_MATRIX.get(endpoint)
+
+
+def may_use(account: object, endpoint: str) -> bool:
+    """Whether a signed-in account's role may use an endpoint (a page shows a link or a section only then)."""
+    allowed = roles_for(endpoint)
+    role = getattr(account, "role", None)
+    return bool(allowed) and role is not None and Role(role) in allowed

@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from models import Account, Role, Unit
+from models import Account, RiskBucket, Role, Unit
 from portal.admin import queries
+from portal.forms import RuleForm, optional_id, strip  # noqa: F401 (the admin forms import them from here)
 from portal.services import accounts
 from portal.services.catalog import SLUG_RULE, is_slug
 from portal.services.health.profiles import MEASURE_KEYS, MEASURE_LABELS
@@ -25,19 +26,8 @@ PASSWORD_LENGTH = Length(
 SLUG_HELP = f"Permanent: addresses and imports use it. {SLUG_RULE}"
 
 
-def strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 def upper(value: Any) -> Any:
     return value.upper() if isinstance(value, str) else value
-
-
-def optional_id(value: Any) -> int | None:
-    """Select values: an empty choice means none, anything else is a row id."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def unit_id(value: Any) -> int:
@@ -55,14 +45,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AdminForm(FlaskForm):
-    def add_error(self, error: ValueError) -> None:
-        """Show a service's refusal beside the field it concerns, or above the form."""
-        field = self._fields.get(getattr(error, "field", None) or "")
-        if field is None:
-            self.form_errors.append(str(error))
-        else:
-            field.errors = [*field.errors, str(error)]
+class AdminForm(RuleForm):
+    pass
 
 
 class AccountForm(AdminForm):
@@ -174,3 +158,15 @@ def scoring_profile_form(in_force: Any) -> ScoringProfileForm:
                                                   default=in_force.weights.get(key, 0)))  # fmt: skip
     coverage = round(in_force.min_coverage * 100, 1)
     return Form(green_at=in_force.green_at, yellow_at=in_force.yellow_at, min_coverage=coverage)
+
+
+class RiskReasonForm(AdminForm):
+    bucket = SelectField("Bucket", choices=[SelectChoice(bucket.value, bucket.label) for bucket in RiskBucket])
+    name = StringField("New reason", validators=[DataRequired(message="Give the reason a name."), Length(max=120)],
+                       filters=[strip])  # fmt: skip
+
+
+class RiskReasonRenameForm(AdminForm):
+    name = StringField("Name", validators=[DataRequired(message="Give the reason a name."), Length(max=120)],
+                       filters=[strip])  # fmt: skip
+    active = BooleanField("Offered for new risks")

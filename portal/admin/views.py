@@ -1,3 +1,14 @@
 """The admin pages; each area registers its routes on `bp` from its own module."""
 
-from portal.admin import accounts, audit, home, imports, scoring, subscriptions, systems, tokens, units  # noqa: F401
+from portal.admin import (  # noqa: F401
+    accounts,
+    audit,
+    home,
+    imports,
+    risk_reasons,
+    scoring,
+    subscriptions,
+    systems,
+    tokens,
+    units,
+)

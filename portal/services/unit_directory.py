@@ -13,9 +13,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import Account, Subscription, System, Unit, db
+from models import Account, Risk, Subscription, System, Unit, db
+from portal.access.matrix import may_use
 from portal.access.scope import get_visible_unit_or_404, scope_units, visible_unit_ids
 from portal.services.health.engine import UnitHealth, today, unit_health
+from portal.services.risk_register import open_risks
 from portal.services.system_cards import SystemCard, cards
 
 MAX_QUERY_LENGTH = 100
@@ -123,6 +125,7 @@ class UnitPage:
     annual_costs: dict[str, Decimal]
     health: UnitHealth
     cards: list[SystemCard]
+    risks: list[Risk] | None  # open risks; None for a viewer the register is closed to (a department head)
 
 
 def unit_page(viewer: Account, key: str) -> UnitPage:
@@ -153,4 +156,5 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         annual_costs=cost_by_currency(subscriptions),
         health=health,
         cards=cards(unit, subscriptions, health, today()),
+        risks=open_risks(unit.id) if may_use(viewer, "risks.index") else None,
     )

@@ -23,7 +23,7 @@ def index():
 def unit(unit_key: str):
     """One unit: who is who, its place in the hierarchy, its systems; health arrives with the scoring engine."""
     page = unit_directory.unit_page(current_user, unit_key)
-    return render_template("units/unit.html", page=page, unit=page.unit)
+    return render_template("units/unit.html", page=page, unit=page.unit, today=today())
 
 
 @bp.route("/<unit_key>/explain")

@@ -3,9 +3,11 @@
 The test walks `app.url_map`, so a route added later is covered without being listed here.
 """
 
+from datetime import date
+
 import pytest
 
-from models import ApiToken, ImportRefusal, ImportRun, Role, db
+from models import ApiToken, ImportRefusal, ImportRun, MitigationRoute, MitigationStep, Risk, RiskReason, Role, db
 from portal.access.matrix import ROLE_MATRIX, TOKEN
 
 HOSTILE_NAME = "Zeta Secret Unit"
@@ -28,6 +30,12 @@ def two_units(make_unit, make_system, make_subscription, make_account, make_pers
     db.session.add(run)
     db.session.flush()
     db.session.add(ImportRefusal(run_id=run.id, line=2, raw=f'["other", "{HOSTILE_NAME}"]', reason="refused"))
+    reason = RiskReason(bucket="commercial", name=f"{HOSTILE_NAME} budget")
+    risk = Risk(unit=other, system=system, reason=reason, source="unit", probability="likely",
+                description=f"{HOSTILE_NAME} may leave")  # fmt: skip
+    route = MitigationRoute(risk=risk, title="Meet the head")
+    route.steps.append(MitigationStep(action="Call", due_on=date(2026, 1, 1)))
+    db.session.add_all([risk, route])
     db.session.commit()
     return {
         "mine": mine,
@@ -39,6 +47,7 @@ def two_units(make_unit, make_system, make_subscription, make_account, make_pers
         "account": other_head,
         "token": token,
         "run": run,
+        "risk": risk,
     }
 
 
@@ -59,6 +68,14 @@ def _url_values(rule, data) -> dict | None:
             values[argument] = data["token"].id
         elif argument == "run_id":
             values[argument] = data["run"].id
+        elif argument == "risk_id":
+            values[argument] = data["risk"].id
+        elif argument == "reason_id":
+            values[argument] = data["risk"].reason_id
+        elif argument == "route_id":
+            values[argument] = data["risk"].routes[0].id
+        elif argument == "step_id":
+            values[argument] = data["risk"].routes[0].steps[0].id
         elif argument == "kind":
             values[argument] = "units"
         elif argument == "stage":
@@ -104,6 +121,7 @@ def test_department_head_reaches_no_other_unit(app, client, login_as, two_units)
     db.session.expire_all()
     assert two_units["subscription"].seats == 42
     assert two_units["token"].revoked_at is None
+    assert two_units["risk"].status == "open" and len(two_units["risk"].events) == 0
 
 
 def test_department_head_sees_their_own_unit_and_the_units_below(client, login_as, two_units):

@@ -1,0 +1,168 @@
+"""The risk register: the list, opening a risk on a unit, and one risk's page with its plan and timeline."""
+
+from __future__ import annotations
+
+from flask import flash, render_template, request
+from sqlalchemy import select
+
+from models import MitigationRoute, MitigationStep, Risk, RiskBucket, RiskOutcome, RiskStatus, System, Unit, db
+from portal.actions import actor, attempt, see_other
+from portal.htmx import render_page_or_partial
+from portal.risks import bp
+from portal.risks.forms import CloseForm, CommentForm, RiskForm, RouteForm, StepForm
+from portal.services import risk_register, risks
+from portal.services.errors import RuleViolation
+from portal.services.health.engine import today
+
+
+@bp.route("/")
+def index():
+    """Every risk the filters ask for (open ones by default), most money at stake first."""
+    filters = risk_register.RegisterFilters.from_args(request.args)
+    return render_page_or_partial(
+        "risks/index.html", "risks/_results.html", risks=risk_register.register(filters), filters=filters,
+        buckets=list(RiskBucket), owners=risks.staff_choices(), statuses=risk_register.STATUS_FILTERS, today=today(),
+    )  # fmt: skip
+
+
+def _unit_or_404(key: str) -> Unit:
+    return db.one_or_404(select(Unit).where(Unit.key == key))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Open a risk on a unit (?unit=KEY), optionally on one of its systems (?system=KEY)."""
+    unit = _unit_or_404(request.args.get("unit", ""))
+    form = RiskForm(unit=unit)
+    if request.method == "GET":
+        system = db.session.scalar(select(System).where(System.key == request.args.get("system", "")))
+        impact = risks.default_impact(unit, system)
+        form.system_id.data = system.id if system else None
+        form.seats_at_stake.data, form.cost_at_stake.data = impact.seats, impact.cost
+    if form.validate_on_submit():
+        saved, risk = attempt(form, lambda: risks.open_risk(unit, form.assessment(), actor()))
+        if saved:
+            flash("The risk is in the register. Next: assess it and plan at least two routes.", "success")
+            return see_other("risks.detail", risk_id=risk.id)
+    return render_template("risks/form.html", form=form, unit=unit, risk=None)
+
+
+def _risk_or_404(risk_id: int) -> Risk:
+    return db.get_or_404(Risk, risk_id)
+
+
+def _step_form(route_id: int, formdata: object = None) -> StepForm:
+    # One form per route, each with its own field ids and names.
+    return StepForm(prefix=f"route{route_id}", **({} if formdata else {"formdata": None}))
+
+
+def _detail(risk: Risk, status: int = 200, failed_step: StepForm | None = None, failed_route: int | None = None,
+            **forms):  # fmt: skip
+    step_forms = {route.id: _step_form(route.id) for route in risk.routes}
+    if failed_step is not None and failed_route is not None:
+        step_forms[failed_route] = failed_step
+    forms = {"route_form": RouteForm(formdata=None), "comment_form": CommentForm(formdata=None), **forms}
+    return render_template("risks/detail.html", risk=risk, gaps=risks.plan_gaps(risk), today=today(),
+                           moves=risks.next_moves(risk), step_forms=step_forms, **forms), status  # fmt: skip
+
+
+@bp.route("/<int:risk_id>")
+def detail(risk_id: int):
+    """A risk: what is at stake, its plan, its timeline."""
+    return _detail(_risk_or_404(risk_id))
+
+
+@bp.route("/<int:risk_id>/edit", methods=["GET", "POST"])
+def edit(risk_id: int):
+    """Reassess a risk: reason, probability, impact, owner, description."""
+    risk = _risk_or_404(risk_id)
+    form = RiskForm(unit=risk.unit, risk=risk)
+    if form.validate_on_submit():
+        saved, _ = attempt(form, lambda: risks.reassess(risk, form.assessment(), actor()))
+        if saved:
+            flash("The assessment is saved.", "success")
+            return see_other("risks.detail", risk_id=risk.id)
+    return render_template("risks/form.html", form=form, unit=risk.unit, risk=risk)
+
+
+def _button(risk: Risk, use_case, done: str, anchor: str | None = None):
+    """A button's POST (CSRF checked app-wide): run the use-case, say how it went, back to the risk."""
+    try:
+        use_case()
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        if done:
+            flash(done, "success")
+    return see_other("risks.detail", risk_id=risk.id, _anchor=anchor)
+
+
+@bp.route("/<int:risk_id>/status", methods=["POST"])
+def move(risk_id: int):
+    """Move a risk to assessing or mitigating (mitigating once its plan is ready)."""
+    risk = _risk_or_404(risk_id)
+    to = RiskStatus(request.form["status"]) if request.form.get("status") in set(RiskStatus) else None
+    if to is None:
+        flash("Choose what the risk moves to.", "error")
+        return see_other("risks.detail", risk_id=risk.id)
+    return _button(risk, lambda: risks.move(risk, to, actor()), f"The risk is now {to.label.lower()}.")
+
+
+@bp.route("/<int:risk_id>/close", methods=["GET", "POST"])
+def close(risk_id: int):
+    """Close a risk as saved, downgraded or lost, with the reason."""
+    risk = _risk_or_404(risk_id)
+    form = CloseForm(risk=risk)
+    if form.validate_on_submit():
+        outcome, reason_id, note = RiskOutcome(form.outcome.data), form.outcome_reason_id.data, form.note.data
+        saved, _ = attempt(form, lambda: risks.close(risk, outcome, reason_id, note, actor()))
+        if saved:
+            flash(f"The risk is closed: {outcome.label.lower()}.", "success")
+            return see_other("risks.detail", risk_id=risk.id)
+    return render_template("risks/close.html", form=form, risk=risk)
+
+
+@bp.route("/<int:risk_id>/routes", methods=["POST"])
+def route_add(risk_id: int):
+    risk = _risk_or_404(risk_id)
+    form = RouteForm()
+    if form.validate_on_submit():
+        saved, _ = attempt(form, lambda: risks.add_route(risk, form.title.data, actor()))
+        if saved:
+            return see_other("risks.detail", risk_id=risk.id, _anchor="plan")
+    return _detail(risk, 400, route_form=form)
+
+
+@bp.route("/<int:risk_id>/routes/<int:route_id>/steps", methods=["POST"])
+def step_add(risk_id: int, route_id: int):
+    risk = _risk_or_404(risk_id)
+    in_risk = MitigationRoute.id == route_id, MitigationRoute.risk_id == risk.id
+    route = db.one_or_404(select(MitigationRoute).where(*in_risk))
+    form = _step_form(route.id, formdata=True)
+    if form.validate_on_submit():
+        saved, _ = attempt(form, lambda: risks.add_step(route, form.action.data, form.owner_id.data, form.due_on.data,
+                                                        actor()))  # fmt: skip
+        if saved:
+            return see_other("risks.detail", risk_id=risk.id, _anchor=f"route-{route.id}")
+    return _detail(risk, 400, failed_step=form, failed_route=route.id)
+
+
+@bp.route("/<int:risk_id>/steps/<int:step_id>/done", methods=["POST"])
+def step_done(risk_id: int, step_id: int):
+    risk = _risk_or_404(risk_id)
+    in_risk = MitigationStep.id == step_id, MitigationRoute.risk_id == risk.id
+    step = db.one_or_404(select(MitigationStep).join(MitigationRoute).where(*in_risk))
+    return _button(risk, lambda: risks.complete_step(step, actor()), "", anchor=f"route-{step.route_id}")
+
+
+@bp.route("/<int:risk_id>/comments", methods=["POST"])
+def comment(risk_id: int):
+    risk = _risk_or_404(risk_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        saved, _ = attempt(form, lambda: risks.comment(risk, form.text.data, actor()))
+        if saved:
+            return see_other("risks.detail", risk_id=risk.id, _anchor="timeline")
+    return _detail(risk, 400, comment_form=form)

@@ -1,0 +1,68 @@
+"""Reading the risk register: the risks a filter asks for, most at stake first; a unit's open risks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from models import MitigationRoute, Risk, RiskBucket, RiskReason, RiskStatus, Unit, db
+
+STATUS_FILTERS = {"open": "Open (not closed)", "closed": "Closed", "all": "All"}
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    status: str = "open"
+    bucket: str = ""
+    owner_id: int | None = None
+    unit: str = ""  # a unit key
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> RegisterFilters:
+        status = args.get("status", "open")
+        bucket = args.get("bucket", "")
+        owner = args.get("owner", "")
+        return cls(
+            status=status if status in STATUS_FILTERS else "open",
+            bucket=bucket if bucket in {b.value for b in RiskBucket} else "",
+            owner_id=int(owner) if owner.isdigit() else None,
+            unit=args.get("unit", "")[:64],
+        )
+
+
+def _with_plan(statement: Select) -> Select:
+    return statement.options(
+        selectinload(Risk.routes).selectinload(MitigationRoute.steps),
+        selectinload(Risk.unit),
+        selectinload(Risk.system),
+        selectinload(Risk.reason),
+        selectinload(Risk.owner),
+    )
+
+
+def register(filters: RegisterFilters) -> list[Risk]:
+    statement = select(Risk).join(RiskReason, RiskReason.id == Risk.reason_id).join(Unit, Unit.id == Risk.unit_id)
+    if filters.status == "open":
+        statement = statement.where(Risk.status != RiskStatus.CLOSED.value)
+    elif filters.status == "closed":
+        statement = statement.where(Risk.status == RiskStatus.CLOSED.value)
+    if filters.bucket:
+        statement = statement.where(RiskReason.bucket == filters.bucket)
+    if filters.owner_id is not None:
+        statement = statement.where(Risk.owner_id == filters.owner_id)
+    if filters.unit:
+        statement = statement.where(Unit.key == filters.unit)
+    statement = statement.order_by(Risk.cost_at_stake.desc(), Risk.opened_at, Risk.id)
+    return list(db.session.scalars(_with_plan(statement)))
+
+
+def open_risks(unit_id: int) -> list[Risk]:
+    statement = (
+        select(Risk)
+        .where(Risk.unit_id == unit_id, Risk.status != RiskStatus.CLOSED.value)
+        .order_by(Risk.cost_at_stake.desc(), Risk.id)
+    )
+    return list(db.session.scalars(_with_plan(statement)))
