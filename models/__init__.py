@@ -42,6 +42,9 @@ from models.risks import (  # noqa: E402
     RiskReason,
     RiskSource,
     RiskStatus,
+    RiskSuggestion,
+    SignalKind,
+    SuggestionStatus,
 )
 from models.subscriptions import Subscription  # noqa: E402
 
@@ -69,12 +72,15 @@ __all__ = [
     "RiskReason",
     "RiskSource",
     "RiskStatus",
+    "RiskSuggestion",
     "Role",
     "RunSource",
     "RunStatus",
     "ScoringProfile",
+    "SignalKind",
     "StageTransition",
     "Subscription",
+    "SuggestionStatus",
     "SurveyAnswer",
     "System",
     "Ticket",

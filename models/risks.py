@@ -230,3 +230,65 @@ class RiskEvent(db.Model):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     risk: Mapped[Risk] = relationship(back_populates="events")
+
+
+class SignalKind(StrEnum):
+    """What in the data suggests a risk; each suggests a reason from the defaults (by name)."""
+
+    RED_WEEKS = "red_weeks"
+    KEY_USERS_QUIET = "key_users_quiet"
+    TICKET_SURGE = "ticket_surge"
+    KEY_ACTION_MISSED = "key_action_missed"
+    STAGE_FALLING = "stage_falling"
+
+    @property
+    def label(self) -> str:
+        return {
+            "red_weeks": "Red for weeks",
+            "key_users_quiet": "Key users gone quiet",
+            "ticket_surge": "Ticket surge",
+            "key_action_missed": "Key action missed",
+            "stage_falling": "Falling into decline",
+        }[self.value]
+
+
+class SuggestionStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DISMISSED = "dismissed"
+    SNOOZED = "snoozed"
+
+
+class RiskSuggestion(db.Model):
+    """A risk the data suggests: one per unit, system and signal, however often the signal fires."""
+
+    __tablename__ = "risk_suggestion"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "system_id", "signal"),
+        one_of("signal", SignalKind, "signal"),
+        one_of("status", SuggestionStatus, "status"),
+        CheckConstraint("status != 'snoozed' OR snoozed_until IS NOT NULL", name="snoozed_until_a_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("system.id", ondelete="CASCADE"))
+    signal: Mapped[str] = mapped_column(String(20))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    first_seen_on: Mapped[date] = mapped_column(Date)
+    last_seen_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default=SuggestionStatus.PENDING.value, index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    risk_id: Mapped[int | None] = mapped_column(ForeignKey("risk.id", ondelete="SET NULL"))
+
+    unit: Mapped[Unit] = relationship()
+    system: Mapped[System] = relationship()
+    decided_by: Mapped[Account | None] = relationship()
+    risk: Mapped[Risk | None] = relationship()
+
+    @property
+    def kind(self) -> SignalKind:
+        return SignalKind(self.signal)

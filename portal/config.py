@@ -93,10 +93,15 @@ class Config:
     HEALTH_STAGE_HOLD_PERIODS = int(os.environ.get("RAPPORT_HEALTH_STAGE_HOLD_PERIODS", "3"))
     # After an import or a push, re-score the subscriptions it touched (0 turns it off, e.g. for a bulk load
     # followed by `flask recompute`).
+    HEALTH_RESCORE_AFTER_IMPORT = os.environ.get("RAPPORT_HEALTH_RESCORE_AFTER_IMPORT", "1") != "0"
     # Scheduled jobs (`flask jobs run`): crontab lines in UTC.
     JOB_RECOMPUTE_CRON = os.environ.get("RAPPORT_JOB_RECOMPUTE_CRON", "30 2 * * *")
     JOB_PURGE_ACTIVITY_CRON = os.environ.get("RAPPORT_JOB_PURGE_ACTIVITY_CRON", "15 3 * * 0")
-    HEALTH_RESCORE_AFTER_IMPORT = os.environ.get("RAPPORT_HEALTH_RESCORE_AFTER_IMPORT", "1") != "0"
+
+    # Risk suggestions (portal/services/risk_suggestions.py): a subscription red at every score of this many
+    # weeks suggests a risk, and so does a fall into decline from another stage within these many weeks.
+    RISK_SIGNAL_RED_WEEKS = int(os.environ.get("RAPPORT_RISK_SIGNAL_RED_WEEKS", "3"))
+    RISK_SIGNAL_STAGE_WEEKS = int(os.environ.get("RAPPORT_RISK_SIGNAL_STAGE_WEEKS", "8"))
 
 
 class DevelopmentConfig(Config):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pycountry
 from flask import Flask, current_app, request
@@ -43,6 +43,11 @@ def day(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
+def plus_days(value: date, days: int) -> date:
+    """A date some days on: `{{ today | plus_days(14) }}` (a form's default date)."""
+    return value + timedelta(days=days)
+
+
 def country_name(code: str | None) -> str:
     if not code:
         return "—"
@@ -62,6 +67,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(number)
     app.add_template_filter(day)
+    app.add_template_filter(plus_days)
     app.add_template_filter(country_name)
     app.add_template_filter(quiet_periods)
     app.add_template_filter(svg, name="svg")  # {{ chart | svg('css-class') }}: a chart drawn by portal/charts

@@ -13,9 +13,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import Account, Risk, Subscription, System, Unit, db
+from models import Account, Risk, RiskSuggestion, Subscription, System, Unit, db
 from portal.access.matrix import may_use
 from portal.access.scope import get_visible_unit_or_404, scope_units, visible_unit_ids
+from portal.services import risk_suggestions
 from portal.services.health.engine import UnitHealth, today, unit_health
 from portal.services.risk_register import open_risks
 from portal.services.system_cards import SystemCard, cards
@@ -126,6 +127,7 @@ class UnitPage:
     health: UnitHealth
     cards: list[SystemCard]
     risks: list[Risk] | None  # open risks; None for a viewer the register is closed to (a department head)
+    suggestions: list[RiskSuggestion]  # pending risk suggestions, for the same viewers
 
 
 def unit_page(viewer: Account, key: str) -> UnitPage:
@@ -146,6 +148,7 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         )
     )
     health = unit_health(unit.id)
+    staff = may_use(viewer, "risks.index")
     return UnitPage(
         unit=unit,
         ancestors=[ancestor for ancestor in unit.ancestors if shown(ancestor)],
@@ -156,5 +159,6 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         annual_costs=cost_by_currency(subscriptions),
         health=health,
         cards=cards(unit, subscriptions, health, today()),
-        risks=open_risks(unit.id) if may_use(viewer, "risks.index") else None,
+        risks=open_risks(unit.id) if staff else None,
+        suggestions=risk_suggestions.pending(unit.id) if staff else [],
     )

@@ -7,7 +7,18 @@ from datetime import date
 
 import pytest
 
-from models import ApiToken, ImportRefusal, ImportRun, MitigationRoute, MitigationStep, Risk, RiskReason, Role, db
+from models import (
+    ApiToken,
+    ImportRefusal,
+    ImportRun,
+    MitigationRoute,
+    MitigationStep,
+    Risk,
+    RiskReason,
+    RiskSuggestion,
+    Role,
+    db,
+)
 from portal.access.matrix import ROLE_MATRIX, TOKEN
 
 HOSTILE_NAME = "Zeta Secret Unit"
@@ -35,7 +46,9 @@ def two_units(make_unit, make_system, make_subscription, make_account, make_pers
                 description=f"{HOSTILE_NAME} may leave")  # fmt: skip
     route = MitigationRoute(risk=risk, title="Meet the head")
     route.steps.append(MitigationStep(action="Call", due_on=date(2026, 1, 1)))
-    db.session.add_all([risk, route])
+    suggestion = RiskSuggestion(unit=other, system=system, signal="red_weeks", evidence=f"{HOSTILE_NAME} is red",
+                                first_seen_on=date(2026, 1, 1), last_seen_on=date(2026, 1, 1))  # fmt: skip
+    db.session.add_all([risk, route, suggestion])
     db.session.commit()
     return {
         "mine": mine,
@@ -48,6 +61,7 @@ def two_units(make_unit, make_system, make_subscription, make_account, make_pers
         "token": token,
         "run": run,
         "risk": risk,
+        "suggestion": suggestion,
     }
 
 
@@ -70,6 +84,8 @@ def _url_values(rule, data) -> dict | None:
             values[argument] = data["run"].id
         elif argument == "risk_id":
             values[argument] = data["risk"].id
+        elif argument == "suggestion_id":
+            values[argument] = data["suggestion"].id
         elif argument == "reason_id":
             values[argument] = data["risk"].reason_id
         elif argument == "route_id":
@@ -122,6 +138,7 @@ def test_department_head_reaches_no_other_unit(app, client, login_as, two_units)
     assert two_units["subscription"].seats == 42
     assert two_units["token"].revoked_at is None
     assert two_units["risk"].status == "open" and len(two_units["risk"].events) == 0
+    assert two_units["suggestion"].status == "pending"
 
 
 def test_department_head_sees_their_own_unit_and_the_units_below(client, login_as, two_units):
