@@ -43,6 +43,7 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "portfolio.movers": STAFF,
     # The risk register is IT's own assessment of who may leave: IT staff only, never a department head.
     "risks.index": STAFF,
+    "risks.escalation": STAFF,
     "risks.new": STAFF,
     "risks.detail": STAFF,
     "risks.edit": STAFF,
@@ -52,6 +53,9 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "risks.step_add": STAFF,
     "risks.step_done": STAFF,
     "risks.comment": STAFF,
+    "risks.suggestion_accept": STAFF,
+    "risks.suggestion_dismiss": STAFF,
+    "risks.suggestion_snooze": STAFF,
     "admin.index": ADMIN,
     "admin.accounts": ADMIN,
     "admin.account_new": ADMIN,

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from portal.charts.shapes import ACCENT, COLOURS, GREY, INK, MUTED, RED, RULE, Chart, Circle, Line, Rect, Shape, Text
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[int]
+    colour: str
 
 
 def _segments(points: Sequence[tuple[float, float] | None]) -> list[tuple[tuple[float, float], ...]]:
@@ -162,4 +170,33 @@ def bars(values: Sequence[int], labels: Sequence[str], label: str, width: float 
         shapes.append(Rect(x, y(value), slot * 0.6, y(0) - y(value), ACCENT, f"{labels[index]}: {value:,}"))
         shapes.append(Text(x + slot * 0.3, y(value) - 3, f"{value:,}", size=7.5, fill=INK, anchor="middle"))
         shapes.append(Text(x + slot * 0.3, height - 5, labels[index], size=7, fill=MUTED, anchor="middle"))
+    return Chart(width, height, label, tuple(shapes))
+
+
+def paired_bars(left: Series, right: Sequence[Series], labels: Sequence[str], label: str, width: float = 560,
+                height: float = 170) -> Chart:  # fmt: skip
+    """Per label two bars side by side: `left` alone, and the `right` series stacked; a legend above."""
+    margin_left, margin_right, top, bottom = 30.0, 8.0, 26.0, 18.0
+    totals = [sum(series.values[index] for series in right) for index in range(len(labels))]
+    ceiling = _nice_top(max([*left.values, *totals, 1]))
+    shapes, y = _frame(ceiling, width, height, margin_left, top, bottom, margin_right)
+    slot = (width - margin_left - margin_right) / max(len(labels), 1)
+    bar = slot * 0.36
+    for index, name in enumerate(labels):
+        x = margin_left + index * slot + slot * 0.1
+        value = left.values[index]
+        shapes.append(Rect(x, y(value), bar, y(0) - y(value), left.colour, f"{name}: {left.name} {value:,}"))
+        base = 0
+        for series in right:
+            part = series.values[index]
+            if part:
+                shapes.append(Rect(x + bar, y(base + part), bar, y(base) - y(base + part), series.colour,
+                                   f"{name}: {series.name} {part:,}"))  # fmt: skip
+            base += part
+        shapes.append(Text(x + bar, height - 5, name, size=7, fill=MUTED, anchor="middle"))
+    legend_x = margin_left
+    for series in (left, *right):
+        shapes.append(Rect(legend_x, 6, 8, 8, series.colour))
+        shapes.append(Text(legend_x + 11, 13, series.name, size=7.5, fill=INK))
+        legend_x += 16 + 5.2 * len(series.name)
     return Chart(width, height, label, tuple(shapes))

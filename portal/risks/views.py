@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, render_template, request
 from sqlalchemy import select
 
-from models import MitigationRoute, MitigationStep, Risk, RiskBucket, RiskOutcome, RiskStatus, System, Unit, db
+from models import (
+    MitigationRoute,
+    MitigationStep,
+    Risk,
+    RiskBucket,
+    RiskOutcome,
+    RiskStatus,
+    RiskSuggestion,
+    System,
+    Unit,
+    db,
+)
 from portal.actions import actor, attempt, see_other
 from portal.htmx import render_page_or_partial
 from portal.risks import bp
 from portal.risks.forms import CloseForm, CommentForm, RiskForm, RouteForm, StepForm
-from portal.services import risk_register, risks
+from portal.services import risk_escalation, risk_register, risk_suggestions, risks
 from portal.services.errors import RuleViolation
 from portal.services.health.engine import today
 
@@ -22,7 +35,14 @@ def index():
     return render_page_or_partial(
         "risks/index.html", "risks/_results.html", risks=risk_register.register(filters), filters=filters,
         buckets=list(RiskBucket), owners=risks.staff_choices(), statuses=risk_register.STATUS_FILTERS, today=today(),
+        suggestions=risk_suggestions.pending(),
     )  # fmt: skip
+
+
+@bp.route("/escalation")
+def escalation():
+    """All open risks by reason, owner, age and size; a year of risks opened and closed; why units left."""
+    return render_template("risks/escalation.html", view=risk_escalation.build(today()))
 
 
 def _unit_or_404(key: str) -> Unit:
@@ -166,3 +186,63 @@ def comment(risk_id: int):
         if saved:
             return see_other("risks.detail", risk_id=risk.id, _anchor="timeline")
     return _detail(risk, 400, comment_form=form)
+
+
+def _suggestion_or_404(suggestion_id: int) -> RiskSuggestion:
+    return db.get_or_404(RiskSuggestion, suggestion_id)
+
+
+def _back_from(suggestion: RiskSuggestion):
+    """Back where the decision was taken: the unit's page or the register."""
+    if request.form.get("back") == "unit":
+        return see_other("units.unit", unit_key=suggestion.unit.key, _anchor="risks-title")
+    return see_other("risks.index", _anchor="suggestions")
+
+
+def _decision(suggestion: RiskSuggestion, use_case, done: str):
+    try:
+        use_case()
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return _back_from(suggestion)
+
+
+@bp.route("/suggestions/<int:suggestion_id>/accept", methods=["POST"])
+def suggestion_accept(suggestion_id: int):
+    """Open the risk a signal suggests, and go to it to assess it."""
+    suggestion = _suggestion_or_404(suggestion_id)
+    try:
+        risk = risk_suggestions.accept(suggestion, actor())
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _back_from(suggestion)
+    db.session.commit()
+    flash("The risk is in the register, from the data signal. Assess it and plan at least two routes.", "success")
+    return see_other("risks.detail", risk_id=risk.id)
+
+
+@bp.route("/suggestions/<int:suggestion_id>/dismiss", methods=["POST"])
+def suggestion_dismiss(suggestion_id: int):
+    """Not a risk: the signal is not suggested again for this unit and system."""
+    suggestion = _suggestion_or_404(suggestion_id)
+    note = request.form.get("note", "")
+    return _decision(suggestion, lambda: risk_suggestions.dismiss(suggestion, note, actor()),
+                     f"Dismissed: {suggestion.kind.label.lower()} at {suggestion.unit.name}.")  # fmt: skip
+
+
+@bp.route("/suggestions/<int:suggestion_id>/snooze", methods=["POST"])
+def suggestion_snooze(suggestion_id: int):
+    """Not now: the suggestion comes back on the date if the signal still fires."""
+    suggestion = _suggestion_or_404(suggestion_id)
+    note = request.form.get("note", "")
+    try:
+        until = date.fromisoformat(request.form.get("until", ""))
+    except ValueError:
+        until = None
+    return _decision(suggestion, lambda: risk_suggestions.snooze(suggestion, until, note, today(), actor()),
+                     f"Snoozed until {until}: {suggestion.kind.label.lower()} at {suggestion.unit.name}.")  # fmt: skip

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from models import Risk, RiskReason, Role, db
+from models import Risk, RiskReason, RiskSuggestion, Role, db
 from portal.services import risk_reasons
 
 
@@ -121,3 +122,51 @@ def test_an_admin_adds_renames_and_retires_reasons(client, login_as):
     db.session.expire_all()
     assert (budget.name, budget.active) == ("Budget cuts", False)
     assert reason("Merger").active
+
+
+def pending_suggestion(unit, system) -> RiskSuggestion:
+    suggestion = RiskSuggestion(unit_id=unit.id, system_id=system.id, signal="ticket_surge",
+                                evidence="tickets: 14 in 30 days", first_seen_on=date(2026, 11, 1),
+                                last_seen_on=date(2026, 11, 20))  # fmt: skip
+    db.session.add(suggestion)
+    db.session.commit()
+    return suggestion
+
+
+def test_suggestions_are_decided_from_the_register_and_the_unit_page(client, login_as, unit_with_system):
+    login_as(Role.ACCOUNT_MANAGER)
+    unit, system = unit_with_system
+    suggestion = pending_suggestion(unit, system)
+    register = client.get("/risks/").get_data(as_text=True)
+    assert "Suggested by the data" in register and "tickets: 14 in 30 days" in register
+    assert "Ticket surge" in client.get("/units/planning").get_data(as_text=True)
+    no_reason = client.post(f"/risks/suggestions/{suggestion.id}/dismiss", data={"note": "", "back": "unit"},
+                            follow_redirects=True)  # fmt: skip
+    assert "Say why you dismiss it" in no_reason.get_data(as_text=True)
+    assert no_reason.request.path == "/units/planning"
+    snoozed = client.post(f"/risks/suggestions/{suggestion.id}/snooze", data={"note": "After the audit",
+                                                                             "until": "2099-01-01"})  # fmt: skip
+    assert snoozed.status_code == 303 and snoozed.headers["Location"] == "/risks/#suggestions"
+    db.session.expire_all()
+    assert (suggestion.status, suggestion.snoozed_until) == ("snoozed", date(2099, 1, 1))
+    assert "Suggested by the data" not in client.get("/risks/").get_data(as_text=True)
+
+
+def test_accepting_a_suggestion_leads_to_its_new_risk(client, login_as, unit_with_system):
+    login_as(Role.ACCOUNT_MANAGER)
+    suggestion = pending_suggestion(*unit_with_system)
+    accepted = client.post(f"/risks/suggestions/{suggestion.id}/accept")
+    risk = only_risk()
+    assert accepted.headers["Location"] == f"/risks/{risk.id}"
+    page = client.get(f"/risks/{risk.id}").get_data(as_text=True)
+    assert "Ticket surge: tickets: 14 in 30 days" in page and "Bugs and outages" in page
+
+
+def test_the_escalation_view_shows_the_register_grouped(client, login_as, unit_with_system):
+    manager = login_as(Role.CIO)
+    said = {"system_id": "", "reason_id": reason("Budget cut").id, "source": "unit", "probability": "likely",
+            "owner_id": manager.id}  # fmt: skip
+    client.post("/risks/new?unit=planning", data=said)
+    page = client.get("/risks/escalation").get_data(as_text=True)
+    assert "Commercial: Budget cut" in page and "Risks opened and closed each month" in page
+    assert page.count("<svg") >= 1

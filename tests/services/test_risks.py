@@ -208,3 +208,45 @@ def test_reasons_are_kept_by_admins_and_a_retired_one_stays_on_its_risks(setting
     assert budget.id in dict(dict(risk_reasons.choices(risk.reason))["Commercial"])
     assert risk.reason == budget
     assert risk_reasons.add_defaults() == 0
+
+
+def test_the_escalation_view_groups_open_risks_and_counts_a_year_of_outcomes(setting):
+    from datetime import UTC, datetime
+
+    from portal.services import risk_escalation
+
+    manager = setting["manager"]
+    budget, adoption = setting["reasons"]["Budget cut"].id, setting["reasons"]["Low adoption"].id
+    big = opened(setting, cost_at_stake=Decimal("9000"))
+    small = opened(setting, cost_at_stake=Decimal("1000"), reason_id=adoption, owner_id=setting["colleague"].id)
+    old = opened(setting, cost_at_stake=Decimal("500"), reason_id=adoption)
+    lost = opened(setting, reason_id=adoption)
+    downgraded = opened(setting)
+    today = date(2026, 11, 23)
+    big.opened_at = datetime(2026, 11, 10, tzinfo=UTC)
+    small.opened_at = datetime(2026, 9, 1, tzinfo=UTC)
+    old.opened_at = datetime(2025, 3, 1, tzinfo=UTC)  # before the 12 months: not counted as opened in them
+    lost.opened_at = downgraded.opened_at = datetime(2026, 6, 5, tzinfo=UTC)
+    risks.close(lost, RiskOutcome.LOST, adoption, "", manager)
+    risks.close(downgraded, RiskOutcome.DOWNGRADED, budget, "", manager)
+    lost.closed_at = datetime(2026, 10, 2, tzinfo=UTC)
+    downgraded.closed_at = datetime(2026, 11, 2, tzinfo=UTC)
+    route = risks.add_route(small, "Retrain", manager)
+    risks.add_step(route, "Book", setting["colleague"].id, today - timedelta(days=3), manager)
+    db.session.commit()
+
+    view = risk_escalation.build(today)
+    assert view.open_risks == 3 and view.at_stake == {"SEK": Decimal("10500.00")}
+    by_reason = [(g.name, g.count, g.at_stake["SEK"]) for g in view.by_reason]
+    assert by_reason == [("Commercial: Budget cut", 1, Decimal("9000")), ("Success: Low adoption", 2, Decimal("1500"))]
+    assert [(g.name, g.late_steps) for g in view.by_owner] == [("Anna Manager", 0), ("Bo Manager", 1)]
+    assert [(g.name, g.count) for g in view.by_age] == [("Under 30 days", 1), ("30–90 days", 1), ("Over 180 days", 1)]
+    assert view.largest == [big, small, old]
+    assert [m.label for m in view.months][-1] == "Nov 26" and len(view.months) == 12
+    by_label = {m.label: m for m in view.months}
+    assert by_label["Jun 26"].opened == 2 and by_label["Nov 26"].opened == 1 and by_label["Sep 26"].opened == 1
+    assert by_label["Oct 26"].closed["lost"] == 1 and by_label["Nov 26"].closed["downgraded"] == 1
+    assert sum(m.opened for m in view.months) == 4
+    assert view.lost_reasons == [("Success: Low adoption", 1)]
+    assert view.downgraded_reasons == [("Commercial: Budget cut", 1)]
+    assert "4 opened, 2 closed" in view.trend_chart().label
