@@ -31,6 +31,7 @@ from models.data_version import DataVersion  # noqa: E402
 from models.health import HealthScore, ScoringProfile, StageTransition  # noqa: E402
 from models.imports import IdempotentResponse, ImportRefusal, ImportRun, RunSource, RunStatus  # noqa: E402
 from models.org import Person, PersonRole, Unit  # noqa: E402
+from models.plans import Goal, GoalMeasure, GoalProgress, PlanComment, PlanSide, PlanStep, StepStatus  # noqa: E402
 from models.risks import (  # noqa: E402
     MitigationRoute,
     MitigationStep,
@@ -47,6 +48,7 @@ from models.risks import (  # noqa: E402
     SuggestionStatus,
 )
 from models.subscriptions import Subscription  # noqa: E402
+from models.touchpoints import Touchpoint, TouchpointKind, touchpoint_person  # noqa: E402
 
 __all__ = [
     "Account",
@@ -54,6 +56,9 @@ __all__ = [
     "AuditLog",
     "Base",
     "DataVersion",
+    "Goal",
+    "GoalMeasure",
+    "GoalProgress",
     "HealthScore",
     "IdempotentResponse",
     "ImportRefusal",
@@ -64,6 +69,9 @@ __all__ = [
     "Module",
     "Person",
     "PersonRole",
+    "PlanComment",
+    "PlanSide",
+    "PlanStep",
     "Probability",
     "Risk",
     "RiskBucket",
@@ -79,11 +87,14 @@ __all__ = [
     "ScoringProfile",
     "SignalKind",
     "StageTransition",
+    "StepStatus",
     "Subscription",
     "SuggestionStatus",
     "SurveyAnswer",
     "System",
     "Ticket",
+    "Touchpoint",
+    "TouchpointKind",
     "Unit",
     "UsageDaily",
     "UsageEvent",
@@ -91,4 +102,5 @@ __all__ = [
     "UsagePersonDays",
     "account_unit",
     "db",
+    "touchpoint_person",
 ]

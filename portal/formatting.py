@@ -12,7 +12,9 @@ def money(value: Decimal | float | int | None, currency: str = "EUR") -> str:
     return f"{amount:,.0f} {currency}".replace(",", "\u202f")
 
 
-def number(value: int | float | None) -> str:
+def number(value: int | float | Decimal | None) -> str:
     if value is None:
         return "—"
+    if isinstance(value, Decimal):  # a stored amount: whole numbers without ".00", others to two places
+        value = int(value) if value == value.to_integral_value() else value.quantize(Decimal("0.01"))
     return f"{value:,}".replace(",", "\u202f")

@@ -38,6 +38,15 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "units.explain": EVERYONE,
     "units.review": EVERYONE,
     "units.review_pdf_download": EVERYONE,
+    # A unit's goals and plan: its head reads them, comments and marks the unit's own steps done (the service
+    # checks which); IT staff set goals and steps.
+    "units.plan": EVERYONE,
+    "units.plan_comment": EVERYONE,
+    "units.plan_step_status": EVERYONE,
+    "units.goal_new": STAFF,
+    "units.goal_edit": STAFF,
+    "units.goal_progress": STAFF,
+    "units.plan_step_new": STAFF,
     # A portfolio spans units: account managers see their own; admins and the CIO any manager's.
     "portfolio.index": STAFF,
     "portfolio.movers": STAFF,

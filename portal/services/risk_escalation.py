@@ -78,7 +78,7 @@ def _money(risks: Sequence[Risk]) -> dict[str, Decimal]:
     return dict(sorted(totals.items()))
 
 
-def _grouped(risks: Sequence[Risk], key, detail, today: date) -> list[Group]:  # noqa: ANN001 (two small lambdas)
+def _grouped(risks: Sequence[Risk], key, detail, today: date) -> list[Group]:
     groups: dict[str, list[Risk]] = defaultdict(list)
     for risk in risks:
         groups[key(risk)].append(risk)

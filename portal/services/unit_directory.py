@@ -19,6 +19,7 @@ from portal.access.scope import get_visible_unit_or_404, scope_units, visible_un
 from portal.services import risk_suggestions
 from portal.services.health.engine import UnitHealth, today, unit_health
 from portal.services.risk_register import open_risks
+from portal.services.success_plan import Plan, plan_of
 from portal.services.system_cards import SystemCard, cards
 
 MAX_QUERY_LENGTH = 100
@@ -128,6 +129,7 @@ class UnitPage:
     cards: list[SystemCard]
     risks: list[Risk] | None  # open risks; None for a viewer the register is closed to (a department head)
     suggestions: list[RiskSuggestion]  # pending risk suggestions, for the same viewers
+    plan: Plan  # the unit's goals and success plan, for everyone who sees the unit
 
 
 def unit_page(viewer: Account, key: str) -> UnitPage:
@@ -161,4 +163,5 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         cards=cards(unit, subscriptions, health, today()),
         risks=open_risks(unit.id) if staff else None,
         suggestions=risk_suggestions.pending(unit.id) if staff else [],
+        plan=plan_of(unit, today()),
     )

@@ -9,10 +9,12 @@ import pytest
 
 from models import (
     ApiToken,
+    Goal,
     ImportRefusal,
     ImportRun,
     MitigationRoute,
     MitigationStep,
+    PlanStep,
     Risk,
     RiskReason,
     RiskSuggestion,
@@ -48,7 +50,11 @@ def two_units(make_unit, make_system, make_subscription, make_account, make_pers
     route.steps.append(MitigationStep(action="Call", due_on=date(2026, 1, 1)))
     suggestion = RiskSuggestion(unit=other, system=system, signal="red_weeks", evidence=f"{HOSTILE_NAME} is red",
                                 first_seen_on=date(2026, 1, 1), last_seen_on=date(2026, 1, 1))  # fmt: skip
-    db.session.add_all([risk, route, suggestion])
+    goal = Goal(unit=other, name=f"{HOSTILE_NAME} goal", metric="jobs", baseline=1, target=2, due_on=date(2027, 1, 1))
+    plan_step = PlanStep(
+        unit=other, action=f"{HOSTILE_NAME} step", side="unit", owner_name="Zed", due_on=date(2027, 1, 1)
+    )
+    db.session.add_all([risk, route, suggestion, goal, plan_step])
     db.session.commit()
     return {
         "mine": mine,
@@ -62,6 +68,8 @@ def two_units(make_unit, make_system, make_subscription, make_account, make_pers
         "run": run,
         "risk": risk,
         "suggestion": suggestion,
+        "goal": goal,
+        "plan_step": plan_step,
     }
 
 
@@ -84,6 +92,8 @@ def _url_values(rule, data) -> dict | None:
             values[argument] = data["run"].id
         elif argument == "risk_id":
             values[argument] = data["risk"].id
+        elif argument == "goal_id":
+            values[argument] = data["goal"].id
         elif argument == "suggestion_id":
             values[argument] = data["suggestion"].id
         elif argument == "reason_id":
@@ -139,6 +149,7 @@ def test_department_head_reaches_no_other_unit(app, client, login_as, two_units)
     assert two_units["token"].revoked_at is None
     assert two_units["risk"].status == "open" and len(two_units["risk"].events) == 0
     assert two_units["suggestion"].status == "pending"
+    assert two_units["plan_step"].status == "planned" and two_units["goal"].progress == []
 
 
 def test_department_head_sees_their_own_unit_and_the_units_below(client, login_as, two_units):

@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from models import HealthScore, StageTransition, Subscription, System, Unit, UsageDaily, db
 from portal.access.scope import descendants_of
-from portal.services import risk_suggestions
+from portal.services import goals, risk_suggestions
 from portal.services.health.evaluate import Evaluation, Settings, evaluate
 from portal.services.health.facts import SubscriptionFacts, as_date, gather, in_batches
 from portal.services.health.latest import FRESH_DAYS
@@ -458,8 +458,9 @@ def recompute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Com
     """Score and store: everything (as the nightly job does), or only the given subscriptions and their units."""
     result = compute(as_of, subscription_ids)
     store(result)
-    if as_of >= today():  # today's scores: what the data suggests now (a past day's scores suggest nothing)
+    if as_of >= today():  # today's scores: what the data suggests now, and where computed goals stand
         risk_suggestions.refresh(as_of)
+        goals.refresh_computed(as_of)
     db.session.commit()
     return result
 

@@ -1,0 +1,121 @@
+"""A unit's goals and success plan: one page that IT staff edit and the unit's head reads, comments on, and
+marks their own steps done on."""
+
+from __future__ import annotations
+
+from flask import flash, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from models import Goal, GoalMeasure, PlanSide, PlanStep, StepStatus, db
+from portal.access.scope import get_visible_unit_or_404
+from portal.actions import actor, attempt, see_other
+from portal.services import goals, success_plan
+from portal.services.errors import RuleViolation
+from portal.services.health.engine import today
+from portal.units import bp
+from portal.units.plan_forms import CommentForm, GoalForm, ProgressForm, StepForm
+
+
+def _page(unit, status: int = 200, failed_progress: tuple[int, ProgressForm] | None = None, **forms):
+    plan = success_plan.plan_of(unit, today())
+    progress_forms = {goal.id: ProgressForm(formdata=None, prefix=f"goal{goal.id}", recorded_on=today())
+                      for goal in plan.goals if goal.kind == GoalMeasure.MANUAL}  # fmt: skip
+    if failed_progress is not None:
+        progress_forms[failed_progress[0]] = failed_progress[1]
+    forms = {"step_form": StepForm(formdata=None, unit=unit, goals=plan.goals),
+             "comment_form": CommentForm(formdata=None), **forms}  # fmt: skip
+    html = render_template("units/plan.html", unit=unit, plan=plan, staff=success_plan.is_staff(current_user),
+                           statuses=list(StepStatus), progress_forms=progress_forms, **forms)  # fmt: skip
+    return html, status
+
+
+@bp.route("/<unit_key>/plan")
+def plan(unit_key: str):
+    """The unit's goals with their progress, the plan's steps (late ones first to the eye), the comments."""
+    return _page(get_visible_unit_or_404(current_user, unit_key))
+
+
+@bp.route("/<unit_key>/goals/new", methods=["GET", "POST"])
+def goal_new(unit_key: str):
+    unit = get_visible_unit_or_404(current_user, unit_key)
+    form = GoalForm(unit=unit)
+    if form.validate_on_submit():
+        saved, _ = attempt(form, lambda: goals.create(unit, _goal_details(form), actor()))
+        if saved:
+            flash("The goal is set.", "success")
+            return see_other("units.plan", unit_key=unit.key)
+    return render_template("units/goal_form.html", form=form, unit=unit, goal=None)
+
+
+@bp.route("/<unit_key>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+def goal_edit(unit_key: str, goal_id: int):
+    unit = get_visible_unit_or_404(current_user, unit_key)
+    goal = db.one_or_404(select(Goal).where(Goal.id == goal_id, Goal.unit_id == unit.id))
+    form = GoalForm(unit=unit, goal=goal)
+    if form.validate_on_submit():
+        saved, _ = attempt(form, lambda: goals.update(goal, _goal_details(form), actor()))
+        if saved:
+            flash("The goal is saved.", "success")
+            return see_other("units.plan", unit_key=unit.key)
+    return render_template("units/goal_form.html", form=form, unit=unit, goal=goal)
+
+
+def _goal_details(form: GoalForm) -> goals.GoalDetails:
+    return goals.GoalDetails(name=form.name.data, metric=form.metric.data or "", baseline=form.baseline.data,
+                             target=form.target.data, due_on=form.due_on.data, measure=GoalMeasure(form.measure.data),
+                             system_id=form.system_id.data)  # fmt: skip
+
+
+@bp.route("/<unit_key>/goals/<int:goal_id>/progress", methods=["POST"])
+def goal_progress(unit_key: str, goal_id: int):
+    unit = get_visible_unit_or_404(current_user, unit_key)
+    goal = db.one_or_404(select(Goal).where(Goal.id == goal_id, Goal.unit_id == unit.id))
+    form = ProgressForm(prefix=f"goal{goal.id}")
+    if form.validate_on_submit():
+        saved, _ = attempt(form, lambda: goals.record_progress(goal, form.value.data, form.recorded_on.data,
+                                                               form.note.data or "", today(), actor()))  # fmt: skip
+        if saved:
+            return see_other("units.plan", unit_key=unit.key, _anchor=f"goal-{goal.id}")
+    return _page(unit, 400, failed_progress=(goal.id, form))
+
+
+@bp.route("/<unit_key>/plan/steps", methods=["POST"])
+def plan_step_new(unit_key: str):
+    unit = get_visible_unit_or_404(current_user, unit_key)
+    form = StepForm(unit=unit, goals=success_plan.plan_of(unit, today()).goals)
+    if form.validate_on_submit():
+        details = success_plan.StepDetails(action=form.action.data, side=PlanSide(form.side.data),
+                                           owner_name=form.owner_name.data, due_on=form.due_on.data,
+                                           system_id=form.system_id.data, goal_id=form.goal_id.data)  # fmt: skip
+        saved, _ = attempt(form, lambda: success_plan.add_step(unit, details, actor()))
+        if saved:
+            return see_other("units.plan", unit_key=unit.key, _anchor="steps")
+    return _page(unit, 400, step_form=form)
+
+
+@bp.route("/<unit_key>/plan/steps/<int:step_id>/status", methods=["POST"])
+def plan_step_status(unit_key: str, step_id: int):
+    """Move a step (IT staff), or mark a step of the unit's side done (its head)."""
+    unit = get_visible_unit_or_404(current_user, unit_key)
+    step = db.one_or_404(select(PlanStep).where(PlanStep.id == step_id, PlanStep.unit_id == unit.id))
+    wanted = request.form.get("status", "")
+    try:
+        success_plan.set_status(step, StepStatus(wanted) if wanted in set(StepStatus) else StepStatus.DONE, actor())
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+    return see_other("units.plan", unit_key=unit.key, _anchor=f"step-{step.id}")
+
+
+@bp.route("/<unit_key>/plan/comments", methods=["POST"])
+def plan_comment(unit_key: str):
+    unit = get_visible_unit_or_404(current_user, unit_key)
+    form = CommentForm()
+    if form.validate_on_submit():
+        saved, _ = attempt(form, lambda: success_plan.comment(unit, form.text.data, actor()))
+        if saved:
+            return see_other("units.plan", unit_key=unit.key, _anchor="comments")
+    return _page(unit, 400, comment_form=form)

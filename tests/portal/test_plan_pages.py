@@ -1,0 +1,64 @@
+"""A unit's goals and plan page: IT staff set goals and steps; the unit's head reads, comments, and marks the
+unit's own steps done."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from models import Goal, PlanComment, PlanStep, Role, db
+
+
+@pytest.fixture
+def unit(make_unit, make_system, make_subscription):
+    unit = make_unit(key="planning", name="Planning")
+    make_subscription(unit=unit, system=make_system(key="fsm", name="Field Service"), seats=40)
+    return unit
+
+
+def test_it_sets_a_goal_and_plans_steps_on_both_sides(client, login_as, unit):
+    login_as(Role.ACCOUNT_MANAGER)
+    assert "What IT and the unit agreed to do next" in client.get("/units/planning").get_data(as_text=True)
+    response = client.post("/units/planning/goals/new", data={
+        "name": "Plan every job in the tool", "measure": "manual", "system_id": "", "metric": "jobs planned a day",
+        "baseline": "300", "target": "5000", "due_on": "2027-06-30"})  # fmt: skip
+    assert response.status_code == 303 and response.headers["Location"] == "/units/planning/plan"
+    goal = db.session.scalar(select(Goal))
+    prefix = f"goal{goal.id}"
+    entry = {f"{prefix}-value": "1200", f"{prefix}-recorded_on": "2026-11-01", f"{prefix}-note": "October"}
+    client.post(f"/units/planning/goals/{goal.id}/progress", data=entry)
+    for action, side in (("Book the planners' training", "it"), ("Name two super-users", "unit")):
+        added = client.post("/units/planning/plan/steps", data={"action": action, "side": side, "owner_name": "Kim",
+                                                                "due_on": "2026-01-15"})  # fmt: skip
+        assert added.status_code == 303
+    missing = client.post("/units/planning/plan/steps", data={"action": "No date", "side": "it", "owner_name": "Kim"})
+    assert missing.status_code == 400 and "Give it a due date." in missing.get_data(as_text=True)
+    page = client.get("/units/planning/plan").get_data(as_text=True)
+    assert "1\u202f200" in page and "2 steps late" in page and "Name two super-users" in page
+    unit_page = client.get("/units/planning").get_data(as_text=True)
+    assert "Plan every job in the tool" in unit_page and "2 late" in unit_page
+
+
+def test_the_head_comments_and_marks_only_the_units_steps_done(client, login_as, unit):
+    theirs = PlanStep(unit=unit, action="Name two super-users", side="unit", owner_name="Kim", due_on=date(2027, 1, 1))
+    ours = PlanStep(unit=unit, action="Book the training", side="it", owner_name="Anna", due_on=date(2027, 1, 1))
+    db.session.add_all([theirs, ours])
+    db.session.commit()
+    login_as(Role.DEPT_HEAD, units=[unit])
+    page = client.get("/units/planning/plan").get_data(as_text=True)
+    assert "Mark done: Name two super-users" in page and "Mark done: Book the training" not in page
+    assert "Set a goal" not in page
+    assert client.post(f"/units/planning/plan/steps/{theirs.id}/status", data={"status": "done"}).status_code == 303
+    refused = client.post(
+        f"/units/planning/plan/steps/{ours.id}/status", data={"status": "done"}, follow_redirects=True
+    )
+    assert "You can mark done the steps on your unit&#39;s side" in refused.get_data(as_text=True)
+    client.post("/units/planning/plan/comments", data={"text": "Can the training move to March?"})
+    db.session.expire_all()
+    assert (theirs.status, ours.status) == ("done", "planned")
+    assert db.session.scalar(select(PlanComment.text)) == "Can the training move to March?"
+    for path in ("/units/planning/goals/new",):
+        assert client.get(path).status_code == 404
+    assert client.post("/units/planning/plan/steps", data={"action": "x"}).status_code == 404
