@@ -102,6 +102,8 @@ class Config:
     # weeks suggests a risk, and so does a fall into decline from another stage within these many weeks.
     RISK_SIGNAL_RED_WEEKS = int(os.environ.get("RAPPORT_RISK_SIGNAL_RED_WEEKS", "3"))
     RISK_SIGNAL_STAGE_WEEKS = int(os.environ.get("RAPPORT_RISK_SIGNAL_STAGE_WEEKS", "8"))
+    # The relationship figure's target: distinct people of a unit met in a quarter, per 100 of its users.
+    RELATIONSHIP_TARGET_PER_100 = float(os.environ.get("RAPPORT_RELATIONSHIP_TARGET_PER_100", "2"))
 
 
 class DevelopmentConfig(Config):

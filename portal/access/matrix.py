@@ -47,6 +47,8 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "units.goal_edit": STAFF,
     "units.goal_progress": STAFF,
     "units.plan_step_new": STAFF,
+    # Touchpoints and the relationship figure are IT's own record of whom it meets.
+    "units.touchpoints_page": STAFF,
     # A portfolio spans units: account managers see their own; admins and the CIO any manager's.
     "portfolio.index": STAFF,
     "portfolio.movers": STAFF,

@@ -7,18 +7,23 @@ not even its name — leaks through a page, a fragment or an export.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import abort
 from sqlalchemy import Select, select
 
 from models import Account, Role, Unit, db
 
 
-def descendants_of(root_ids: set[int]) -> set[int]:
-    """The given unit ids and all the ids below them in the hierarchy."""
+def _children() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for unit_id, parent_id in db.session.execute(select(Unit.id, Unit.parent_id)):
         if parent_id is not None:
             children.setdefault(parent_id, []).append(unit_id)
+    return children
+
+
+def _below(children: dict[int, list[int]], root_ids: set[int]) -> set[int]:
     seen: set[int] = set()
     stack = list(root_ids)
     while stack:
@@ -27,6 +32,17 @@ def descendants_of(root_ids: set[int]) -> set[int]:
             seen.add(unit_id)
             stack.extend(children.get(unit_id, ()))
     return seen
+
+
+def descendants_of(root_ids: set[int]) -> set[int]:
+    """The given unit ids and all the ids below them in the hierarchy."""
+    return _below(_children(), root_ids)
+
+
+def subtrees(root_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Each given unit id with the ids below it, from one read of the hierarchy."""
+    children = _children()
+    return {root: _below(children, {root}) for root in root_ids}
 
 
 def visible_unit_ids(viewer: Account) -> set[int] | None:

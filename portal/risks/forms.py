@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from models import Probability, Risk, RiskOutcome, RiskSource, Unit
 from portal.forms import RuleForm, optional_id, strip
-from portal.services import risk_reasons, risks
+from portal.services import accounts, risk_reasons, risks
 
 NONE_CHOICE = SelectChoice("", "—")
 
@@ -51,7 +51,7 @@ class RiskForm(RuleForm):
         systems = sorted((s.system for s in unit.subscriptions), key=lambda system: system.name.casefold())
         self.system_id.choices = [NONE_CHOICE, *(SelectChoice(system.id, system.name) for system in systems)]
         self.reason_id.choices = _grouped(risk_reasons.choices(risk.reason if risk else None))
-        self.owner_id.choices = [NONE_CHOICE, *_choices(risks.staff_choices())]
+        self.owner_id.choices = [NONE_CHOICE, *_choices(accounts.staff_choices())]
 
     def assessment(self) -> risks.Assessment:
         return risks.Assessment(
@@ -77,7 +77,7 @@ class StepForm(RuleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.owner_id.choices = [NONE_CHOICE, *_choices(risks.staff_choices())]
+        self.owner_id.choices = [NONE_CHOICE, *_choices(accounts.staff_choices())]
 
 
 class CloseForm(RuleForm):

@@ -23,7 +23,7 @@ from portal.actions import actor, attempt, see_other
 from portal.htmx import render_page_or_partial
 from portal.risks import bp
 from portal.risks.forms import CloseForm, CommentForm, RiskForm, RouteForm, StepForm
-from portal.services import risk_escalation, risk_register, risk_suggestions, risks
+from portal.services import accounts, risk_escalation, risk_register, risk_suggestions, risks
 from portal.services.errors import RuleViolation
 from portal.services.health.engine import today
 
@@ -34,7 +34,7 @@ def index():
     filters = risk_register.RegisterFilters.from_args(request.args)
     return render_page_or_partial(
         "risks/index.html", "risks/_results.html", risks=risk_register.register(filters), filters=filters,
-        buckets=list(RiskBucket), owners=risks.staff_choices(), statuses=risk_register.STATUS_FILTERS, today=today(),
+        buckets=list(RiskBucket), owners=accounts.staff_choices(), statuses=risk_register.STATUS_FILTERS, today=today(),
         suggestions=risk_suggestions.pending(),
     )  # fmt: skip
 

@@ -178,3 +178,19 @@ def count_admins() -> int:
     return db.session.scalar(
         select(func.count()).select_from(Account).where(Account.role == Role.ADMIN, Account.active)
     )
+
+
+# IT staff: the people who own risks, steps and touchpoints (a department head is the unit's side).
+STAFF_ROLES = frozenset({Role.ADMIN.value, Role.ACCOUNT_MANAGER.value, Role.CIO.value})
+
+
+def is_staff(account: Account) -> bool:
+    return account.role in STAFF_ROLES
+
+
+def staff_choices() -> list[tuple[int, str]]:
+    """The active IT staff, by name, with their role: for "owner" and "who from IT" lists."""
+    accounts = db.session.scalars(
+        select(Account).where(Account.role.in_(STAFF_ROLES), Account.active.is_(True)).order_by(Account.name)
+    )
+    return [(account.id, f"{account.name} ({Role(account.role).label})") for account in accounts]

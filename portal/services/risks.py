@@ -25,18 +25,17 @@ from models import (
     RiskReason,
     RiskSource,
     RiskStatus,
-    Role,
     Subscription,
     System,
     Unit,
     db,
 )
 from portal.services import audit
+from portal.services.accounts import STAFF_ROLES
 from portal.services.errors import RuleViolation
 
 MIN_ROUTES = 2
 MAX_COMMENT = 4000
-STAFF_ROLES = (Role.ADMIN.value, Role.ACCOUNT_MANAGER.value, Role.CIO.value)
 # Forward moves, and one step back (a plan that stalls goes back to assessment); closing has its own use-case.
 MOVES = {
     RiskStatus.OPEN: {RiskStatus.ASSESSING, RiskStatus.MITIGATING},
@@ -260,11 +259,3 @@ def comment(risk: Risk, text: str, actor: Account) -> None:
     if len(text) > MAX_COMMENT:
         raise RiskError(f"A comment has at most {MAX_COMMENT:,} characters.", "text")
     _event(risk, actor, "comment", text)
-
-
-def staff_choices() -> list[tuple[int, str]]:
-    """The people who can own a risk or a step: IT staff."""
-    accounts = db.session.scalars(
-        select(Account).where(Account.role.in_(STAFF_ROLES), Account.active.is_(True)).order_by(Account.name)
-    )
-    return [(account.id, f"{account.name} ({Role(account.role).label})") for account in accounts]

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from models import Account, Goal, PlanComment, PlanSide, PlanStep, Role, StepStatus, Unit, db
 from portal.services import audit
+from portal.services.accounts import is_staff
 from portal.services.errors import RuleViolation
 
 MAX_COMMENT = 4000
-STAFF_ROLES = {Role.ADMIN.value, Role.ACCOUNT_MANAGER.value, Role.CIO.value}
 
 
 class PlanError(RuleViolation):
@@ -31,10 +31,6 @@ class StepDetails:
     due_on: date | None
     system_id: int | None = None
     goal_id: int | None = None
-
-
-def is_staff(account: Account) -> bool:
-    return account.role in STAFF_ROLES
 
 
 def add_step(unit: Unit, details: StepDetails, actor: Account) -> PlanStep:

@@ -21,6 +21,7 @@ from portal.services.health.engine import UnitHealth, today, unit_health
 from portal.services.risk_register import open_risks
 from portal.services.success_plan import Plan, plan_of
 from portal.services.system_cards import SystemCard, cards
+from portal.services.touchpoints import Relationship, relationships
 
 MAX_QUERY_LENGTH = 100
 
@@ -130,6 +131,7 @@ class UnitPage:
     risks: list[Risk] | None  # open risks; None for a viewer the register is closed to (a department head)
     suggestions: list[RiskSuggestion]  # pending risk suggestions, for the same viewers
     plan: Plan  # the unit's goals and success plan, for everyone who sees the unit
+    relationship: Relationship | None  # IT's relationship figure, for IT staff
 
 
 def unit_page(viewer: Account, key: str) -> UnitPage:
@@ -164,4 +166,5 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         risks=open_risks(unit.id) if staff else None,
         suggestions=risk_suggestions.pending(unit.id) if staff else [],
         plan=plan_of(unit, today()),
+        relationship=relationships([unit.id], today())[unit.id] if staff else None,
     )

@@ -1,14 +1,14 @@
-"""The forms of a unit's goals and success plan."""
+"""The forms of a unit's goals, success plan and touchpoints."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from models import Goal, GoalMeasure, PlanSide, Unit
+from models import Goal, GoalMeasure, Person, PlanSide, TouchpointKind, Unit
 from portal.forms import RuleForm, optional_id, strip
 
 NONE_CHOICE = SelectChoice("", "—")
@@ -63,3 +63,18 @@ class StepForm(RuleForm):
 class CommentForm(RuleForm):
     text = TextAreaField("Comment", validators=[DataRequired(message="Write the comment first."), Length(max=4000)],
                          filters=[strip])  # fmt: skip
+
+
+class TouchpointForm(RuleForm):
+    kind = SelectField("What", choices=[SelectChoice(kind.value, kind.label) for kind in TouchpointKind])
+    happened_on = DateField("When", validators=[InputRequired(message="Give the day it happened.")])
+    it_account_id = SelectField("Who from IT", coerce=optional_id, invalid_choice_message="Choose someone in IT.")
+    person_ids = SelectMultipleField("Who from the unit", coerce=int,
+                                     description="Everyone of the unit who took part: they count for the relationship.",
+                                     invalid_choice_message="Choose from the unit's people.")  # fmt: skip
+    notes = TextAreaField("Notes", validators=[Length(max=4000)], filters=[strip])
+
+    def __init__(self, *args: Any, people: list[Person], staff: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.it_account_id.choices = [NONE_CHOICE, *(SelectChoice(account_id, name) for account_id, name in staff)]
+        self.person_ids.choices = [SelectChoice(person.id, person.key) for person in people]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import Goal, GoalMeasure, PlanSide, PlanStep, StepStatus, db
 from portal.access.scope import get_visible_unit_or_404
 from portal.actions import actor, attempt, see_other
-from portal.services import goals, success_plan
+from portal.services import accounts, goals, success_plan
 from portal.services.errors import RuleViolation
 from portal.services.health.engine import today
 from portal.units import bp
@@ -25,7 +25,7 @@ def _page(unit, status: int = 200, failed_progress: tuple[int, ProgressForm] | N
         progress_forms[failed_progress[0]] = failed_progress[1]
     forms = {"step_form": StepForm(formdata=None, unit=unit, goals=plan.goals),
              "comment_form": CommentForm(formdata=None), **forms}  # fmt: skip
-    html = render_template("units/plan.html", unit=unit, plan=plan, staff=success_plan.is_staff(current_user),
+    html = render_template("units/plan.html", unit=unit, plan=plan, staff=accounts.is_staff(current_user),
                            statuses=list(StepStatus), progress_forms=progress_forms, **forms)  # fmt: skip
     return html, status
 

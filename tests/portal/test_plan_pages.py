@@ -62,3 +62,26 @@ def test_the_head_comments_and_marks_only_the_units_steps_done(client, login_as,
     for path in ("/units/planning/goals/new",):
         assert client.get(path).status_code == 404
     assert client.post("/units/planning/plan/steps", data={"action": "x"}).status_code == 404
+
+
+def test_it_logs_a_touchpoint_and_sees_the_relationship_figure(client, login_as, unit, make_person):
+    manager = login_as(Role.ACCOUNT_MANAGER)
+    people = [make_person(unit=unit) for _ in range(50)]
+    page = client.get("/units/planning").get_data(as_text=True)
+    assert "People met per 100 users" in page and "0 of 50" in page
+    logged = client.post("/units/planning/touchpoints", data={
+        "kind": "meeting", "happened_on": "2026-11-20", "it_account_id": manager.id,
+        "person_ids": [people[0].id, people[1].id], "notes": "Quarterly check <b>bold</b>"})  # fmt: skip
+    assert logged.status_code == 303
+    page = client.get("/units/planning/touchpoints").get_data(as_text=True)
+    assert "Meeting" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert "2 of 50" in client.get("/units/planning").get_data(as_text=True)
+    nobody = client.post("/units/planning/touchpoints", data={"kind": "meeting", "happened_on": "2026-11-20",
+                                                              "it_account_id": manager.id})  # fmt: skip
+    assert nobody.status_code == 400 and "at least one of the unit" in nobody.get_data(as_text=True)
+
+
+def test_a_head_sees_neither_touchpoints_nor_the_relationship_figure(client, login_as, unit):
+    login_as(Role.DEPT_HEAD, units=[unit])
+    assert "People met per 100 users" not in client.get("/units/planning").get_data(as_text=True)
+    assert client.get("/units/planning/touchpoints").status_code == 404
