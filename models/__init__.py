@@ -29,9 +29,25 @@ from models.audit import AuditLog  # noqa: E402
 from models.catalog import LicenseModel, Module, System  # noqa: E402
 from models.data_version import DataVersion  # noqa: E402
 from models.health import HealthScore, ScoringProfile, StageTransition  # noqa: E402
-from models.imports import IdempotentResponse, ImportRefusal, ImportRun, RunSource, RunStatus  # noqa: E402
+from models.imports import (  # noqa: E402
+    IdempotentResponse,
+    ImportRefusal,
+    ImportRun,
+    RunSource,
+    RunStatus,
+    import_run_unit,
+)
 from models.org import Person, PersonRole, Unit  # noqa: E402
-from models.plans import Goal, GoalMeasure, GoalProgress, PlanComment, PlanSide, PlanStep, StepStatus  # noqa: E402
+from models.plans import (  # noqa: E402
+    Goal,
+    GoalMeasure,
+    GoalProgress,
+    PlanComment,
+    PlanSide,
+    PlanStep,
+    ReviewProduced,
+    StepStatus,
+)
 from models.risks import (  # noqa: E402
     MitigationRoute,
     MitigationStep,
@@ -73,6 +89,7 @@ __all__ = [
     "PlanSide",
     "PlanStep",
     "Probability",
+    "ReviewProduced",
     "Risk",
     "RiskBucket",
     "RiskEvent",
@@ -102,5 +119,6 @@ __all__ = [
     "UsagePersonDays",
     "account_unit",
     "db",
+    "import_run_unit",
     "touchpoint_person",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import db
@@ -122,3 +122,12 @@ class IdempotentResponse(db.Model):
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# The units an import wrote activity for (usage, tickets, survey answers): for each unit's timeline.
+import_run_unit = Table(
+    "import_run_unit",
+    db.metadata,
+    Column("run_id", ForeignKey("import_run.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True, index=True),
+)

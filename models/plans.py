@@ -168,3 +168,17 @@ class PlanComment(db.Model):
     author: Mapped[str] = mapped_column(String(254))  # the name, kept after an account is deleted
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewProduced(db.Model):
+    """A success review made into a PDF (downloaded, or written by `flask report review`): the unit's timeline."""
+
+    __tablename__ = "review_produced"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    produced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(254), default="")  # a name, or "command line"

@@ -24,8 +24,10 @@ from models.data_version import SINGLE_ROW
 CHANGED = "rapport_data_changed"
 # Writes that change nothing anything is computed from: sign-ins, tokens, the migrations' own bookkeeping. The
 # audit log too: an audited change writes its own tables beside its entry, and those raise the version; a
-# sign-in writes the entry alone.
-UNTRACKED_TABLES = frozenset({"account", "api_token", "audit_log", "alembic_version", "data_version"})
+# sign-in writes the entry alone. And the log of reviews made into PDFs, which each download writes.
+UNTRACKED_TABLES = frozenset(
+    {"account", "api_token", "audit_log", "alembic_version", "data_version", "review_produced"}
+)
 WRITE = re.compile(
     r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+\"?(\w+)", re.IGNORECASE
 )

@@ -8,7 +8,7 @@ import pycountry
 from flask import Flask, current_app, request
 from flask_login import current_user
 
-from portal.access.matrix import roles_for
+from portal.access.matrix import may_use, roles_for
 from portal.charts.svg import render as svg
 from portal.formatting import money, number
 from portal.services.quiet_periods import QuietPeriodError, parse_quiet_periods
@@ -76,4 +76,4 @@ def init_app(app: Flask) -> None:
     def shared_context():
         nav = navigation_for(current_user.role) if current_user.is_authenticated else []
         organisation = current_app.config["ORGANISATION_NAME"]
-        return {"navigation": nav, "organisation_name": organisation}
+        return {"navigation": nav, "organisation_name": organisation, "may_use": may_use}

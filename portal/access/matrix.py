@@ -41,6 +41,7 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     # A unit's goals and plan: its head reads them, comments and marks the unit's own steps done (the service
     # checks which); IT staff set goals and steps.
     "units.plan": EVERYONE,
+    "units.timeline": EVERYONE,  # a department head's leaves out risks, touchpoints and imports
     "units.plan_comment": EVERYONE,
     "units.plan_step_status": EVERYONE,
     "units.goal_new": STAFF,

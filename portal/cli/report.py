@@ -49,4 +49,6 @@ def review_command(unit_key: str, start: str | None, end: str | None, out: Path)
         raise click.UsageError(str(error)) from error
     review = reviews.build(unit, period, current_app.config["ORGANISATION_NAME"], engine.today())
     out.write_bytes(review_pdf.render(review))
+    reviews.record_produced(review, None)
+    db.session.commit()
     click.echo(f"Wrote the {period.label} review of {unit.name} to {out} ({out.stat().st_size / 1024:,.0f} KiB).")

@@ -16,7 +16,7 @@ from statistics import median
 
 from sqlalchemy import select
 
-from models import Account, HealthScore, Subscription, SurveyAnswer, System, Ticket, Unit, db
+from models import Account, HealthScore, ReviewProduced, Subscription, SurveyAnswer, System, Ticket, Unit, db
 from portal.access.scope import get_visible_unit_or_404
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
@@ -430,3 +430,12 @@ def for_viewer(viewer: Account, unit_key: str, start: str | None, end: str | Non
     unit = get_visible_unit_or_404(viewer, unit_key)
     today = engine.today()
     return build(unit, period_from(start, end, today), organisation, today)
+
+
+def record_produced(review: Review, actor: Account | None) -> None:
+    """A review made into a PDF goes on its unit's timeline (the caller commits)."""
+    by, by_id = (actor.name, actor.id) if actor is not None else ("command line", None)
+    period = review.period
+    produced = ReviewProduced(unit_id=review.unit.id, period_start=period.start, period_end=period.end)
+    produced.actor_id, produced.actor = by_id, by
+    db.session.add(produced)

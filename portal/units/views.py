@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from flask_login import current_user
 
+from models import db
 from portal.access.scope import get_visible_unit_or_404
 from portal.htmx import render_page_or_partial
-from portal.services import explanations, review_pdf, reviews, unit_directory
+from portal.services import explanations, review_pdf, reviews, unit_directory, unit_timeline
 from portal.services.health.engine import today
 from portal.units import bp
 
@@ -67,7 +68,19 @@ def review_pdf_download(unit_key: str):
         return render_template("errors/error.html", status=400, title="This period cannot be reviewed",
                                message=str(error)), 400  # fmt: skip
     name = f"success-review-{found.unit.key}-{found.period.start}-{found.period.end}.pdf"
+    document = review_pdf.render_kept(found)
+    reviews.record_produced(found, current_user)
+    db.session.commit()
     return current_app.response_class(
-        review_pdf.render_kept(found), mimetype="application/pdf",
+        document, mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"},
     )  # fmt: skip
+
+
+@bp.route("/<unit_key>/timeline")
+def timeline(unit_key: str):
+    """Everything that happened with the unit, newest first; by kind, a page at a time (htmx)."""
+    unit = get_visible_unit_or_404(current_user, unit_key)
+    page = request.args.get("page", "1")
+    found = unit_timeline.timeline(unit, current_user, request.args.getlist("kind"), int(page) if page.isdigit() else 1)
+    return render_page_or_partial("units/timeline.html", "units/_timeline_items.html", unit=unit, timeline=found)

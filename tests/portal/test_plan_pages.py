@@ -3,7 +3,7 @@ unit's own steps done."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -85,3 +85,29 @@ def test_a_head_sees_neither_touchpoints_nor_the_relationship_figure(client, log
     login_as(Role.DEPT_HEAD, units=[unit])
     assert "People met per 100 users" not in client.get("/units/planning").get_data(as_text=True)
     assert client.get("/units/planning/touchpoints").status_code == 404
+
+
+def test_the_timeline_page_filters_and_pages_in_place(client, login_as, unit, monkeypatch):
+    from portal.services import unit_timeline
+
+    monkeypatch.setattr(unit_timeline, "PER_PAGE", 2)
+    login_as(Role.ACCOUNT_MANAGER)
+    for n in range(3):
+        db.session.add(PlanStep(unit=unit, action=f"Step {n}", side="it", owner_name="Kim", status="done",
+                                due_on=date(2026, 10, 1), done_at=datetime(2026, 10, 1 + n, tzinfo=UTC)))  # fmt: skip
+    db.session.commit()
+    page = client.get("/units/planning/timeline").get_data(as_text=True)
+    assert "Step 2" in page and "Step 1" in page and "Step 0" not in page and "Show older" in page
+    older = client.get("/units/planning/timeline?kind=step&page=2", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert "<html" not in older and "Step 0" in older and "Show older" not in older
+    none = client.get("/units/planning/timeline?kind=touchpoint", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Nothing yet." in none
+
+
+def test_a_downloaded_review_goes_on_the_timeline(client, login_as, unit):
+    login_as(Role.ACCOUNT_MANAGER)
+    assert client.get("/units/planning/review.pdf?from=2026-07-01&to=2026-09-30").status_code == 200
+    page = client.get("/units/planning/timeline?kind=review").get_data(as_text=True)
+    assert "Success review of 1 Jul 2026 – 30 Sep 2026" in page

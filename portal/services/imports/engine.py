@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from models import ImportRefusal, ImportRun, db
 from models.types import utcnow
 from portal.database import sqlite_import_window
-from portal.services.health.refresh import rescore_after
+from portal.services.health.refresh import rescore_after, touched_pairs
 from portal.services.imports import runs
 from portal.services.imports.batching import Batch, can_fork, prepare_batches, prepare_batches_in_child
 from portal.services.imports.formats import KINDS
@@ -206,6 +206,7 @@ def execute_file(run: ImportRun, path: Path, progress: Progress | None = None) -
             prepare = prepare_batches_in_child if large and can_fork() else prepare_batches
             consume(run, prepare(source, source, handler, run.checkpoint_line), handler, progress)
         runs.finish(run)
+        runs.record_units(run, touched_pairs(run, handler))
         db.session.commit()
         rescore_after(run, handler)
 
@@ -223,6 +224,7 @@ def execute_records(run: ImportRun, records: list[Any]) -> ImportRun:
         handler = make_handler(run.kind, run, Lookups())
         consume(run, prepare_batches(source, source, handler, 0), handler, None)
         runs.finish(run)
+        runs.record_units(run, touched_pairs(run, handler))
         db.session.commit()
         rescore_after(run, handler)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from models import Account, ApiToken, ImportRun, RunSource, RunStatus, db
+from models import Account, ApiToken, ImportRun, RunSource, RunStatus, db, import_run_unit
 from models.types import utcnow
 
 HASH_CHUNK = 1 << 20
@@ -135,6 +135,16 @@ def finish(run: ImportRun) -> None:
     run.status = (RunStatus.REFUSED_ROWS if run.refused else RunStatus.SUCCEEDED).value
     run.finished_at = utcnow()
     _release_file(run)
+
+
+def record_units(run: ImportRun, pairs: set[tuple[int, int | None]] | None) -> None:
+    """Remember which units the run wrote activity for (from its (unit, system) pairs), for their timelines."""
+    if not pairs:
+        return
+    known = set(db.session.scalars(select(import_run_unit.c.unit_id).where(import_run_unit.c.run_id == run.id)))
+    new = sorted({unit_id for unit_id, _ in pairs} - known)
+    if new:
+        db.session.execute(insert(import_run_unit), [{"run_id": run.id, "unit_id": unit_id} for unit_id in new])
 
 
 def fail(run_id: int, reason: str) -> ImportRun | None:

@@ -1,0 +1,175 @@
+"""One chronological view of a unit: colour and stage changes, risks opened and closed, goals reached, plan
+steps done, touchpoints, imports that brought its activity, success reviews produced. Newest first, by kind,
+a page at a time.
+
+A department head's timeline leaves out what belongs to IT alone (risks, touchpoints, imports), as their
+pages do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select
+
+from models import (
+    Account,
+    Goal,
+    HealthScore,
+    ImportRun,
+    PlanStep,
+    ReviewProduced,
+    Risk,
+    StageTransition,
+    StepStatus,
+    System,
+    Touchpoint,
+    Unit,
+    db,
+    import_run_unit,
+)
+from portal.formatting import number
+from portal.services.accounts import is_staff
+
+PER_PAGE = 25
+KINDS = {
+    "colour": "Colour changes",
+    "stage": "Stage changes",
+    "risk": "Risks",
+    "goal": "Goals reached",
+    "step": "Plan steps done",
+    "touchpoint": "Touchpoints",
+    "import": "Imports",
+    "review": "Success reviews",
+}
+STAFF_ONLY = frozenset({"risk", "touchpoint", "import"})
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    kind: str
+    title: str
+    detail: str = ""
+    link: tuple[str, dict[str, object]] | None = field(default=None, compare=False)  # an endpoint and its values
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    events: list[Event]
+    page: int
+    has_more: bool
+    kinds: list[str]  # the kinds shown
+    offered: dict[str, str]  # the kinds this viewer may filter by
+
+
+def _day(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _colours(unit: Unit) -> Iterator[Event]:
+    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
+    rows = db.session.execute(
+        select(HealthScore.system_id, HealthScore.as_of, HealthScore.colour, HealthScore.reasons)
+        .where(HealthScore.unit_id == unit.id).order_by(HealthScore.system_id, HealthScore.as_of)
+    ).tuples()  # fmt: skip
+    before: dict[int | None, str] = {}
+    for system_id, day, colour, reasons in rows:
+        previous = before.get(system_id)
+        before[system_id] = colour
+        if previous is None or previous == colour:
+            continue
+        subject = unit.name if system_id is None else f"{unit.name} × {names.get(system_id, '?')}"
+        yield Event(_day(day), "colour", f"{subject}: {previous} → {colour}", (reasons or [""])[0],
+                    ("units.explain", {"unit_key": unit.key}) if system_id is None else None)  # fmt: skip
+
+
+def _stages(unit: Unit) -> Iterator[Event]:
+    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
+    for row in db.session.scalars(select(StageTransition).where(StageTransition.unit_id == unit.id)):
+        subject = unit.name if row.system_id is None else f"{unit.name} × {names.get(row.system_id, '?')}"
+        yield Event(
+            _day(row.happened_on), "stage", f"{subject}: {row.from_stage or 'new'} → {row.to_stage}", row.reason
+        )
+
+
+def _risks(unit: Unit) -> Iterator[Event]:
+    for risk in db.session.scalars(select(Risk).where(Risk.unit_id == unit.id)):
+        link = ("risks.detail", {"risk_id": risk.id})
+        what = f"{risk.system.name}: " if risk.system else ""
+        yield Event(
+            _aware(risk.opened_at), "risk", f"Risk opened: {what}{risk.reason.name}", risk.likelihood.label, link
+        )
+        if risk.closed_at is not None:
+            reason = risk.outcome_reason.label if risk.outcome_reason else ""
+            title = f"Risk closed, {risk.outcome}: {what}{risk.reason.name}"
+            yield Event(_aware(risk.closed_at), "risk", title, reason, link)
+
+
+def _goals(unit: Unit) -> Iterator[Event]:
+    for goal in db.session.scalars(select(Goal).where(Goal.unit_id == unit.id, Goal.reached_on.is_not(None))):
+        target = f"{number(goal.target)} {goal.metric}"
+        yield Event(_day(goal.reached_on), "goal", f"Goal reached: {goal.name}", target,
+                    ("units.plan", {"unit_key": unit.key}))  # fmt: skip
+
+
+def _steps(unit: Unit) -> Iterator[Event]:
+    done = select(PlanStep).where(PlanStep.unit_id == unit.id, PlanStep.status == StepStatus.DONE.value)
+    for step in db.session.scalars(done):
+        who = "IT" if step.side == "it" else unit.name
+        yield Event(_aware(step.done_at), "step", f"Step done: {step.action}", f"{who} · {step.owner_name}",
+                    ("units.plan", {"unit_key": unit.key}))  # fmt: skip
+
+
+def _touchpoints(unit: Unit) -> Iterator[Event]:
+    for touchpoint in db.session.scalars(select(Touchpoint).where(Touchpoint.unit_id == unit.id)):
+        people = len(touchpoint.people)
+        by = touchpoint.it_account.name if touchpoint.it_account else ""
+        yield Event(_day(touchpoint.happened_on), "touchpoint", f"{touchpoint.kind_label} with {people} of the unit",
+                    f"{by} · {touchpoint.notes[:140]}" if touchpoint.notes else by,
+                    ("units.touchpoints_page", {"unit_key": unit.key}))  # fmt: skip
+
+
+def _imports(unit: Unit) -> Iterator[Event]:
+    runs = db.session.scalars(
+        select(ImportRun).join(import_run_unit, import_run_unit.c.run_id == ImportRun.id)
+        .where(import_run_unit.c.unit_id == unit.id)
+    )  # fmt: skip
+    for run in runs:
+        moment = run.finished_at or run.started_at or run.created_at
+        counts = f"{run.inserted:,} new and {run.updated:,} changed rows in all"
+        title = f"Import of {run.kind}: {run.file_name or run.source}"
+        yield Event(_aware(moment), "import", title, counts, ("admin.import_run", {"run_id": run.id}))
+
+
+def _reviews(unit: Unit) -> Iterator[Event]:
+    for produced in db.session.scalars(select(ReviewProduced).where(ReviewProduced.unit_id == unit.id)):
+        link = ("units.review", {"unit_key": unit.key, "from": produced.period_start.isoformat(),
+                                 "to": produced.period_end.isoformat()})  # fmt: skip
+        yield Event(_aware(produced.produced_at), "review",
+                    f"Success review of {produced.period_start:%-d %b %Y} – {produced.period_end:%-d %b %Y}",
+                    f"PDF by {produced.actor}", link)  # fmt: skip
+
+
+SOURCES = {"colour": _colours, "stage": _stages, "risk": _risks, "goal": _goals, "step": _steps,
+           "touchpoint": _touchpoints, "import": _imports, "review": _reviews}  # fmt: skip
+
+
+def offered(viewer: Account) -> dict[str, str]:
+    return {kind: label for kind, label in KINDS.items() if is_staff(viewer) or kind not in STAFF_ONLY}
+
+
+def timeline(unit: Unit, viewer: Account, kinds: list[str], page: int = 1) -> TimelinePage:
+    allowed = offered(viewer)
+    shown = [kind for kind in kinds if kind in allowed] or list(allowed)
+    events = [event for kind in shown for event in SOURCES[kind](unit)]
+    events.sort(key=lambda event: (event.at, event.kind, event.title), reverse=True)
+    page = max(page, 1)
+    start = (page - 1) * PER_PAGE
+    return TimelinePage(events[start : start + PER_PAGE], page, len(events) > start + PER_PAGE, shown, allowed)
