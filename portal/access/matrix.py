@@ -41,7 +41,8 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     # A unit's goals and plan: its head reads them, comments and marks the unit's own steps done (the service
     # checks which); IT staff set goals and steps.
     "units.plan": EVERYONE,
-    "units.timeline": EVERYONE,  # a department head's leaves out risks, touchpoints and imports
+    "units.timeline": EVERYONE,
+    "units.goals_csv": EVERYONE,  # a department head's leaves out risks, touchpoints and imports
     "units.plan_comment": EVERYONE,
     "units.plan_step_status": EVERYONE,
     "units.goal_new": STAFF,
@@ -56,6 +57,7 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     # The risk register is IT's own assessment of who may leave: IT staff only, never a department head.
     "risks.index": STAFF,
     "risks.escalation": STAFF,
+    "risks.export": STAFF,
     "risks.new": STAFF,
     "risks.detail": STAFF,
     "risks.edit": STAFF,
@@ -100,6 +102,8 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "api.import_run": TOKEN,
     "api.units": TOKEN,
     "api.unit_health": TOKEN,
+    "api.risks": TOKEN,
+    "api.unit_goals": TOKEN,
 }
 
 

@@ -8,4 +8,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # CSRF guards cookie-authenticated forms; the API takes no cookies (only a bearer token), so it has nothing to guard.
 csrf.exempt(bp)
 
-from portal.api import errors, health, views  # noqa: E402,F401
+from portal.api import errors, health, plans, views  # noqa: E402,F401

@@ -20,9 +20,19 @@ from portal.services.health import engine
 from portal.services.health.rollup import Record
 
 
-def _visible() -> set[int] | None:
+def visible_units() -> set[int] | None:
+    """The unit ids the token's creator may see; None: every unit."""
     creator = current_token().created_by
     return visible_unit_ids(creator) if creator is not None else None
+
+
+def unit_for_token(unit_key: str) -> Unit:
+    """The unit by key, if the token may see it; otherwise 404, as if it did not exist."""
+    visible = visible_units()
+    unit = db.session.scalar(select(Unit).where(Unit.key == unit_key))
+    if unit is None or (visible is not None and unit.id not in visible):
+        raise ApiError(404, f"There is no unit {unit_key[:64]!r} that this token may see.")
+    return unit
 
 
 def _as_of() -> date | None:
@@ -43,7 +53,7 @@ def _detail(record: Record) -> dict[str, object]:
 def units() -> Response:
     """Every unit this token may see, with its latest stored health."""
     require_scope("read")
-    visible = _visible()
+    visible = visible_units()
     query = select(Unit).order_by(Unit.key)
     if visible is not None:
         query = query.where(Unit.id.in_(visible))
@@ -72,10 +82,7 @@ def unit_health(unit_key: str) -> Response:
     the latest stored scores.
     """
     require_scope("read")
-    visible = _visible()
-    unit = db.session.scalar(select(Unit).where(Unit.key == unit_key))
-    if unit is None or (visible is not None and unit.id not in visible):
-        raise ApiError(404, f"There is no unit {unit_key[:64]!r} that this token may see.")
+    unit = unit_for_token(unit_key)
     as_of = _as_of()
     if as_of is None:
         records = engine.stored_records(engine.today(), {unit.id})

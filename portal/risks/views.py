@@ -24,6 +24,7 @@ from portal.htmx import render_page_or_partial
 from portal.risks import bp
 from portal.risks.forms import CloseForm, CommentForm, RiskForm, RouteForm, StepForm
 from portal.services import accounts, risk_escalation, risk_register, risk_suggestions, risks
+from portal.services.csv_export import csv_download
 from portal.services.errors import RuleViolation
 from portal.services.health.engine import today
 
@@ -37,6 +38,29 @@ def index():
         buckets=list(RiskBucket), owners=accounts.staff_choices(), statuses=risk_register.STATUS_FILTERS, today=today(),
         suggestions=risk_suggestions.pending(),
     )  # fmt: skip
+
+
+RISK_COLUMNS = ("id", "unit_key", "unit", "system", "bucket", "reason", "source", "probability", "status", "outcome",
+                "outcome_reason", "seats_at_stake", "cost_at_stake", "currency", "owner", "opened_on", "closed_on",
+                "routes", "steps_late", "description")  # fmt: skip
+
+
+def _csv_row(risk: Risk, day: date) -> tuple:
+    reason = risk.outcome_reason.name if risk.outcome_reason else ""
+    closed = risk.closed_at.date() if risk.closed_at else ""
+    return (risk.id, risk.unit.key, risk.unit.name, risk.system.name if risk.system else "", risk.reason.bucket,
+            risk.reason.name, risk.source, risk.probability, risk.status, risk.outcome or "", reason,
+            risk.seats_at_stake, risk.cost_at_stake, risk.currency, risk.owner.email if risk.owner else "",
+            risk.opened_at.date(), closed, len(risk.routes), risk.late_steps(day), risk.description)  # fmt: skip
+
+
+@bp.route("/export.csv")
+def export():
+    """The register as the filters show it, as CSV (cells a spreadsheet would run as formulas are neutralised)."""
+    filters = risk_register.RegisterFilters.from_args(request.args)
+    day = today()
+    rows = (_csv_row(risk, day) for risk in risk_register.register(filters))
+    return csv_download(f"risks-{filters.status}-{day}.csv", RISK_COLUMNS, rows)
 
 
 @bp.route("/escalation")

@@ -11,6 +11,7 @@ from models import Goal, GoalMeasure, PlanSide, PlanStep, StepStatus, db
 from portal.access.scope import get_visible_unit_or_404
 from portal.actions import actor, attempt, see_other
 from portal.services import accounts, goals, success_plan
+from portal.services.csv_export import csv_download
 from portal.services.errors import RuleViolation
 from portal.services.health.engine import today
 from portal.units import bp
@@ -119,3 +120,24 @@ def plan_comment(unit_key: str):
         if saved:
             return see_other("units.plan", unit_key=unit.key, _anchor="comments")
     return _page(unit, 400, comment_form=form)
+
+
+GOAL_COLUMNS = ("goal", "metric", "baseline", "target", "due_on", "progress_from", "system", "recorded_on", "value",
+                "note", "reached_on")  # fmt: skip
+
+
+@bp.route("/<unit_key>/goals.csv")
+def goals_csv(unit_key: str):
+    """The unit's goals and every progress entry, one row each (a goal without entries: one row)."""
+    unit = get_visible_unit_or_404(current_user, unit_key)
+    plan = success_plan.plan_of(unit, today())
+
+    def rows():
+        for goal in plan.goals:
+            head = (goal.name, goal.metric, goal.baseline, goal.target, goal.due_on, goal.measure,
+                    goal.system.name if goal.system else "")  # fmt: skip
+            for entry in goal.progress or [None]:
+                entry_cells = (entry.recorded_on, entry.value, entry.note) if entry else ("", "", "")
+                yield (*head, *entry_cells, goal.reached_on or "")
+
+    return csv_download(f"goals-{unit.key}-{today()}.csv", GOAL_COLUMNS, rows())

@@ -111,3 +111,16 @@ def test_a_downloaded_review_goes_on_the_timeline(client, login_as, unit):
     assert client.get("/units/planning/review.pdf?from=2026-07-01&to=2026-09-30").status_code == 200
     page = client.get("/units/planning/timeline?kind=review").get_data(as_text=True)
     assert "Success review of 1 Jul 2026 – 30 Sep 2026" in page
+
+
+def test_goals_download_as_csv_for_the_unit_only(client, login_as, unit, make_unit):
+    goal = Goal(
+        unit=unit, name="+Plan every job", metric="jobs a day", baseline=300, target=500, due_on=date(2027, 1, 1)
+    )
+    db.session.add(goal)
+    db.session.commit()
+    login_as(Role.DEPT_HEAD, units=[unit])
+    text = client.get("/units/planning/goals.csv").get_data(as_text=True)
+    assert text.splitlines()[1].startswith("'+Plan every job,jobs a day,300.00,500.00,2027-01-01,manual")
+    other = make_unit(key="finance")
+    assert client.get(f"/units/{other.key}/goals.csv").status_code == 404
