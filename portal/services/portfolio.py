@@ -12,16 +12,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import Account, HealthScore, Role, Subscription, System, Unit, db
+from models import Account, HealthScore, PlanStep, Risk, Role, StepStatus, Subscription, System, Unit, db
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.services.health.engine import today
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
 from portal.services.health.rollup import SEVERITY
+from portal.services.risk_register import open_risks_of
+from portal.services.touchpoints import Relationship, relationships
 
 SPARK_WEEKS = 26
 DIRECTION_DAYS = 28  # the direction of change: the score now against four weeks ago
@@ -64,6 +66,40 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """What IT is doing about a unit: its open risks and their money at stake, late steps (of its success plan
+    and of its risks' plans), and the relationship figure."""
+
+    open_risks: int = 0
+    risk_at_stake: dict[str, Decimal] = field(default_factory=dict)  # per currency, a year
+    late_steps: int = 0
+    relationship: Relationship | None = None
+
+
+def _follow_ups(unit_ids: list[int], as_of: date) -> dict[int, FollowUp]:
+    """Each unit's follow-up in a handful of queries, whatever the number of units."""
+    risks_by_unit: dict[int, list[Risk]] = defaultdict(list)
+    for risk in open_risks_of(unit_ids):
+        risks_by_unit[risk.unit_id].append(risk)
+    late_plan = dict(db.session.execute(
+        select(PlanStep.unit_id, func.count()).where(
+            PlanStep.unit_id.in_(unit_ids), PlanStep.due_on < as_of,
+            PlanStep.status.in_((StepStatus.PLANNED.value, StepStatus.IN_PROGRESS.value)),
+        ).group_by(PlanStep.unit_id)
+    ).tuples().all())  # fmt: skip
+    figures = relationships(unit_ids, as_of)
+    found = {}
+    for unit_id in unit_ids:
+        risks = risks_by_unit.get(unit_id, [])
+        money: dict[str, Decimal] = defaultdict(Decimal)
+        for risk in risks:
+            money[risk.currency] += risk.cost_at_stake
+        late = late_plan.get(unit_id, 0) + sum(risk.late_steps(as_of) for risk in risks)
+        found[unit_id] = FollowUp(len(risks), dict(sorted(money.items())), late, figures.get(unit_id))
+    return found
+
+
+@dataclass(frozen=True)
 class PortfolioRow:
     unit: Unit
     division: Unit
@@ -75,6 +111,7 @@ class PortfolioRow:
     seats_paid: int
     at_stake: dict[str, Decimal]  # per currency: the annual cost of the subscriptions at red or yellow
     systems: frozenset[str]
+    follow_up: FollowUp = field(default_factory=lambda: FollowUp())
 
     @property
     def colour(self) -> str:
@@ -100,9 +137,10 @@ class PortfolioRow:
         return sum(self.at_stake.values(), Decimal(0))
 
     def attention(self) -> tuple:
-        """Red before yellow before grey before green; then falling before rising; then more money first."""
+        """Red before yellow before grey before green; then falling before rising; then more open risks; then
+        more money at stake first."""
         return (SEVERITY.get(self.colour, 2), self.direction if self.direction is not None else 0.0,
-                -self.at_stake_total, self.unit.name.casefold())  # fmt: skip
+                -self.follow_up.open_risks, -self.at_stake_total, self.unit.name.casefold())  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -179,8 +217,8 @@ def _before(history: Sequence[Snapshot], day: date) -> Snapshot | None:
     return found
 
 
-def _row(unit: Unit, division: Unit, history: list[Snapshot], latest: dict[int, Latest],
-         as_of: date) -> PortfolioRow:  # fmt: skip
+def _row(unit: Unit, division: Unit, history: list[Snapshot], latest: dict[int, Latest], as_of: date,
+         follow_up: FollowUp) -> PortfolioRow:  # fmt: skip
     now = history[-1] if history else None
     weekly = [snapshot for snapshot in history if snapshot is not now][-(SPARK_WEEKS - 1) :]
     if now is not None:
@@ -204,7 +242,7 @@ def _row(unit: Unit, division: Unit, history: list[Snapshot], latest: dict[int, 
     return PortfolioRow(
         unit=unit, division=division, now=now, history=weekly, direction=direction, changed_this_month=changed,
         seats_used=used, seats_paid=paid, at_stake=dict(at_stake),
-        systems=frozenset(subscription.system.key for subscription in unit.subscriptions),
+        systems=frozenset(subscription.system.key for subscription in unit.subscriptions), follow_up=follow_up,
     )  # fmt: skip
 
 
@@ -228,7 +266,9 @@ def build(viewer: Account, filters: Filters, as_of: date | None = None) -> Portf
     history = _history([unit.id for unit in units], as_of - timedelta(weeks=SPARK_WEEKS + 1), as_of)
     subscription_ids = [subscription.id for unit in units for subscription in unit.subscriptions]
     latest = latest_by_subscription(subscription_ids, as_of)
-    everything = [_row(unit, divisions[unit.id], history.get(unit.id, []), latest, as_of) for unit in units]
+    follow_ups = _follow_ups([unit.id for unit in units], as_of)
+    everything = [_row(unit, divisions[unit.id], history.get(unit.id, []), latest, as_of, follow_ups[unit.id])
+                  for unit in units]  # fmt: skip
     rows = sorted((row for row in everything if _matches(row, filters)), key=PortfolioRow.attention)
     counts: dict[str, int] = defaultdict(int)
     for row in rows:

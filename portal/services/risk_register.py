@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
@@ -59,10 +59,15 @@ def register(filters: RegisterFilters) -> list[Risk]:
     return list(db.session.scalars(_with_plan(statement)))
 
 
-def open_risks(unit_id: int) -> list[Risk]:
+def open_risks_of(unit_ids: Iterable[int]) -> list[Risk]:
+    """The open risks of the given units, most at stake first, with their plans."""
     statement = (
         select(Risk)
-        .where(Risk.unit_id == unit_id, Risk.status != RiskStatus.CLOSED.value)
+        .where(Risk.unit_id.in_(list(unit_ids)), Risk.status != RiskStatus.CLOSED.value)
         .order_by(Risk.cost_at_stake.desc(), Risk.id)
     )
     return list(db.session.scalars(_with_plan(statement)))
+
+
+def open_risks(unit_id: int) -> list[Risk]:
+    return open_risks_of([unit_id])

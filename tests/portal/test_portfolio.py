@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -154,3 +154,31 @@ def test_a_department_head_can_explain_only_their_own_units(client, login_as, bo
     assert client.get("/units/steady/explain?system=wiki").status_code == 200
     assert client.get("/units/falling/explain?system=erp").status_code == 404
     assert client.get("/units/ops/explain").status_code == 404
+
+
+def test_open_risks_late_steps_and_the_relationship_follow_each_unit(make_account, make_unit, make_person):
+    from models import MitigationRoute, MitigationStep, PlanStep, Risk, RiskReason, Touchpoint
+
+    anna = make_account(name="Anna Manager")
+    calm = make_unit(key="calm", name="A Calm Team", account_manager=anna)
+    risky = make_unit(key="risky", name="B Risky Team", account_manager=anna)
+    for unit in (calm, risky):
+        score_rows(unit, [(60, "yellow", "adoption")] * 3)
+    reason = RiskReason(bucket="commercial", name="Budget cut")
+    risk = Risk(unit=risky, reason=reason, source="unit", probability="likely", cost_at_stake=Decimal("9000"),
+                currency="EUR", seats_at_stake=20)  # fmt: skip
+    route = MitigationRoute(risk=risk, title="Meet the head")
+    route.steps.append(MitigationStep(action="Call", due_on=TODAY - timedelta(days=1)))
+    closed = Risk(unit=calm, reason=reason, source="data", probability="exploring", status="closed", outcome="saved",
+                  outcome_reason=reason, closed_at=datetime.now(UTC))  # fmt: skip
+    late = PlanStep(unit=risky, action="Train", side="it", owner_name="Kim", due_on=TODAY - timedelta(days=3))
+    people = [make_person(unit=calm) for _ in range(10)]
+    met = Touchpoint(unit=calm, kind="meeting", happened_on=TODAY - timedelta(days=5), people=people[:1])
+    db.session.add_all([risk, route, closed, late, met])
+    db.session.commit()
+    view = portfolio.build(anna, portfolio.Filters.from_args({}))
+    assert [row.unit.key for row in view.rows] == ["risky", "calm"]  # same colour and trend: open risks first
+    risky_row, calm_row = view.rows
+    assert (risky_row.follow_up.open_risks, risky_row.follow_up.risk_at_stake, risky_row.follow_up.late_steps) == (
+        1, {"EUR": Decimal("9000.00")}, 2)  # fmt: skip
+    assert (calm_row.follow_up.open_risks, calm_row.follow_up.relationship.per_100) == (0, 10.0)
