@@ -15,3 +15,8 @@ def one_of(column: str, choices: type[StrEnum], name: str) -> CheckConstraint:
     """A CHECK constraint that keeps a string column inside an enum's values."""
     values = ", ".join(f"'{choice.value}'" for choice in choices)
     return CheckConstraint(f"{column} IN ({values})", name=name)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored moment, aware: SQLite gives DateTime(timezone=True) columns back without their zone (UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -40,7 +40,8 @@ from portal.charts.pdf import drawing
 from portal.charts.shapes import COLOURS, INK, MUTED, RULE
 from portal.computed_cache import remember
 from portal.formatting import money
-from portal.services.reviews import Review
+from portal.formatting import number as figure
+from portal.services.reviews import Agreement, Review
 
 FONT, BOLD = "RapportSans", "RapportSans-Bold"
 MARGIN = 18 * mm
@@ -246,8 +247,7 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
         story.append(Paragraph("No survey answers in the period.", body))
 
     heading("Goals, plans and risks")
-    story.append(Paragraph("The unit's goals, its success plan and the risks with their mitigations are not "
-                           "recorded in Rapport yet.", body))  # fmt: skip
+    story += _agreement_part(review.agreement, styles)
 
     heading("What IT recommends")
     if review.recommendations:
@@ -256,6 +256,40 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
                                        Paragraph(_text(item.because), small), Spacer(1, 2 * mm)]))  # fmt: skip
     else:
         story.append(Paragraph("Nothing stands out: keep the current course.", body))
+    return story
+
+
+def _agreement_part(agreement: Agreement, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    body = styles["body"]
+    story: list[Flowable] = []
+    if agreement.goals:
+        rows: list[list[object]] = [["Goal", "Baseline", "By the period's end", "Target", "By"]]
+        for goal in agreement.goals:
+            value = "—" if goal.value is None else figure(goal.value)
+            if goal.reached_on:
+                value += f" (reached {goal.reached_on:%-d %b})"
+            rows.append([f"{goal.name} ({goal.metric})", figure(goal.baseline), value, figure(goal.target),
+                         f"{goal.due_on:%-d %b %Y}"])  # fmt: skip
+        story.append(_table(rows, [62 * mm, 22 * mm, 36 * mm, 22 * mm, TEXT_WIDTH - 142 * mm], styles, {1, 2, 3}))
+    else:
+        story.append(Paragraph("No goals are set with the unit yet.", body))
+    if agreement.steps:
+        story.append(Spacer(1, 3 * mm))
+        words = {"done": "Done in the period", "late": "Late", "next": "Next"}
+        rows = [["Plan step", "Whose", "Owner", "Due", "State"]]
+        rows += [[step.action, step.side, step.owner, f"{step.due_on:%-d %b %Y}", words[step.state]]
+                 for step in agreement.steps]  # fmt: skip
+        story.append(_table(rows, [70 * mm, 26 * mm, 28 * mm, 24 * mm, TEXT_WIDTH - 148 * mm], styles))
+    if agreement.risks is not None:
+        story.append(Spacer(1, 3 * mm))
+        if agreement.risks:
+            rows = [["Risk", "Status", "Probability", "At stake a year", "Mitigation"]]
+            for risk in agreement.risks:
+                plan = f"{risk.routes} routes, {risk.steps_done} of {risk.steps} steps done"
+                rows.append([risk.title, risk.status, risk.probability, risk.at_stake, plan])
+            story.append(_table(rows, [55 * mm, 25 * mm, 28 * mm, 28 * mm, TEXT_WIDTH - 136 * mm], styles))
+        else:
+            story.append(Paragraph("No risk was open in the period.", body))
     return story
 
 
@@ -280,5 +314,6 @@ def render(review: Review) -> bytes:
 
 def render_kept(review: Review) -> bytes:
     """The review's PDF, made once while the data stays as it is: a review is downloaded again and forwarded."""
-    key = ("review-pdf", review.unit.id, review.period, review.made_on, review.organisation)
+    with_risks = review.agreement.risks is not None
+    key = ("review-pdf", review.unit.id, review.period, review.made_on, review.organisation, with_risks)
     return remember(key, lambda: render(review))

@@ -14,14 +14,31 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from models import Account, HealthScore, ReviewProduced, Subscription, SurveyAnswer, System, Ticket, Unit, db
+from models import (
+    Account,
+    Goal,
+    HealthScore,
+    PlanSide,
+    PlanStep,
+    ReviewProduced,
+    Risk,
+    StepStatus,
+    Subscription,
+    SurveyAnswer,
+    System,
+    Ticket,
+    Unit,
+    db,
+)
+from models.types import as_utc
 from portal.access.scope import get_visible_unit_or_404
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.computed_cache import remember
 from portal.formatting import money
+from portal.services.accounts import is_staff
 from portal.services.errors import RuleViolation
 from portal.services.health import engine
 from portal.services.health.measures import QUESTION_SCALES, net_promoter_score
@@ -157,6 +174,52 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
+class GoalLine:
+    name: str
+    metric: str
+    baseline: Decimal
+    target: Decimal
+    due_on: date
+    value: Decimal | None  # the latest entry by the period's end
+    reached_on: date | None  # when reached by the period's end
+
+    @property
+    def share_done(self) -> float:
+        if self.value is None or self.target == self.baseline:
+            return 0.0
+        return max(0.0, min(1.0, float((self.value - self.baseline) / (self.target - self.baseline))))
+
+
+@dataclass(frozen=True)
+class StepLine:
+    action: str
+    side: str  # "IT" or the unit
+    owner: str
+    due_on: date
+    state: str  # "done", "late", "next"
+
+
+@dataclass(frozen=True)
+class RiskLine:
+    title: str
+    status: str
+    probability: str
+    at_stake: str
+    routes: int
+    steps_done: int
+    steps: int
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """What IT and the unit agreed, and (for IT's readers) the risks being worked on, for the period."""
+
+    goals: list[GoalLine]
+    steps: list[StepLine]
+    risks: list[RiskLine] | None  # None: not for this reader (a department head's review leaves them out)
+
+
+@dataclass(frozen=True)
 class Review:
     unit: Unit
     period: Period
@@ -169,6 +232,7 @@ class Review:
     support: Support
     voice: list[QuestionFigures]
     recommendations: list[Recommendation]
+    agreement: Agreement = field(default_factory=lambda: Agreement([], [], None))
     summary: list[str] = field(default_factory=list)
 
     @property
@@ -392,12 +456,62 @@ def _summary(review: Review) -> list[str]:
     nps = next((item for item in review.voice if item.question == "nps"), None)
     if nps is not None:
         sentences.append(f"The team's net promoter score was {nps.nps:+d} from {nps.answers:,} answers.")
+    agreement = review.agreement
+    if agreement.goals:
+        reached = sum(1 for goal in agreement.goals if goal.reached_on)
+        text = f"Of its {len(agreement.goals)} goal{'s' if len(agreement.goals) != 1 else ''}, {reached} reached"
+        done = sum(1 for step in agreement.steps if step.state == "done")
+        late = sum(1 for step in agreement.steps if step.state == "late")
+        text += f"; {done} plan step{'s' if done != 1 else ''} done in the period"
+        sentences.append(text + (f", {late} late." if late else "."))
+    if agreement.risks:
+        open_ = [risk for risk in agreement.risks if not risk.status.startswith("closed")]
+        if open_:
+            sentences.append(f"{len(open_)} risk{'s are' if len(open_) != 1 else ' is'} being worked on with the unit.")
     if review.recommendations:
         first = review.recommendations[0].title
         count = len(review.recommendations)
         sentences.append(f"IT recommends {count} action{'s' if count != 1 else ''}, the first: "
                          f"{first[:1].lower()}{first[1:]}.")  # fmt: skip
     return sentences
+
+
+NEXT_DAYS = 90  # the plan's open steps due this long after the period are "next"
+
+
+def _agreement(unit: Unit, period: Period, with_risks: bool) -> Agreement:
+    end_moment = _start(period.end + timedelta(days=1))
+    next_until = period.end + timedelta(days=NEXT_DAYS)
+    goal_lines = []
+    for goal in db.session.scalars(select(Goal).where(Goal.unit_id == unit.id).order_by(Goal.due_on, Goal.id)):
+        entries = [entry for entry in goal.progress if entry.recorded_on <= period.end]
+        reached = goal.reached_on if goal.reached_on is not None and goal.reached_on <= period.end else None
+        goal_lines.append(GoalLine(goal.name, goal.metric, goal.baseline, goal.target, goal.due_on,
+                                   entries[-1].value if entries else None, reached))  # fmt: skip
+    step_lines = []
+    for step in db.session.scalars(select(PlanStep).where(PlanStep.unit_id == unit.id).order_by(PlanStep.due_on)):
+        side = "IT" if step.side == PlanSide.IT else unit.name
+        if step.done_at is not None and _start(period.start) <= as_utc(step.done_at) < end_moment:
+            state = "done"
+        elif step.status in (StepStatus.PLANNED, StepStatus.IN_PROGRESS) and step.due_on <= period.end:
+            state = "late"
+        elif step.status in (StepStatus.PLANNED, StepStatus.IN_PROGRESS) and step.due_on <= next_until:
+            state = "next"
+        else:
+            continue
+        step_lines.append(StepLine(step.action, side, step.owner_name, step.due_on, state))
+    risk_lines = None
+    if with_risks:
+        still_open = or_(Risk.closed_at.is_(None), Risk.closed_at >= _start(period.start))
+        overlapping = select(Risk).where(Risk.unit_id == unit.id, Risk.opened_at < end_moment, still_open)
+        risk_lines = []
+        for risk in db.session.scalars(overlapping.order_by(Risk.cost_at_stake.desc(), Risk.id)):
+            steps = [step for route in risk.routes for step in route.steps]
+            status = f"closed: {risk.outcome}" if risk.is_closed else risk.status
+            title = f"{risk.system.name}: {risk.reason.name}" if risk.system else risk.reason.name
+            risk_lines.append(RiskLine(title, status, risk.likelihood.label, money(risk.cost_at_stake, risk.currency),
+                                       len(risk.routes), sum(1 for s in steps if s.done_at), len(steps)))  # fmt: skip
+    return Agreement(goal_lines, step_lines, risk_lines)
 
 
 def _weekly(unit: Unit, period: Period) -> list[tuple[date, float | None]]:
@@ -410,7 +524,8 @@ def _weekly(unit: Unit, period: Period) -> list[tuple[date, float | None]]:
     return [(day, score) for day, score in rows]
 
 
-def build(unit: Unit, period: Period, organisation: str, made_on: date) -> Review:
+def build(unit: Unit, period: Period, organisation: str, made_on: date, with_risks: bool = True) -> Review:
+    """The review; `with_risks` False leaves out the risk register's part (a department head's review)."""
     subscriptions = sorted(unit.subscriptions, key=lambda subscription: subscription.system.name.casefold())
     now, records = _health(unit, period.end)
     before, _ = _health(unit, period.start)
@@ -420,6 +535,7 @@ def build(unit: Unit, period: Period, organisation: str, made_on: date) -> Revie
         unit=unit, period=period, organisation=organisation, made_on=made_on, now=now, before=before,
         weekly=_weekly(unit, period), systems=lines, support=support, voice=_voice(unit, period),
         recommendations=_recommendations(lines, records, subscriptions, support),
+        agreement=_agreement(unit, period, with_risks),
     )  # fmt: skip
     review.summary.extend(_summary(review))
     return review
@@ -429,7 +545,7 @@ def for_viewer(viewer: Account, unit_key: str, start: str | None, end: str | Non
     """The review a viewer asked for: 404 outside their scope, ReviewError for a period that cannot be."""
     unit = get_visible_unit_or_404(viewer, unit_key)
     today = engine.today()
-    return build(unit, period_from(start, end, today), organisation, today)
+    return build(unit, period_from(start, end, today), organisation, today, with_risks=is_staff(viewer))
 
 
 def record_produced(review: Review, actor: Account | None) -> None:

@@ -30,6 +30,7 @@ from models import (
     db,
     import_run_unit,
 )
+from models.types import as_utc
 from portal.formatting import number
 from portal.services.accounts import is_staff
 
@@ -69,10 +70,6 @@ def _day(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _colours(unit: Unit) -> Iterator[Event]:
     names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
     rows = db.session.execute(
@@ -104,12 +101,12 @@ def _risks(unit: Unit) -> Iterator[Event]:
         link = ("risks.detail", {"risk_id": risk.id})
         what = f"{risk.system.name}: " if risk.system else ""
         yield Event(
-            _aware(risk.opened_at), "risk", f"Risk opened: {what}{risk.reason.name}", risk.likelihood.label, link
+            as_utc(risk.opened_at), "risk", f"Risk opened: {what}{risk.reason.name}", risk.likelihood.label, link
         )
         if risk.closed_at is not None:
             reason = risk.outcome_reason.label if risk.outcome_reason else ""
             title = f"Risk closed, {risk.outcome}: {what}{risk.reason.name}"
-            yield Event(_aware(risk.closed_at), "risk", title, reason, link)
+            yield Event(as_utc(risk.closed_at), "risk", title, reason, link)
 
 
 def _goals(unit: Unit) -> Iterator[Event]:
@@ -123,7 +120,7 @@ def _steps(unit: Unit) -> Iterator[Event]:
     done = select(PlanStep).where(PlanStep.unit_id == unit.id, PlanStep.status == StepStatus.DONE.value)
     for step in db.session.scalars(done):
         who = "IT" if step.side == "it" else unit.name
-        yield Event(_aware(step.done_at), "step", f"Step done: {step.action}", f"{who} · {step.owner_name}",
+        yield Event(as_utc(step.done_at), "step", f"Step done: {step.action}", f"{who} · {step.owner_name}",
                     ("units.plan", {"unit_key": unit.key}))  # fmt: skip
 
 
@@ -145,14 +142,14 @@ def _imports(unit: Unit) -> Iterator[Event]:
         moment = run.finished_at or run.started_at or run.created_at
         counts = f"{run.inserted:,} new and {run.updated:,} changed rows in all"
         title = f"Import of {run.kind}: {run.file_name or run.source}"
-        yield Event(_aware(moment), "import", title, counts, ("admin.import_run", {"run_id": run.id}))
+        yield Event(as_utc(moment), "import", title, counts, ("admin.import_run", {"run_id": run.id}))
 
 
 def _reviews(unit: Unit) -> Iterator[Event]:
     for produced in db.session.scalars(select(ReviewProduced).where(ReviewProduced.unit_id == unit.id)):
         link = ("units.review", {"unit_key": unit.key, "from": produced.period_start.isoformat(),
                                  "to": produced.period_end.isoformat()})  # fmt: skip
-        yield Event(_aware(produced.produced_at), "review",
+        yield Event(as_utc(produced.produced_at), "review",
                     f"Success review of {produced.period_start:%-d %b %Y} – {produced.period_end:%-d %b %Y}",
                     f"PDF by {produced.actor}", link)  # fmt: skip
 

@@ -48,3 +48,13 @@ def test_the_command_writes_the_same_pdf(runner, make_unit, tmp_path):
     backwards = runner.invoke(args=["report", "review", "--unit", "mine", "--from", "2026-09-30", "--to",
                                     "2026-07-01", "--out", str(out)])  # fmt: skip
     assert backwards.exit_code != 0 and "after it ends" in backwards.output
+
+
+def test_the_risks_part_of_a_review_is_for_it_only(client, login_as, make_unit):
+    mine = make_unit(key="mine", name="My Unit")
+    login_as(Role.ACCOUNT_MANAGER)
+    assert "Risks and their mitigation" in client.get("/units/mine/review").get_data(as_text=True)
+    client.post("/logout")
+    login_as(Role.DEPT_HEAD, units=[mine])
+    page = client.get("/units/mine/review").get_data(as_text=True)
+    assert "Goals, plans and risks" in page and "Risks and their mitigation" not in page

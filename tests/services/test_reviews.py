@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from models import Unit, db
-from portal.services import review_pdf, reviews
+from portal.services import review_pdf, reviews, risk_reasons
 from portal.services.health import engine
 from tests.services.health.organisation import AS_OF
 
@@ -158,3 +158,44 @@ def test_a_review_is_kept_until_the_data_changes_then_made_again(scored, monkeyp
     assert made == [PERIOD.end, PERIOD.start] * 2
     assert sum(line.reclaimable for line in changed.systems) == sum(line.reclaimable for line in first.systems) + 40
     assert review_pdf.render_kept(changed) is not pdf
+
+
+def test_goals_the_plan_and_for_it_the_risks_are_in_the_review(scored, make_account):
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from models import Goal, GoalProgress, PlanStep, Risk, RiskReason
+
+    team = unit("declining")
+    goal = Goal(unit=team, name="Every lead in the CRM", metric="leads a week", baseline=Decimal(20),
+                target=Decimal(80), due_on=date(2026, 12, 31))  # fmt: skip
+    goal.progress += [
+        GoalProgress(recorded_on=date(2026, 7, 1), value=Decimal(35)),
+        GoalProgress(recorded_on=date(2026, 10, 1), value=Decimal(90)),
+    ]  # after the period: not shown
+    steps = [
+        PlanStep(unit=team, action="Train the sellers", side="it", owner_name="Kim", due_on=date(2026, 6, 30),
+                 status="done", done_at=datetime(2026, 6, 28, tzinfo=UTC)),
+        PlanStep(unit=team, action="Name a champion", side="unit", owner_name="Ida", due_on=date(2026, 8, 1)),
+        PlanStep(unit=team, action="Clean the pipeline", side="unit", owner_name="Ida", due_on=date(2026, 9, 15)),
+        PlanStep(unit=team, action="Far away", side="it", owner_name="Kim", due_on=date(2027, 6, 1)),
+    ]  # fmt: skip
+    risk_reasons.add_defaults()
+    reason = db.session.scalar(select(RiskReason).where(RiskReason.name == "Low adoption"))
+    risk = Risk(unit=team, reason=reason, source="data", probability="likely", cost_at_stake=Decimal(4800),
+                currency="EUR", opened_at=datetime(2026, 7, 10, tzinfo=UTC))  # fmt: skip
+    db.session.add_all([goal, *steps, risk])
+    db.session.commit()
+    review = reviews.build(team, PERIOD, "Acme", AS_OF)
+    [line] = review.agreement.goals
+    assert (line.value, line.reached_on) == (Decimal(35), None)
+    assert [(s.action, s.state) for s in review.agreement.steps] == [
+        ("Train the sellers", "done"), ("Name a champion", "late"), ("Clean the pipeline", "next")]  # fmt: skip
+    assert [(r.title, r.status, r.probability) for r in review.agreement.risks] == [("Low adoption", "open", "Likely")]
+    assert "Of its 1 goal, 0 reached; 1 plan step done in the period, 1 late." in review.summary
+    text = " ".join(pdf_text(review_pdf.render(review)))
+    assert "Every lead in the CRM" in text and "Name a champion" in text and "Low adoption" in text
+
+    for_the_head = reviews.build(team, PERIOD, "Acme", AS_OF, with_risks=False)
+    assert for_the_head.agreement.risks is None
+    assert "Low adoption" not in " ".join(pdf_text(review_pdf.render(for_the_head)))
