@@ -50,6 +50,15 @@ def test_demo_loads_its_past_and_prints_a_way_in_for_every_role(runner):
     for label, (email, password) in credentials.items():
         account = authenticate(email, password)
         assert account is not None and account.role_enum.label == label
+    # IT's follow-up work on top of the scores: risks from the data's suggestions, goals and plans, touchpoints.
+    from models import Goal, PlanStep, Risk, RiskSuggestion, Touchpoint
+
+    outcomes = sorted((risk.status, risk.outcome or "") for risk in db.session.scalars(select(Risk)))
+    assert outcomes and all(len(risk.routes) >= 2 for risk in db.session.scalars(select(Risk)))
+    assert set(outcomes) <= {("mitigating", ""), ("closed", "saved"), ("closed", "lost")}
+    assert db.session.scalar(select(func.count()).select_from(RiskSuggestion)) >= len(outcomes)
+    for model in (Goal, PlanStep, Touchpoint):
+        assert db.session.scalar(select(func.count()).select_from(model)) > 0, model
 
 
 def test_demo_refuses_a_database_with_data(runner, make_unit):

@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from models import Account, ImportRun, Person, Role, RunSource, System, Unit, db
 from portal.services import accounts, audit, imports
+from portal.services.demo import follow_up
 from portal.services.demo.generator import EMAIL_DOMAIN, build
 from portal.services.demo.history import write_history
 from portal.services.demo.org_data import ACCOUNT_MANAGERS, ADMIN, CIO, PRINTED_HEAD_UNIT
@@ -122,6 +123,10 @@ def load_history(
             for kind in HISTORY_KINDS
         ]
     health.recompute_history(today, SNAPSHOT_WEEKS)
+    printed = dict(printed_accounts())
+    if Role.ACCOUNT_MANAGER in printed and Role.DEPT_HEAD in printed and printed[Role.DEPT_HEAD].units:
+        follow_up.add_follow_up(today, seed, printed[Role.ACCOUNT_MANAGER], printed[Role.DEPT_HEAD].units[0])
+        db.session.commit()
     return loaded
 
 

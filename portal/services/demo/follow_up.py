@@ -1,0 +1,141 @@
+"""The demo's follow-up work, once its scores exist: what a year of IT's customer success would have left.
+
+Risks opened from the data's suggestions (one being mitigated along two routes, one saved, one lost, the
+rest still suggestions), goals of a few units in their own numbers and one computed from adoption, their
+success plans with steps done, late and coming, and touchpoints with the unit's people. Everything goes
+through the same use-cases as a person's clicks (and so into the audit log); only the dates are set back.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from models import (
+    Account,
+    GoalMeasure,
+    Person,
+    PlanSide,
+    Probability,
+    RiskOutcome,
+    RiskStatus,
+    StepStatus,
+    Subscription,
+    TouchpointKind,
+    Unit,
+    db,
+)
+from portal.services import goals, risk_reasons, risk_suggestions, risks, success_plan, touchpoints
+
+TOUCHPOINTS_PER_UNIT = 3
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(10), tzinfo=UTC)
+
+
+def _manager_of(unit: Unit, fallback: Account) -> Account:
+    return unit.account_manager or fallback
+
+
+def _risks(today: date, rng: random.Random, fallback: Account) -> None:
+    suggestions = risk_suggestions.pending()
+    rng.shuffle(suggestions)
+    for index, suggestion in enumerate(suggestions[:3]):
+        manager = _manager_of(suggestion.unit, fallback)
+        risk = risk_suggestions.accept(suggestion, manager)
+        risk.opened_at = _at(today - timedelta(days=[20, 150, 240][index]))
+        risks.move(risk, RiskStatus.ASSESSING, manager)
+        risk.probability = [Probability.LIKELY, Probability.CONSIDERING, Probability.VERY_LIKELY][index].value
+        training = risks.add_route(risk, "Retrain the team on the daily work", manager)
+        risks.add_step(training, "Book two hands-on sessions with the key users", manager.id,
+                       today + timedelta(days=10 - 20 * index), manager)  # fmt: skip
+        sponsor = risks.add_route(risk, "Win back the head of the unit", manager)
+        risks.add_step(
+            sponsor, "Meet the head with the adoption figures", manager.id, today - timedelta(days=5), manager
+        )
+        risks.move(risk, RiskStatus.MITIGATING, manager)
+        if index == 0:
+            risks.comment(
+                risk, "The head agreed to the training; the key users are back from leave next week.", manager
+            )
+            continue
+        for route in risk.routes:
+            for step in route.steps:
+                risks.complete_step(step, manager)
+        outcome = RiskOutcome.SAVED if index == 1 else RiskOutcome.LOST
+        note = "Use is back above the seats' half." if outcome == RiskOutcome.SAVED else "Moved to the group's tool."
+        risks.close(risk, outcome, risk.reason_id, note, manager)
+        risk.closed_at = _at(today - timedelta(days=[0, 60, 45][index]))
+    for suggestion in suggestions[3:4]:  # one snoozed over the summer, with its reason
+        risk_suggestions.snooze(suggestion, today + timedelta(days=30), "Their busy season; look again after it.",
+                                today, _manager_of(suggestion.unit, fallback))  # fmt: skip
+
+
+def _plans(today: date, rng: random.Random, fallback: Account, head_unit: Unit) -> None:
+    subscribed = select(Subscription.unit_id).where(Subscription.unit_id != head_unit.id).distinct()
+    others = db.session.scalars(select(Unit).where(Unit.id.in_(subscribed)).order_by(Unit.id)).all()
+    units = [head_unit, *rng.sample(others, k=min(len(others), 5))]
+    for unit in units:
+        subscriptions = db.session.scalars(select(Subscription).where(Subscription.unit_id == unit.id)).all()
+        if not subscriptions:
+            continue
+        manager = _manager_of(unit, fallback)
+        main = max(subscriptions, key=lambda subscription: subscription.seats)
+        manual = goals.create(unit, goals.GoalDetails(
+            name=f"Handle every request of {unit.name} in {main.system.name}", metric="requests a week",
+            baseline=Decimal(rng.randint(80, 140)), target=Decimal(rng.randint(300, 420)),
+            due_on=today + timedelta(days=120)), manager)  # fmt: skip
+        value = manual.baseline
+        for back in (90, 60, 30, 7):
+            value += Decimal(rng.randint(15, 45))
+            goals.record_progress(manual, value, today - timedelta(days=back), "", today, manager)
+        goals.create(unit, goals.GoalDetails(
+            name=f"Most of the {main.system.name} seats in use", metric="", baseline=Decimal(40), target=Decimal(75),
+            due_on=today + timedelta(days=180), measure=GoalMeasure.SEAT_UTILISATION, system_id=main.system_id),
+            manager)  # fmt: skip
+        steps = [
+            ("Name two super-users", PlanSide.UNIT, "the unit's head", -40, True),
+            (f"Run a {main.system.name} refresher for new starters", PlanSide.IT, manager.name, -10, False),
+            ("Share the weekly request figures with the team", PlanSide.UNIT, "the team leads", 14, False),
+            ("Review the seat count before the renewal", PlanSide.IT, manager.name, 45, False),
+        ]  # fmt: skip
+        for action, side, owner, due, done in steps:
+            details = success_plan.StepDetails(
+                action, side, owner, today + timedelta(days=due), main.system_id, manual.id
+            )
+            step = success_plan.add_step(unit, details, manager)
+            if done:
+                success_plan.set_status(step, StepStatus.DONE, manager)
+                step.done_at = _at(today + timedelta(days=due - 2))
+        success_plan.comment(unit, "Agreed in the quarterly meeting; the head will check the figures monthly.", manager)
+
+
+def _touchpoints(today: date, rng: random.Random, fallback: Account) -> None:
+    units = db.session.scalars(select(Unit).where(Unit.account_manager_id.is_not(None)).order_by(Unit.id)).all()
+    for unit in units[::2]:
+        people = db.session.scalars(select(Person).where(Person.unit_id == unit.id).order_by(Person.key)).all()
+        if not people:
+            continue
+        manager = _manager_of(unit, fallback)
+        for _ in range(TOUCHPOINTS_PER_UNIT):
+            kind = rng.choice([TouchpointKind.MEETING, TouchpointKind.CHECK_IN, TouchpointKind.TRAINING])
+            met = rng.sample(people, k=min(len(people), rng.randint(1, 3)))
+            details = touchpoints.TouchpointDetails(kind, today - timedelta(days=rng.randint(3, 170)), manager.id,
+                                                    [person.id for person in met], "")  # fmt: skip
+            touchpoints.log(unit, details, today, manager)
+
+
+def add_follow_up(today: date, seed: int, manager: Account, head_unit: Unit) -> None:
+    """After the demo's scores: its risks, goals, plans and touchpoints (the caller commits). `manager` owns
+    what a unit without an account manager needs; `head_unit` (the printed head's) gets a plan first."""
+    rng = random.Random(seed)
+    risk_reasons.add_defaults()  # the migration wrote them; a database emptied since (tests) has none
+    _risks(today, rng, manager)
+    _plans(today, rng, manager, head_unit)
+    _touchpoints(today, rng, manager)
+    goals.refresh_computed(today)  # the adoption goals' first entries, from today's scores
+    db.session.flush()
