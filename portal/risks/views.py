@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 
 from models import (
@@ -36,7 +37,7 @@ def index():
     return render_page_or_partial(
         "risks/index.html", "risks/_results.html", risks=risk_register.register(filters), filters=filters,
         buckets=list(RiskBucket), owners=accounts.staff_choices(), statuses=risk_register.STATUS_FILTERS, today=today(),
-        suggestions=risk_suggestions.pending(),
+        suggestions=risk_suggestions.pending(first_for=current_user.id),
     )  # fmt: skip
 
 

@@ -107,7 +107,8 @@ def _comes_back(row: RiskSuggestion, as_of: date) -> bool:
     return False
 
 
-def pending(unit_id: int | None = None) -> list[RiskSuggestion]:
+def pending(unit_id: int | None = None, first_for: int | None = None) -> list[RiskSuggestion]:
+    """The suggestions waiting for a decision, oldest first; `first_for` an account manager: their units' first."""
     statement = (
         select(RiskSuggestion)
         .where(RiskSuggestion.status == SuggestionStatus.PENDING.value)
@@ -116,7 +117,10 @@ def pending(unit_id: int | None = None) -> list[RiskSuggestion]:
     )
     if unit_id is not None:
         statement = statement.where(RiskSuggestion.unit_id == unit_id)
-    return list(db.session.scalars(statement))
+    found = list(db.session.scalars(statement))
+    if first_for is not None:
+        found.sort(key=lambda suggestion: suggestion.unit.account_manager_id != first_for)  # stable: keeps the age
+    return found
 
 
 def _decide(suggestion: RiskSuggestion, status: SuggestionStatus, note: str, actor: Account) -> None:

@@ -20,8 +20,10 @@ from models import (
     Person,
     PlanSide,
     Probability,
+    Risk,
     RiskOutcome,
     RiskStatus,
+    RiskSuggestion,
     StepStatus,
     Subscription,
     TouchpointKind,
@@ -41,36 +43,67 @@ def _manager_of(unit: Unit, fallback: Account) -> Account:
     return unit.account_manager or fallback
 
 
-def _risks(today: date, rng: random.Random, fallback: Account) -> None:
-    suggestions = risk_suggestions.pending()
-    rng.shuffle(suggestions)
-    for index, suggestion in enumerate(suggestions[:3]):
+# What became of the risks opened from the largest suggestions: (status or outcome, opened and closed days ago).
+RISK_STORIES = (
+    ("mitigating", 20, None),
+    (RiskOutcome.SAVED, 150, 60),
+    (RiskOutcome.LOST, 240, 45),
+    ("assessing", 35, None),
+    ("open", 5, None),
+    (RiskOutcome.DOWNGRADED, 120, 20),
+)
+OUTCOME_NOTES = {RiskOutcome.SAVED: "Use is back above half the seats.", RiskOutcome.LOST: "Moved to the group's tool.",
+                 RiskOutcome.DOWNGRADED: "They kept two thirds of the seats."}  # fmt: skip
+PROBABILITIES = (Probability.LIKELY, Probability.CONSIDERING, Probability.VERY_LIKELY, Probability.EXPLORING,
+                 Probability.EXPLORING, Probability.LIKELY)  # fmt: skip
+
+
+def _cost(suggestion: RiskSuggestion) -> Decimal:
+    subscription = db.session.scalar(select(Subscription).where(
+        Subscription.unit_id == suggestion.unit_id, Subscription.system_id == suggestion.system_id))  # fmt: skip
+    return subscription.effective_annual_cost if subscription else Decimal(0)
+
+
+def _spread_events(risk: Risk, start: datetime, end: datetime) -> None:
+    """The timeline's lines between the day it opened and the day it closed (or today), in their order."""
+    step = (end - start) / max(len(risk.events), 1)
+    for index, event in enumerate(risk.events):
+        event.at = start + step * index
+
+
+def _risks(today: date, fallback: Account) -> None:
+    suggestions = sorted(risk_suggestions.pending(), key=lambda s: (-_cost(s), s.id))
+    stories = zip(RISK_STORIES, PROBABILITIES, suggestions, strict=False)  # fewer suggestions: fewer stories
+    for (story, opened_days, closed_days), probability, suggestion in stories:
         manager = _manager_of(suggestion.unit, fallback)
         risk = risk_suggestions.accept(suggestion, manager)
-        risk.opened_at = _at(today - timedelta(days=[20, 150, 240][index]))
-        risks.move(risk, RiskStatus.ASSESSING, manager)
-        risk.probability = [Probability.LIKELY, Probability.CONSIDERING, Probability.VERY_LIKELY][index].value
-        training = risks.add_route(risk, "Retrain the team on the daily work", manager)
-        risks.add_step(training, "Book two hands-on sessions with the key users", manager.id,
-                       today + timedelta(days=10 - 20 * index), manager)  # fmt: skip
-        sponsor = risks.add_route(risk, "Win back the head of the unit", manager)
-        risks.add_step(
-            sponsor, "Meet the head with the adoption figures", manager.id, today - timedelta(days=5), manager
-        )
-        risks.move(risk, RiskStatus.MITIGATING, manager)
-        if index == 0:
+        risk.probability = probability.value
+        if story != "open":
+            risks.move(risk, RiskStatus.ASSESSING, manager)
+            training = risks.add_route(risk, "Retrain the team on the daily work", manager)
+            risks.add_step(training, "Book two hands-on sessions with the key users", manager.id,
+                           today + timedelta(days=10), manager)  # fmt: skip
+        if story not in ("open", "assessing"):
+            sponsor = risks.add_route(risk, "Win back the head of the unit", manager)
+            risks.add_step(sponsor, "Meet the head with the adoption figures", manager.id,
+                           today - timedelta(days=5), manager)  # fmt: skip
+            risks.move(risk, RiskStatus.MITIGATING, manager)
+        if story == "mitigating":
             risks.comment(
                 risk, "The head agreed to the training; the key users are back from leave next week.", manager
             )
-            continue
-        for route in risk.routes:
-            for step in route.steps:
-                risks.complete_step(step, manager)
-        outcome = RiskOutcome.SAVED if index == 1 else RiskOutcome.LOST
-        note = "Use is back above the seats' half." if outcome == RiskOutcome.SAVED else "Moved to the group's tool."
-        risks.close(risk, outcome, risk.reason_id, note, manager)
-        risk.closed_at = _at(today - timedelta(days=[0, 60, 45][index]))
-    for suggestion in suggestions[3:4]:  # one snoozed over the summer, with its reason
+        if isinstance(story, RiskOutcome):
+            for route in risk.routes:
+                for step in route.steps:
+                    risks.complete_step(step, manager)
+            risks.close(risk, story, risk.reason_id, OUTCOME_NOTES[story], manager)
+        opened = _at(today - timedelta(days=opened_days))
+        closed = _at(today - timedelta(days=closed_days)) if closed_days is not None else _at(today)
+        risk.opened_at = opened
+        if risk.closed_at is not None:
+            risk.closed_at = closed
+        _spread_events(risk, opened, closed)
+    for suggestion in suggestions[len(RISK_STORIES) : len(RISK_STORIES) + 1]:  # one snoozed, with its reason
         risk_suggestions.snooze(suggestion, today + timedelta(days=30), "Their busy season; look again after it.",
                                 today, _manager_of(suggestion.unit, fallback))  # fmt: skip
 
@@ -99,7 +132,7 @@ def _plans(today: date, rng: random.Random, fallback: Account, head_unit: Unit) 
             manager)  # fmt: skip
         steps = [
             ("Name two super-users", PlanSide.UNIT, "the unit's head", -40, True),
-            (f"Run a {main.system.name} refresher for new starters", PlanSide.IT, manager.name, -10, False),
+            (f"Run a refresher on {main.system.name} for new starters", PlanSide.IT, manager.name, -10, False),
             ("Share the weekly request figures with the team", PlanSide.UNIT, "the team leads", 14, False),
             ("Review the seat count before the renewal", PlanSide.IT, manager.name, 45, False),
         ]  # fmt: skip
@@ -134,7 +167,7 @@ def add_follow_up(today: date, seed: int, manager: Account, head_unit: Unit) -> 
     what a unit without an account manager needs; `head_unit` (the printed head's) gets a plan first."""
     rng = random.Random(seed)
     risk_reasons.add_defaults()  # the migration wrote them; a database emptied since (tests) has none
-    _risks(today, rng, manager)
+    _risks(today, manager)
     _plans(today, rng, manager, head_unit)
     _touchpoints(today, rng, manager)
     goals.refresh_computed(today)  # the adoption goals' first entries, from today's scores
