@@ -20,10 +20,41 @@ PAGES = {
                  "/admin/units/declining/edit", "/admin/units/new", "/admin/systems/new", "/admin/systems/crm/edit",
                  "/admin/subscriptions/new", "/admin/accounts/new", "/admin/tokens", "/admin/tokens/new",
                  "/admin/scoring", "/admin/scoring/adoption/edit", "/admin/imports/", "/admin/imports/new",
-                 "/admin/imports/1", "/account/password"],
-    Role.ACCOUNT_MANAGER: ["/portfolio/", "/portfolio/?colour=red&stage=decline"],
-    Role.DEPT_HEAD: ["/", f"/units/scheduling/review{REVIEW}"],
+                 "/admin/imports/1", "/admin/risk-reasons", "/account/password"],
+    Role.ACCOUNT_MANAGER: ["/portfolio/", "/portfolio/?colour=red&stage=decline", "/risks/", "/risks/escalation",
+                           "/risks/1", "/risks/1/edit", "/risks/1/close", "/risks/new?unit=declining",
+                           "/units/declining/plan", "/units/declining/goals/new", "/units/declining/timeline",
+                           "/units/declining/touchpoints"],
+    Role.DEPT_HEAD: ["/", f"/units/scheduling/review{REVIEW}", "/units/scheduling/plan", "/units/scheduling/timeline"],
 }  # fmt: skip
+
+
+def follow_up_work(manager) -> None:
+    """Something on every page of the risk register and the plans: suggestions, a risk with its plan, a goal, a
+    plan step, a touchpoint."""
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from models import Person, PlanSide, TouchpointKind, Unit
+    from portal.services import goals, risk_reasons, risk_suggestions, risks, success_plan, touchpoints
+    from tests.services.health.organisation import AS_OF
+
+    risk_reasons.add_defaults()
+    risk_suggestions.refresh(AS_OF)
+    risk = risk_suggestions.accept(risk_suggestions.pending()[0], manager)
+    route = risks.add_route(risk, "Retrain the team", manager)
+    risks.add_step(route, "Book sessions", manager.id, date(2026, 9, 1), manager)
+    for key in ("declining", "scheduling"):
+        unit = db.session.scalar(select(Unit).where(Unit.key == key))
+        goal = goals.create(unit, goals.GoalDetails("Plan every job", "jobs a day", Decimal(10), Decimal(50),
+                                                    date(2026, 12, 1)), manager)  # fmt: skip
+        goals.record_progress(goal, Decimal(20), AS_OF, "", AS_OF, manager)
+        success_plan.add_step(unit, success_plan.StepDetails("Name super-users", PlanSide.UNIT, "Ida", AS_OF), manager)
+        person = db.session.scalar(select(Person).where(Person.unit_id == unit.id))
+        touchpoints.log(unit, touchpoints.TouchpointDetails(TouchpointKind.MEETING, AS_OF, manager.id, [person.id], ""),
+                        AS_OF, manager)  # fmt: skip
 
 
 def problems(results) -> list[str]:
@@ -49,6 +80,7 @@ def test_the_main_pages_pass_the_accessibility_checker(page, live_server, sign_i
             db.session.scalar(select(Unit).where(Unit.key == "scheduling"))]),
     }  # fmt: skip
     db.session.execute(update(Unit).values(account_manager_id=accounts[Role.ACCOUNT_MANAGER].id))
+    follow_up_work(accounts[Role.ACCOUNT_MANAGER])
     db.session.commit()
     axe = Axe()
     found: dict[str, list[str]] = {}

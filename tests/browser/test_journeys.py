@@ -230,3 +230,58 @@ def test_a_department_head_reads_the_unit_page_and_downloads_its_review(
     assert summary[:60] in text
     same_spaces = str.maketrans({"\u202f": " ", "\u00a0": " "})
     assert unused.translate(same_spaces) in text.translate(same_spaces)
+
+
+def test_an_account_manager_takes_a_red_signal_to_a_saved_risk(page, live_server, sign_in, make_account, scored,
+                                                               screenshot):  # fmt: skip
+    """From the data's suggestion to a risk, its two-route plan, mitigation, and "saved"."""
+    from sqlalchemy import select, update
+
+    from models import Risk, Unit
+    from portal.services import risk_reasons, risk_suggestions
+    from tests.services.health.organisation import AS_OF
+
+    anna = make_account(name="Anna Manager")
+    db.session.execute(update(Unit).values(account_manager_id=anna.id))
+    risk_reasons.add_defaults()
+    risk_suggestions.refresh(AS_OF)
+    db.session.commit()
+    sign_in(page, anna)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Risks").click()
+    suggestions = page.locator("#suggestions .suggestion")
+    expect(suggestions.first).to_be_visible()
+    first = suggestions.first
+    signal = first.locator("strong").first.inner_text()
+    first.get_by_role("button", name="Open a risk").click()
+    expect(page.get_by_text("The risk is in the register, from the data signal.")).to_be_visible()
+    expect(page.get_by_text(signal + ":", exact=False).first).to_be_visible()
+
+    page.get_by_role("button", name="Start mitigating").click()
+    expect(page.get_by_text("Mitigation starts once the plan has at least 2 mitigation routes")).to_be_visible()
+    for title, action in (("Retrain the team", "Book two sessions"), ("Win back the head", "Meet the head")):
+        page.get_by_label("New route").fill(title)
+        page.get_by_role("button", name="Add the route").click()
+        route = page.locator(".route", has_text=title)
+        route.get_by_text("Add a step").click()
+        route.get_by_label("Step").fill(action)
+        route.get_by_label("Owner").select_option(label="Anna Manager (Account manager)")
+        route.get_by_label("Due").fill("2026-09-15")
+        route.get_by_role("button", name="Add the step").click()
+        expect(page.locator(".route", has_text=title).get_by_text(action)).to_be_visible()
+    page.get_by_role("button", name="Start mitigating").click()
+    expect(page.get_by_text("The risk is now mitigating.")).to_be_visible()
+    page.get_by_label("Comment").fill("The head agreed to the training.")
+    page.get_by_role("button", name="Comment").click()
+    screenshot(page, "risk-mitigating")
+
+    page.get_by_role("button", name="Close…").click()
+    page.get_by_label("Outcome").select_option("saved")
+    page.get_by_label("Note").fill("Use is back.")
+    page.get_by_role("button", name="Close the risk").click()
+    expect(page.get_by_text("The risk is closed: saved.")).to_be_visible()
+    expect(page.get_by_text("Closed the risk: saved")).to_be_visible()
+    risk = db.session.scalar(select(Risk))
+    assert (risk.status, risk.outcome, len(risk.routes)) == ("closed", "saved", 2)
+    # The refused first move left no trace; each change did.
+    assert [event.kind for event in risk.events] == ["opened", "route", "step", "route", "step", "status", "comment",
+                                                     "closed"]  # fmt: skip
