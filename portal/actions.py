@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Response, redirect, url_for
+from flask import Response, flash, redirect, url_for
 from flask_login import current_user
 
 from models import Account, db
@@ -37,4 +37,19 @@ def attempt(form: RuleForm, use_case: Callable[[], T]) -> tuple[bool, T | None]:
         form.add_error(error)
         return False, None
     db.session.commit()
+    return True, result
+
+
+def act(use_case: Callable[[], T], done: str = "") -> tuple[bool, T | None]:
+    """Run a button's use-case (no form to put a refusal beside) and commit it once: a refusal is flashed and
+    nothing is kept, a success says `done` when there is something to say."""
+    try:
+        result = use_case()
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return False, None
+    db.session.commit()
+    if done:
+        flash(done, "success")
     return True, result

@@ -20,13 +20,12 @@ from models import (
     Unit,
     db,
 )
-from portal.actions import actor, attempt, see_other
+from portal.actions import act, actor, attempt, see_other
 from portal.htmx import render_page_or_partial
 from portal.risks import bp
 from portal.risks.forms import CloseForm, CommentForm, RiskForm, RouteForm, StepForm
 from portal.services import accounts, risk_escalation, risk_register, risk_suggestions, risks
 from portal.services.csv_export import csv_download
-from portal.services.errors import RuleViolation
 from portal.services.health.engine import today
 
 
@@ -130,20 +129,6 @@ def edit(risk_id: int):
     return render_template("risks/form.html", form=form, unit=risk.unit, risk=risk)
 
 
-def _button(risk: Risk, use_case, done: str, anchor: str | None = None):
-    """A button's POST (CSRF checked app-wide): run the use-case, say how it went, back to the risk."""
-    try:
-        use_case()
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        if done:
-            flash(done, "success")
-    return see_other("risks.detail", risk_id=risk.id, _anchor=anchor)
-
-
 @bp.route("/<int:risk_id>/status", methods=["POST"])
 def move(risk_id: int):
     """Move a risk to assessing or mitigating (mitigating once its plan is ready)."""
@@ -152,7 +137,8 @@ def move(risk_id: int):
     if to is None:
         flash("Choose what the risk moves to.", "error")
         return see_other("risks.detail", risk_id=risk.id)
-    return _button(risk, lambda: risks.move(risk, to, actor()), f"The risk is now {to.label.lower()}.")
+    act(lambda: risks.move(risk, to, actor()), f"The risk is now {to.label.lower()}.")
+    return see_other("risks.detail", risk_id=risk.id)
 
 
 @bp.route("/<int:risk_id>/close", methods=["GET", "POST"])
@@ -199,7 +185,8 @@ def step_done(risk_id: int, step_id: int):
     risk = _risk_or_404(risk_id)
     in_risk = MitigationStep.id == step_id, MitigationRoute.risk_id == risk.id
     step = db.one_or_404(select(MitigationStep).join(MitigationRoute).where(*in_risk))
-    return _button(risk, lambda: risks.complete_step(step, actor()), "", anchor=f"route-{step.route_id}")
+    act(lambda: risks.complete_step(step, actor()))
+    return see_other("risks.detail", risk_id=risk.id, _anchor=f"route-{step.route_id}")
 
 
 @bp.route("/<int:risk_id>/comments", methods=["POST"])
@@ -224,31 +211,13 @@ def _back_from(suggestion: RiskSuggestion):
     return see_other("risks.index", _anchor="suggestions")
 
 
-def _decision(suggestion: RiskSuggestion, use_case, done: str):
-    try:
-        use_case()
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
-    return _back_from(suggestion)
-
-
 @bp.route("/suggestions/<int:suggestion_id>/accept", methods=["POST"])
 def suggestion_accept(suggestion_id: int):
     """Open the risk a signal suggests, and go to it to assess it."""
     suggestion = _suggestion_or_404(suggestion_id)
-    try:
-        risk = risk_suggestions.accept(suggestion, actor())
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _back_from(suggestion)
-    db.session.commit()
-    flash("The risk is in the register, from the data signal. Assess it and plan at least two routes.", "success")
-    return see_other("risks.detail", risk_id=risk.id)
+    done = "The risk is in the register, from the data signal. Assess it and plan at least two routes."
+    accepted, risk = act(lambda: risk_suggestions.accept(suggestion, actor()), done)
+    return see_other("risks.detail", risk_id=risk.id) if accepted else _back_from(suggestion)
 
 
 @bp.route("/suggestions/<int:suggestion_id>/dismiss", methods=["POST"])
@@ -256,8 +225,9 @@ def suggestion_dismiss(suggestion_id: int):
     """Not a risk: the signal is not suggested again for this unit and system."""
     suggestion = _suggestion_or_404(suggestion_id)
     note = request.form.get("note", "")
-    return _decision(suggestion, lambda: risk_suggestions.dismiss(suggestion, note, actor()),
-                     f"Dismissed: {suggestion.kind.label.lower()} at {suggestion.unit.name}.")  # fmt: skip
+    act(lambda: risk_suggestions.dismiss(suggestion, note, actor()),
+        f"Dismissed: {suggestion.kind.label.lower()} at {suggestion.unit.name}.")  # fmt: skip
+    return _back_from(suggestion)
 
 
 @bp.route("/suggestions/<int:suggestion_id>/snooze", methods=["POST"])
@@ -269,5 +239,6 @@ def suggestion_snooze(suggestion_id: int):
         until = date.fromisoformat(request.form.get("until", ""))
     except ValueError:
         until = None
-    return _decision(suggestion, lambda: risk_suggestions.snooze(suggestion, until, note, today(), actor()),
-                     f"Snoozed until {until}: {suggestion.kind.label.lower()} at {suggestion.unit.name}.")  # fmt: skip
+    act(lambda: risk_suggestions.snooze(suggestion, until, note, today(), actor()),
+        f"Snoozed until {until}: {suggestion.kind.label.lower()} at {suggestion.unit.name}.")  # fmt: skip
+    return _back_from(suggestion)

@@ -13,3 +13,15 @@ class RuleViolation(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def required_text(text: str, limit: int, empty: str, error: type[RuleViolation] = RuleViolation,
+                  field: str = "text") -> str:  # fmt: skip
+    """A comment or a reason as the person wrote it, trimmed: refused when empty (`empty` says what to write)
+    or longer than `limit` characters."""
+    text = text.strip()
+    if not text:
+        raise error(empty, field)
+    if len(text) > limit:
+        raise error(f"Keep it to {limit:,} characters (this one has {len(text):,}).", field)
+    return text

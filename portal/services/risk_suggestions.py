@@ -32,7 +32,7 @@ from models import (
     db,
 )
 from portal.services import audit, risks
-from portal.services.errors import RuleViolation
+from portal.services.errors import RuleViolation, required_text
 from portal.services.risk_signals import SUGGESTED_REASON, Snapshot, signals, window_days
 
 MAX_NOTE = 1000
@@ -160,12 +160,8 @@ def accept(suggestion: RiskSuggestion, actor: Account) -> Risk:
 
 
 def _checked_note(note: str, what: str) -> str:
-    note = note.strip()
-    if not note:
-        raise SuggestionError(f"Say why you {what} it: the next person to see the signal will read it.", "note")
-    if len(note) > MAX_NOTE:
-        raise SuggestionError(f"A note has at most {MAX_NOTE:,} characters.", "note")
-    return note
+    why = f"Say why you {what} it: the next person to see the signal will read it."
+    return required_text(note, MAX_NOTE, why, SuggestionError, "note")
 
 
 def dismiss(suggestion: RiskSuggestion, note: str, actor: Account) -> None:

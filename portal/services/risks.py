@@ -32,7 +32,7 @@ from models import (
 )
 from portal.services import audit
 from portal.services.accounts import STAFF_ROLES
-from portal.services.errors import RuleViolation
+from portal.services.errors import RuleViolation, required_text
 
 MIN_ROUTES = 2
 MAX_COMMENT = 4000
@@ -253,9 +253,4 @@ def complete_step(step: MitigationStep, actor: Account) -> None:
 
 
 def comment(risk: Risk, text: str, actor: Account) -> None:
-    text = text.strip()
-    if not text:
-        raise RiskError("Write the comment first.", "text")
-    if len(text) > MAX_COMMENT:
-        raise RiskError(f"A comment has at most {MAX_COMMENT:,} characters.", "text")
-    _event(risk, actor, "comment", text)
+    _event(risk, actor, "comment", required_text(text, MAX_COMMENT, "Write the comment first.", RiskError))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from models import Account, Goal, PlanComment, PlanSide, PlanStep, Role, StepStatus, Unit, db
 from portal.services import audit
 from portal.services.accounts import is_staff
-from portal.services.errors import RuleViolation
+from portal.services.errors import RuleViolation, required_text
 
 MAX_COMMENT = 4000
 
@@ -76,11 +76,7 @@ def set_status(step: PlanStep, status: StepStatus, actor: Account) -> None:
 
 
 def comment(unit: Unit, text: str, actor: Account) -> PlanComment:
-    text = text.strip()
-    if not text:
-        raise PlanError("Write the comment first.", "text")
-    if len(text) > MAX_COMMENT:
-        raise PlanError(f"A comment has at most {MAX_COMMENT:,} characters.", "text")
+    text = required_text(text, MAX_COMMENT, "Write the comment first.", PlanError)
     entry = PlanComment(unit_id=unit.id, author_id=actor.id, author=actor.name or actor.email, text=text)
     db.session.add(entry)
     db.session.flush()

@@ -7,12 +7,11 @@ from flask import flash, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import Goal, GoalMeasure, PlanSide, PlanStep, StepStatus, db
+from models import Goal, GoalMeasure, PlanSide, PlanStep, StepStatus, Unit, db
 from portal.access.scope import get_visible_unit_or_404
-from portal.actions import actor, attempt, see_other
+from portal.actions import act, actor, attempt, see_other
 from portal.services import accounts, goals, success_plan
 from portal.services.csv_export import csv_download
-from portal.services.errors import RuleViolation
 from portal.services.health.engine import today
 from portal.units import bp
 from portal.units.plan_forms import CommentForm, GoalForm, ProgressForm, StepForm
@@ -39,25 +38,26 @@ def plan(unit_key: str):
 
 @bp.route("/<unit_key>/goals/new", methods=["GET", "POST"])
 def goal_new(unit_key: str):
-    unit = get_visible_unit_or_404(current_user, unit_key)
-    form = GoalForm(unit=unit)
-    if form.validate_on_submit():
-        saved, _ = attempt(form, lambda: goals.create(unit, _goal_details(form), actor()))
-        if saved:
-            flash("The goal is set.", "success")
-            return see_other("units.plan", unit_key=unit.key)
-    return render_template("units/goal_form.html", form=form, unit=unit, goal=None)
+    """Set a goal with the unit, in its own numbers."""
+    return _goal_page(get_visible_unit_or_404(current_user, unit_key), None)
 
 
 @bp.route("/<unit_key>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
 def goal_edit(unit_key: str, goal_id: int):
     unit = get_visible_unit_or_404(current_user, unit_key)
-    goal = db.one_or_404(select(Goal).where(Goal.id == goal_id, Goal.unit_id == unit.id))
+    return _goal_page(unit, db.one_or_404(select(Goal).where(Goal.id == goal_id, Goal.unit_id == unit.id)))
+
+
+def _goal_page(unit: Unit, goal: Goal | None):
     form = GoalForm(unit=unit, goal=goal)
     if form.validate_on_submit():
-        saved, _ = attempt(form, lambda: goals.update(goal, _goal_details(form), actor()))
+        details = _goal_details(form)
+        if goal is None:
+            saved, _ = attempt(form, lambda: goals.create(unit, details, actor()))
+        else:
+            saved, _ = attempt(form, lambda: goals.update(goal, details, actor()))
         if saved:
-            flash("The goal is saved.", "success")
+            flash("The goal is set." if goal is None else "The goal is saved.", "success")
             return see_other("units.plan", unit_key=unit.key)
     return render_template("units/goal_form.html", form=form, unit=unit, goal=goal)
 
@@ -101,13 +101,8 @@ def plan_step_status(unit_key: str, step_id: int):
     unit = get_visible_unit_or_404(current_user, unit_key)
     step = db.one_or_404(select(PlanStep).where(PlanStep.id == step_id, PlanStep.unit_id == unit.id))
     wanted = request.form.get("status", "")
-    try:
-        success_plan.set_status(step, StepStatus(wanted) if wanted in set(StepStatus) else StepStatus.DONE, actor())
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
+    act(lambda: success_plan.set_status(step, StepStatus(wanted) if wanted in set(StepStatus) else StepStatus.DONE,
+                                        actor()))  # fmt: skip
     return see_other("units.plan", unit_key=unit.key, _anchor=f"step-{step.id}")
 
 
