@@ -26,7 +26,9 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 run: $(VENV)/.installed  ## serve the portal with demo data on http://127.0.0.1:5000
 	RAPPORT_ENV=development $(BIN)/flask db upgrade
 	RAPPORT_ENV=development $(BIN)/flask demo --if-empty
-	RAPPORT_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+	@# The scheduler runs beside the development server and stops with it.
+	RAPPORT_ENV=development $(BIN)/flask scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  RAPPORT_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 browser: $(VENV)/.installed-test  ## make sure a Chromium is there for the browser tests
 	bash .ci/ensure-browser

@@ -37,6 +37,7 @@ from models.imports import (  # noqa: E402
     RunStatus,
     import_run_unit,
 )
+from models.jobs import JobRun, JobRunStatus, JobTrigger  # noqa: E402
 from models.org import Person, PersonRole, Unit  # noqa: E402
 from models.plans import (  # noqa: E402
     Goal,
@@ -79,6 +80,9 @@ __all__ = [
     "IdempotentResponse",
     "ImportRefusal",
     "ImportRun",
+    "JobRun",
+    "JobRunStatus",
+    "JobTrigger",
     "LicenseModel",
     "MitigationRoute",
     "MitigationStep",

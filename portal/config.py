@@ -94,7 +94,8 @@ class Config:
     # After an import or a push, re-score the subscriptions it touched (0 turns it off, e.g. for a bulk load
     # followed by `flask recompute`).
     HEALTH_RESCORE_AFTER_IMPORT = os.environ.get("RAPPORT_HEALTH_RESCORE_AFTER_IMPORT", "1") != "0"
-    # Scheduled jobs (`flask jobs run`): crontab lines in UTC.
+    # Scheduled jobs (`flask scheduler`): cron lines (five fields, or six with seconds first) in this time zone.
+    SCHEDULER_TIMEZONE = os.environ.get("RAPPORT_SCHEDULER_TIMEZONE", "UTC")
     JOB_RECOMPUTE_CRON = os.environ.get("RAPPORT_JOB_RECOMPUTE_CRON", "30 2 * * *")
     JOB_PURGE_ACTIVITY_CRON = os.environ.get("RAPPORT_JOB_PURGE_ACTIVITY_CRON", "15 3 * * 0")
 

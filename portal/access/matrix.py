@@ -89,6 +89,8 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "admin.audit": ADMIN,
     "admin.scoring": ADMIN,
     "admin.scoring_edit": ADMIN,
+    "admin.jobs": ADMIN,
+    "admin.job_run_now": ADMIN,
     "admin.risk_reasons": ADMIN,
     "admin.risk_reason_edit": ADMIN,
     "admin.imports": ADMIN,

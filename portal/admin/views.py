@@ -5,6 +5,7 @@ from portal.admin import (  # noqa: F401
     audit,
     home,
     imports,
+    jobs,
     risk_reasons,
     scoring,
     subscriptions,

@@ -6,7 +6,7 @@ from portal.cli.activity import purge_activity
 from portal.cli.demo import demo
 from portal.cli.health import backtest_command, health_group, recompute_command
 from portal.cli.imports import import_command
-from portal.cli.jobs import jobs_group
+from portal.cli.jobs import jobs_group, scheduler_command
 from portal.cli.report import report_group
 from portal.cli.tokens import tokens_group
 from portal.cli.users import create_user, set_password
@@ -23,4 +23,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(health_group)
     app.cli.add_command(backtest_command)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(scheduler_command)
     app.cli.add_command(report_group)

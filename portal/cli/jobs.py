@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from jobs import schedule
+from jobs import lock, schedule
+from models import db
 
 
 class _JobsGroup(click.Group):
@@ -22,8 +24,9 @@ class _JobsGroup(click.Group):
 
 @click.group("jobs", cls=_JobsGroup)
 def jobs_group() -> None:
-    """Scheduled jobs (the nightly recompute, the activity purge). Times are UTC crontab lines, set by
-    RAPPORT_JOB_RECOMPUTE_CRON and RAPPORT_JOB_PURGE_ACTIVITY_CRON."""
+    """Scheduled jobs (the nightly recompute, the activity purge): list them or run one now. `flask scheduler`
+    keeps them on their times: cron lines set by RAPPORT_JOB_RECOMPUTE_CRON and RAPPORT_JOB_PURGE_ACTIVITY_CRON,
+    in the time zone RAPPORT_SCHEDULER_TIMEZONE (UTC)."""
 
 
 @jobs_group.command("list")
@@ -36,7 +39,7 @@ def list_jobs() -> None:
         trigger = schedule.trigger_for(app, job)
         upcoming = trigger.get_next_fire_time(None, now)
         click.echo(
-            f"{job.name:<16} {app.config[job.crontab_setting]:<14} next {upcoming:%Y-%m-%d %H:%M} UTC  {job.what}"
+            f"{job.name:<16} {app.config[job.crontab_setting]:<14} next {upcoming:%Y-%m-%d %H:%M %Z}  {job.what}"
         )
 
 
@@ -49,20 +52,35 @@ def run_now(name: str) -> None:
     click.echo(f"{name}: {schedule.run_logged(app, schedule.find(name))}")
 
 
-@jobs_group.command("run")
+@click.command("scheduler")
 @with_appcontext
-def run_forever() -> None:
-    """Keep every job on its schedule until stopped (Ctrl-C). Run exactly one such process per installation,
-    beside the web server: the web workers schedule nothing."""
+def scheduler_command() -> None:
+    """Keep every job on its schedule until stopped (Ctrl-C). One per installation: a second one waits until
+    the first stops (a lock in the database, or beside the SQLite file), and web workers schedule nothing.
+
+    At start it runs each job's time it missed while no scheduler ran (within the job's grace); every few
+    seconds it runs what people asked for with "run now" on the admin's jobs page.
+    """
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    scheduler = BlockingScheduler(timezone="UTC")
-    schedule.install(scheduler, app)
-    for job in scheduler.get_jobs():
-        click.echo(f"scheduled {job.id}: next {job.next_run_time:%Y-%m-%d %H:%M} UTC" if job.next_run_time else job.id)
+    zone = schedule.time_zone(app)
+    held = lock.SchedulerLock(db.engine, Path(app.instance_path))
+    held.acquire(waiting=lambda: click.echo("Another scheduler is running; waiting until it stops …"))
     try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        click.echo("stopped")
+        caught = schedule.catch_up(app)
+        if caught:
+            click.echo(f"ran the missed times of: {', '.join(caught)}")
+        scheduler = BlockingScheduler(timezone=zone)
+        schedule.install(scheduler, app)
+        now = datetime.now(UTC)
+        for job in schedule.JOBS:
+            upcoming = schedule.trigger_for(app, job).get_next_fire_time(None, now)
+            click.echo(f"scheduled {job.name}: next {upcoming:%Y-%m-%d %H:%M:%S %Z}")
+        try:
+            scheduler.start()
+        except (KeyboardInterrupt, SystemExit):
+            click.echo("stopped")
+    finally:
+        held.release()

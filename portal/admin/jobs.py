@@ -1,0 +1,41 @@
+"""Admin page for the scheduled jobs: their times, their recent runs, and "run now"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import abort, current_app, render_template
+
+from jobs import schedule
+from models import db
+from portal.actions import act, actor, see_other
+from portal.admin import bp
+from portal.services import job_runs
+
+
+@bp.route("/jobs", endpoint="jobs")
+def jobs_index():
+    """Each job with its cron line, time zone, next time and last run; the latest runs of all."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    latest = job_runs.latest_by_job()
+    rows = [
+        {"job": job, "line": app.config[job.crontab_setting],
+         "next": schedule.trigger_for(app, job).get_next_fire_time(None, now), "last": latest.get(job.name)}
+        for job in schedule.JOBS
+    ]  # fmt: skip
+    return render_template("admin/jobs.html", rows=rows, runs=job_runs.recent(), zone=app.config["SCHEDULER_TIMEZONE"],
+                           now=now)  # fmt: skip
+
+
+@bp.route("/jobs/<name>/run", methods=["POST"], endpoint="job_run_now")
+def job_run_now(name: str):
+    """Queue a run for the scheduler process, which picks it up within seconds."""
+    try:
+        job = schedule.find(name)
+    except KeyError:
+        abort(404)
+    done = f"“{job.what}” is queued: the scheduler runs it within {schedule.QUEUE_POLL_SECONDS} seconds."
+    act(lambda: job_runs.request(job.name, actor()), done)
+    db.session.commit()
+    return see_other("admin.jobs")
