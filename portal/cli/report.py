@@ -10,13 +10,13 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from models import Unit, db
-from portal.services import review_pdf, reviews
+from portal.services import cio_report, cio_report_pdf, review_pdf, reviews
 from portal.services.health import engine
 
 
 @click.group("report")
 def report_group() -> None:
-    """Reports: a unit's success review."""
+    """Reports: a unit's success review, the CIO's monthly report."""
 
 
 @report_group.command("review")
@@ -52,3 +52,24 @@ def review_command(unit_key: str, start: str | None, end: str | None, out: Path)
     reviews.record_produced(review, None)
     db.session.commit()
     click.echo(f"Wrote the {period.label} review of {unit.name} to {out} ({out.stat().st_size / 1024:,.0f} KiB).")
+
+
+@report_group.command("cio")
+@click.option("--month", "month_text", default=None, metavar="YYYY-MM", help="The month (default: the last one).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Where to write the PDF.")  # fmt: skip
+@with_appcontext
+def cio_command(month_text: str | None, out: Path) -> None:
+    """Write the CIO's monthly report for a month as a PDF (the same data gives the same figures).
+
+    \\b
+    Example: flask report cio --month 2026-10 --out cio-2026-10.pdf
+    """
+    today = engine.today()
+    try:
+        month = cio_report.month_of(month_text, today) if month_text else cio_report.last_month(today)
+    except cio_report.ReportError as error:
+        raise click.UsageError(str(error)) from error
+    report = cio_report.build(month, current_app.config["ORGANISATION_NAME"], today)
+    out.write_bytes(cio_report_pdf.render(report))
+    click.echo(f"Wrote the {report.label} report to {out} ({out.stat().st_size / 1024:,.0f} KiB).")

@@ -12,7 +12,6 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -37,19 +36,20 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from portal.charts.shapes import COLOURS, INK, MUTED, RULE
 
 FONT, BOLD = "RapportSans", "RapportSans-Bold"
+FONTS = Path(__file__).resolve().parents[2] / "static" / "fonts"
 MARGIN = 18 * mm
 PAGE_WIDTH, PAGE_HEIGHT = A4
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 
 def register_fonts() -> None:
-    """Bitstream Vera, shipped inside ReportLab: embedded, so any name prints (the 14 standard PDF fonts
-    only know Latin-1) on any machine."""
+    """DejaVu Sans (static/fonts, the fonts-dejavu-core 2.37 files; free licence beside them): embedded, so
+    any name prints — Gdańsk, Łódź, Ørsted — on any machine. The 14 standard PDF fonts, and the Vera fonts
+    inside ReportLab, know Latin-1 only."""
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
-    folder = Path(reportlab.__file__).parent / "fonts"
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "VeraBd.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT, str(FONTS / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 

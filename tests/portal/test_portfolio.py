@@ -164,7 +164,7 @@ def test_open_risks_late_steps_and_the_relationship_follow_each_unit(make_accoun
     risky = make_unit(key="risky", name="B Risky Team", account_manager=anna)
     for unit in (calm, risky):
         score_rows(unit, [(60, "yellow", "adoption")] * 3)
-    reason = RiskReason(bucket="commercial", name="Budget cut")
+    reason = RiskReason(bucket="commercial", name="Spending freeze")
     risk = Risk(unit=risky, reason=reason, source="unit", probability="likely", cost_at_stake=Decimal("9000"),
                 currency="EUR", seats_at_stake=20)  # fmt: skip
     route = MitigationRoute(risk=risk, title="Meet the head")

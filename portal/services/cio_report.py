@@ -1,0 +1,396 @@
+"""The CIO's monthly report: the whole organisation in one document, for a month.
+
+Every figure is read from what Rapport stored up to the month's last day (scores as stored then, tickets,
+answers, risks as their dates say), so a month's report made again from the same data has the same figures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_CEILING, Decimal
+from statistics import median
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models import (
+    HealthScore,
+    MitigationRoute,
+    Risk,
+    StageTransition,
+    Subscription,
+    SurveyAnswer,
+    System,
+    Ticket,
+    Unit,
+    db,
+)
+from models.types import as_utc
+from portal.formatting import money
+from portal.services.health.measures import net_promoter_score
+from portal.services.touchpoints import relationships
+
+COLOURS = ("green", "yellow", "red", "grey")
+MOVERS = 5
+TOP_RISKS = 10
+RENEWAL_DAYS = 90
+HEADROOM = Decimal("1.10")  # seats recommended at renewal: the active people and a tenth more
+CUT_SHARE = 0.2  # a renewal to cut: a fifth of its seats or more unused
+DECLINE_UNITS = 3  # a system in decline across this many units is the CIO's decision
+
+
+class ReportError(ValueError):
+    pass
+
+
+def month_of(text: str, today: date) -> date:
+    """The month's first day from YYYY-MM; a month not over yet cannot be reported."""
+    try:
+        first = datetime.strptime(text, "%Y-%m").date()
+    except ValueError as error:
+        raise ReportError(f"Give the month as YYYY-MM, for example {today:%Y-%m}.") from error
+    if _last_day(first) >= today:
+        raise ReportError(f"{first:%B %Y} is not over yet: a month is reported once it has ended.")
+    return first
+
+
+def _last_day(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def last_month(today: date) -> date:
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Shares:
+    units: Counter[str]
+    seats: Counter[str]
+    spend: dict[str, Decimal]  # colour → annual cost (the organisation's main currency)
+
+    def share(self, measure: str, colour: str) -> float:
+        values = getattr(self, measure)
+        total = sum(values.values())
+        return float(values.get(colour, 0)) / float(total) if total else 0.0
+
+
+@dataclass(frozen=True)
+class Mover:
+    unit: str
+    before: float | None
+    now: float | None
+    colour_before: str
+    colour_now: str
+    reason: str
+
+    @property
+    def change(self) -> float:
+        return (self.now or 0.0) - (self.before or 0.0)
+
+
+@dataclass(frozen=True)
+class RiskLine:
+    title: str
+    owner: str
+    probability: str
+    at_stake: str
+    plan: str
+
+
+@dataclass(frozen=True)
+class Renewal:
+    unit: str
+    system: str
+    renewal: date
+    seats: int
+    active: int
+    recommended: int
+    saving: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class SystemSupport:
+    system: str
+    tickets: int
+    per_100_active: float | None
+    median_hours: float | None
+
+
+@dataclass(frozen=True)
+class SystemVoice:
+    system: str
+    answers: int
+    nps: int | None
+    csat: float | None
+    value: float | None
+
+
+@dataclass(frozen=True)
+class CioReport:
+    month: date
+    organisation: str
+    made_on: date
+    now: Shares
+    before: Shares
+    stage_moves: Counter[tuple[str, str]]
+    risers: list[Mover]
+    fallers: list[Mover]
+    top_risks: list[RiskLine]
+    closed: Counter[str]  # outcome → risks closed in the month
+    spend: dict[str, Decimal]
+    unused_seats: int
+    reclaimable: dict[str, Decimal]
+    renewals: list[Renewal]
+    tickets_by_month: list[tuple[str, int]]
+    support: list[SystemSupport]
+    hotspots: list[tuple[str, str, int]]
+    voice: list[SystemVoice]
+    below_target: list[tuple[str, float]]
+    decisions: list[str] = field(default_factory=list)
+    headlines: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%B %Y}"
+
+    @property
+    def end(self) -> date:
+        return _last_day(self.month)
+
+
+def _latest(end: date, subscriptions: bool) -> dict[int, HealthScore]:
+    """The latest stored score of each subscription (or unit) on or before `end`, within four weeks."""
+    column = HealthScore.subscription_id if subscriptions else HealthScore.unit_id
+    kind = HealthScore.subscription_id.is_not(None) if subscriptions else HealthScore.system_id.is_(None)
+    found: dict[int, HealthScore] = {}
+    rows = db.session.scalars(
+        select(HealthScore).where(kind, HealthScore.as_of <= end, HealthScore.as_of > end - timedelta(days=28))
+        .order_by(HealthScore.as_of)
+    )  # fmt: skip
+    for row in rows:
+        found[getattr(row, column.key)] = row
+    return found
+
+
+def _shares(end: date, subscriptions: list[Subscription], currency: str) -> Shares:
+    units = Counter(row.colour for row in _latest(end, subscriptions=False).values())
+    by_subscription = _latest(end, subscriptions=True)
+    seats: Counter[str] = Counter()
+    spend: dict[str, Decimal] = defaultdict(Decimal)
+    for subscription in subscriptions:
+        row = by_subscription.get(subscription.id)
+        colour = row.colour if row else "grey"
+        seats[colour] += subscription.seats
+        if subscription.system.currency == currency:
+            spend[colour] += subscription.effective_annual_cost
+    return Shares(units, seats, dict(spend))
+
+
+def _movers(start: date, end: date, names: dict[int, str]) -> tuple[list[Mover], list[Mover]]:
+    before, now = _latest(start - timedelta(days=1), subscriptions=False), _latest(end, subscriptions=False)
+    moves = [
+        Mover(names[unit_id], before[unit_id].score, row.score, before[unit_id].colour, row.colour,
+              (row.reasons or [""])[0])
+        for unit_id, row in now.items()
+        if row.score is not None and unit_id in before and before[unit_id].score is not None
+    ]  # fmt: skip
+    risers = sorted((m for m in moves if m.change > 0), key=lambda m: (-m.change, m.unit))[:MOVERS]
+    fallers = sorted((m for m in moves if m.change < 0), key=lambda m: (m.change, m.unit))[:MOVERS]
+    return risers, fallers
+
+
+def _risks(start: date, end: date) -> tuple[list[RiskLine], Counter[str]]:
+    after_end = _moment(end + timedelta(days=1))
+    rows = db.session.scalars(
+        select(Risk).where(Risk.opened_at < after_end).options(
+            selectinload(Risk.routes).selectinload(MitigationRoute.steps), selectinload(Risk.unit),
+            selectinload(Risk.system), selectinload(Risk.reason), selectinload(Risk.owner))
+    ).all()  # fmt: skip
+    open_then = [r for r in rows if r.closed_at is None or as_utc(r.closed_at) >= after_end]
+    closed = Counter(
+        r.outcome for r in rows if r.closed_at is not None and _moment(start) <= as_utc(r.closed_at) < after_end
+    )
+    lines = []
+    for risk in sorted(open_then, key=lambda r: (-r.cost_at_stake, r.id))[:TOP_RISKS]:
+        steps = [step for route in risk.routes for step in route.steps]
+        done = sum(1 for step in steps if step.done_at is not None and as_utc(step.done_at) < after_end)
+        title = f"{risk.unit.name} × {risk.system.name}" if risk.system else risk.unit.name
+        routes = f"{len(risk.routes)} route{'' if len(risk.routes) == 1 else 's'}"
+        lines.append(RiskLine(f"{title}: {risk.reason.name}", risk.owner.name if risk.owner else "—",
+                              risk.likelihood.label, money(risk.cost_at_stake, risk.currency),
+                              f"{routes}, {done} of {len(steps)} steps done"))  # fmt: skip
+    return lines, Counter({key: value for key, value in closed.items() if key})
+
+
+def _renewals(end: date, subscriptions: list[Subscription], latest: dict[int, HealthScore]) -> list[Renewal]:
+    found = []
+    for subscription in subscriptions:
+        due = subscription.renewal_date
+        if due is None or not (end < due <= end + timedelta(days=RENEWAL_DAYS)) or not subscription.seats:
+            continue
+        row = latest.get(subscription.id)
+        active = row.active_people if row else 0
+        recommended = min(
+            subscription.seats, int((Decimal(max(active, 1)) * HEADROOM).to_integral_value(ROUND_CEILING))
+        )
+        per_seat = subscription.effective_annual_cost / subscription.seats
+        saving = (per_seat * (subscription.seats - recommended)).quantize(Decimal("1"))
+        found.append(Renewal(subscription.unit.name, subscription.system.name, due, subscription.seats, active,
+                             recommended, saving, subscription.system.currency))  # fmt: skip
+    return sorted(found, key=lambda r: (r.renewal, r.unit, r.system))
+
+
+def _support(start: date, end: date, latest: dict[int, HealthScore], subscriptions: list[Subscription]):
+    first = (start - timedelta(days=150)).replace(day=1)  # six months, this one last
+    rows = db.session.execute(
+        select(Ticket.opened_at, Ticket.resolved_at, Ticket.system_id, Ticket.unit_id)
+        .where(Ticket.opened_at >= _moment(first), Ticket.opened_at < _moment(end + timedelta(days=1)))
+    ).all()  # fmt: skip
+    months: Counter[date] = Counter(as_utc(row.opened_at).date().replace(day=1) for row in rows)
+    labels, cursor = [], first
+    while cursor <= start:
+        labels.append((cursor.strftime("%b %Y"), months.get(cursor, 0)))
+        cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
+    in_month = [row for row in rows if as_utc(row.opened_at).date() >= start]
+    active: Counter[int] = Counter()
+    for subscription in subscriptions:
+        row = latest.get(subscription.id)
+        active[subscription.system_id] += row.active_people if row else 0
+    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
+    units = dict(db.session.execute(select(Unit.id, Unit.name)).tuples().all())
+    by_system: dict[int, list] = defaultdict(list)
+    for row in in_month:
+        by_system[row.system_id].append(row)
+    support = []
+    for system_id, tickets in by_system.items():
+        hours = [(as_utc(t.resolved_at) - as_utc(t.opened_at)).total_seconds() / 3600 for t in tickets
+                 if t.resolved_at is not None and t.resolved_at >= t.opened_at]  # fmt: skip
+        people = active.get(system_id, 0)
+        support.append(SystemSupport(names.get(system_id, "no system"), len(tickets),
+                                     100 * len(tickets) / people if people else None,
+                                     median(hours) if hours else None))  # fmt: skip
+    support.sort(key=lambda line: (-line.tickets, line.system))
+    spots = Counter((row.unit_id, row.system_id) for row in in_month)
+    hotspots = [(units.get(u, "?"), names.get(s, "no system"), n) for (u, s), n in spots.most_common(5)]
+    return labels, support[:12], hotspots
+
+
+def _voice(start: date, end: date) -> list[SystemVoice]:
+    rows = db.session.execute(
+        select(SurveyAnswer.system_id, SurveyAnswer.question, SurveyAnswer.score)
+        .where(SurveyAnswer.submitted_at >= _moment(start),
+               SurveyAnswer.submitted_at < _moment(end + timedelta(days=1)))
+    ).all()  # fmt: skip
+    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
+    answers: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for system_id, question, score in rows:
+        answers[system_id][question].append(score)
+    voice = []
+    for system_id, questions in answers.items():
+
+        def mean(values: list[int]) -> float | None:
+            return sum(values) / len(values) if values else None
+
+        nps = questions.get("nps", [])
+        voice.append(SystemVoice(names.get(system_id, "no system"), sum(len(v) for v in questions.values()),
+                                 round(net_promoter_score(nps)) if nps else None, mean(questions.get("csat", [])),
+                                 mean(questions.get("value", []))))  # fmt: skip
+    return sorted(voice, key=lambda line: (-line.answers, line.system))[:12]
+
+
+def _headlines(report: CioReport) -> list[str]:
+    lines = []
+    for measure, what in (("units", "units"), ("seats", "seats")):
+        red_now, red_before = report.now.share(measure, "red"), report.before.share(measure, "red")
+        green_now = report.now.share(measure, "green")
+        lines.append(f"{green_now:.0%} of the {what} are green and {red_now:.0%} red at the end of {report.label} "
+                     f"({red_before:.0%} red a month before).")  # fmt: skip
+    if report.fallers:
+        worst = report.fallers[0]
+        lines.append(
+            f"{worst.unit} fell furthest, {abs(worst.change):.0f} points to {worst.colour_now}: {worst.reason}."
+        )
+    if report.top_risks:
+        lines.append(f"{len(report.top_risks)} risks are open; the largest: {report.top_risks[0].title} "
+                     f"({report.top_risks[0].at_stake} a year).")  # fmt: skip
+    if report.closed:
+        told = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.closed.items()))
+        lines.append(f"Risks closed in the month: {told}.")
+    money_unused = " and ".join(money(amount, currency) for currency, amount in report.reclaimable.items() if amount)
+    if report.unused_seats:
+        lines.append(f"{report.unused_seats:,} paid seats went unused in the last 30 days"
+                     + (f", {money_unused} a year." if money_unused else "."))  # fmt: skip
+    if report.renewals:
+        saving = sum((r.saving for r in report.renewals), Decimal(0))
+        lines.append(f"{len(report.renewals)} subscriptions renew in the next {RENEWAL_DAYS} days; renewing at the "
+                     f"recommended seats would save {money(saving, report.renewals[0].currency)} a year.")  # fmt: skip
+    if report.below_target:
+        lines.append(f"{len(report.below_target)} units are below the relationship target.")
+    return lines
+
+
+def _decisions(report: CioReport, declining: Counter[str]) -> list[str]:
+    asks = [
+        f"Cut {r.system} for {r.unit} from {r.seats} to {r.recommended} seats at its renewal on {r.renewal:%-d %b}: "
+        f"{r.active} people used it; saves {money(r.saving, r.currency)} a year."
+        for r in report.renewals if r.seats and (r.seats - r.recommended) / r.seats >= CUT_SHARE
+    ]  # fmt: skip
+    asks += [f"{system} is in decline in {count} units: decide whether to retrain, replace or retire it."
+             for system, count in declining.most_common() if count >= DECLINE_UNITS]  # fmt: skip
+    return asks
+
+
+def build(month: date, organisation: str, made_on: date) -> CioReport:
+    start, end = month, _last_day(month)
+    subscriptions = db.session.scalars(
+        select(Subscription).options(selectinload(Subscription.system), selectinload(Subscription.unit))
+    ).all()
+    currencies = Counter(subscription.system.currency for subscription in subscriptions)
+    currency = currencies.most_common(1)[0][0] if currencies else "EUR"
+    names = dict(db.session.execute(select(Unit.id, Unit.name)).tuples().all())
+    latest = _latest(end, subscriptions=True)
+    moves = Counter(
+        (row.from_stage or "new", row.to_stage)
+        for row in db.session.scalars(select(StageTransition).where(StageTransition.happened_on.between(start, end),
+                                                                    StageTransition.system_id.is_not(None)))
+    )  # fmt: skip
+    risers, fallers = _movers(start, end, names)
+    top_risks, closed = _risks(start, end)
+    spend: dict[str, Decimal] = defaultdict(Decimal)
+    reclaimable: dict[str, Decimal] = defaultdict(Decimal)
+    unused = 0
+    declining: Counter[str] = Counter()
+    for subscription in subscriptions:
+        spend[subscription.system.currency] += subscription.effective_annual_cost
+        row = latest.get(subscription.id)
+        if row is None:
+            continue
+        unused += row.reclaimable_seats
+        if subscription.seats:
+            per_seat = subscription.effective_annual_cost / subscription.seats
+            reclaimable[subscription.system.currency] += (per_seat * row.reclaimable_seats).quantize(Decimal("1"))
+        if row.stage == "decline":
+            declining[subscription.system.name] += 1
+    labels, support, hotspots = _support(start, end, latest, list(subscriptions))
+    figures = relationships(list(names), end)
+    below = sorted(((names[unit_id], figure.per_100) for unit_id, figure in figures.items() if figure.below_target),
+                   key=lambda pair: (pair[1], pair[0]))  # fmt: skip
+    report = CioReport(
+        month=month, organisation=organisation, made_on=made_on,
+        now=_shares(end, list(subscriptions), currency),
+        before=_shares(start - timedelta(days=1), list(subscriptions), currency),
+        stage_moves=moves, risers=risers, fallers=fallers, top_risks=top_risks, closed=closed,
+        spend=dict(sorted(spend.items())), unused_seats=unused, reclaimable=dict(sorted(reclaimable.items())),
+        renewals=_renewals(end, list(subscriptions), latest), tickets_by_month=labels, support=support,
+        hotspots=hotspots, voice=_voice(start, end), below_target=below,  # type: ignore[arg-type]
+    )  # fmt: skip
+    report.decisions.extend(_decisions(report, declining))
+    report.headlines.extend(_headlines(report))
+    return report

@@ -1,0 +1,103 @@
+"""The CIO's monthly report: its figures from the data up to the month's end, the same every time it is
+made, and the PDF with every section and every name as it was written."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from models import HealthScore, Risk, RiskReason, Ticket, db
+from portal.services import cio_report, cio_report_pdf
+
+MONTH = date(2026, 10, 1)
+MADE = date(2026, 11, 23)
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace("\n", " ")
+
+
+def score(unit, day, colour, points, subscription=None, **extra):
+    db.session.add(HealthScore(unit_id=unit.id, system_id=subscription.system_id if subscription else None,
+                               subscription_id=subscription.id if subscription else None, as_of=day, score=points,
+                               colour=colour, stage=extra.pop("stage", "adoption"), reasons=["why it is so"],
+                               explanation={}, **extra))  # fmt: skip
+
+
+@pytest.fixture
+def month(make_unit, make_system, make_subscription, make_account):
+    owner = make_account(name="Anna Manager")
+    gdansk = make_unit(key="gdansk", name="Gdańsk <b>Plant</b>")
+    steady = make_unit(key="steady", name="Steady Team")
+    erp = make_system(key="erp", name="ERP", seat_cost=Decimal("100"))
+    falling = make_subscription(unit=gdansk, system=erp, seats=40, renewal_date=date(2026, 12, 15))
+    fine = make_subscription(unit=steady, system=erp, seats=10)
+    for unit, subscription, before, now in ((gdansk, falling, ("green", 85), ("red", 35)),
+                                            (steady, fine, ("green", 80), ("green", 84))):  # fmt: skip
+        score(unit, date(2026, 9, 27), *before)
+        score(unit, date(2026, 10, 25), *now)
+        score(unit, date(2026, 9, 27), *before, subscription=subscription, active_people=30)
+        score(unit, date(2026, 10, 25), *now, subscription=subscription, active_people=8 if unit is gdansk else 10,
+              reclaimable_seats=32 if unit is gdansk else 0)  # fmt: skip
+    score(gdansk, date(2026, 11, 15), "green", 90)  # after the month: not in its report
+    reason = RiskReason(bucket="commercial", name="Spending freeze")
+    db.session.add(Risk(unit=gdansk, system=erp, reason=reason, source="unit", probability="likely",
+                        cost_at_stake=Decimal(4000), currency="EUR", owner=owner,
+                        opened_at=datetime(2026, 10, 3, tzinfo=UTC)))  # fmt: skip
+    for n in range(3):
+        db.session.add(Ticket(source_system="desk", ticket_id=f"T{n}", unit_id=gdansk.id, system_id=erp.id,
+                              opened_at=datetime(2026, 10, 5 + n, tzinfo=UTC),
+                              resolved_at=datetime(2026, 10, 5 + n, 6, tzinfo=UTC), status="resolved"))  # fmt: skip
+    db.session.commit()
+
+
+def test_the_months_figures_come_from_the_data_up_to_its_end(month):
+    report = cio_report.build(MONTH, "Acme", MADE)
+    assert (report.now.units["red"], report.before.units["red"], report.now.seats["red"]) == (1, 0, 40)
+    assert report.now.share("spend", "red") == pytest.approx(0.8)
+    [faller] = report.fallers
+    assert (faller.unit, faller.before, faller.now, faller.colour_now) == ("Gdańsk <b>Plant</b>", 85, 35, "red")
+    assert [r.title for r in report.top_risks] == ["Gdańsk <b>Plant</b> × ERP: Spending freeze"]
+    [renewal] = report.renewals
+    assert (renewal.seats, renewal.active, renewal.recommended, renewal.saving) == (40, 8, 9, Decimal("3100"))
+    assert report.unused_seats == 32 and report.reclaimable == {"EUR": Decimal("3200")}
+    assert report.tickets_by_month[-1] == ("Oct 2026", 3)
+    [erp] = report.support
+    assert (erp.tickets, erp.median_hours) == (3, 6.0)
+    assert any(ask.startswith("Cut ERP for Gdańsk <b>Plant</b> from 40 to 9 seats") for ask in report.decisions)
+    assert report.headlines[0].startswith("50% of the units are green and 50% red at the end of October 2026")
+
+
+def test_the_same_data_makes_the_same_report(month):
+    first, again = cio_report.build(MONTH, "Acme", MADE), cio_report.build(MONTH, "Acme", MADE + timedelta(days=30))
+    assert first.headlines == again.headlines and first.renewals == again.renewals and first.now == again.now
+    assert pdf_text(cio_report_pdf.render(first)) == pdf_text(
+        cio_report_pdf.render(cio_report.build(MONTH, "Acme", MADE))
+    )
+
+
+def test_the_pdf_has_every_section_and_prints_names_as_written(month):
+    text = pdf_text(cio_report_pdf.render(cio_report.build(MONTH, "Acme", MADE)))
+    for section in ("Headlines", "Health", "Movers", "Risks", "Licence economics", "Support", "Satisfaction",
+                    "Relationship coverage", "Decisions asked of the CIO", "Page 2 of"):  # fmt: skip
+        assert section in text, section
+    assert "Gdańsk <b>Plant</b>" in text  # escaped: printed, not read as bold
+
+
+@pytest.mark.parametrize(("asked", "words"), [("2026-13", "YYYY-MM"), ("2026-11", "not over yet")])
+def test_a_month_that_cannot_be_reported_is_said_plainly(asked, words):
+    with pytest.raises(cio_report.ReportError, match=words):
+        cio_report.month_of(asked, MADE)
+
+
+def test_the_command_writes_the_report(runner, month, tmp_path):
+    out = tmp_path / "cio.pdf"
+    result = runner.invoke(args=["report", "cio", "--month", "2026-10", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Wrote the October 2026 report" in result.output and out.read_bytes().startswith(b"%PDF")
+    refused = runner.invoke(args=["report", "cio", "--month", "next", "--out", str(out)])
+    assert refused.exit_code == 2 and "YYYY-MM" in refused.output
