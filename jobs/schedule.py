@@ -21,6 +21,7 @@ from flask import Flask
 
 from jobs.activity import purge_old_activity
 from jobs.health import nightly_recompute
+from jobs.reports import monthly_cio_report
 from models import JobRun, JobTrigger
 from portal.services import job_runs
 
@@ -42,6 +43,9 @@ JOBS = (
         timedelta(hours=6)),
     Job("purge-activity", "purge raw usage past its retention", purge_old_activity, "JOB_PURGE_ACTIVITY_CRON",
         timedelta(days=1)),
+    # A week's grace: a scheduler down on the first still sends the month's report when it is back.
+    Job("cio-report", "make and send the CIO's report of the month before", monthly_cio_report,
+        "JOB_CIO_REPORT_CRON", timedelta(days=7)),
 )  # fmt: skip
 
 
@@ -64,6 +68,14 @@ def time_zone(app: Flask) -> ZoneInfo:
         raise ScheduleError(
             f"RAPPORT_SCHEDULER_TIMEZONE={name!r} is not a time zone (e.g. Europe/Stockholm)."
         ) from None
+
+
+OFF = "off"
+
+
+def is_off(app: Flask, job: Job) -> bool:
+    """A job whose cron line is "off" is not scheduled (it can still be run now)."""
+    return app.config[job.crontab_setting].strip().lower() == OFF
 
 
 def trigger_for(app: Flask, job: Job) -> CronTrigger:
@@ -125,6 +137,8 @@ def catch_up(app: Flask) -> list[str]:
     done = []
     now = datetime.now(UTC)
     for job in JOBS:
+        if is_off(app, job):
+            continue
         due = last_due(trigger_for(app, job), now, job.grace)
         with app.app_context():
             missed = due is not None and not job_runs.has_run(job.name, due.astimezone(UTC))
@@ -151,6 +165,8 @@ def run_queued(app: Flask) -> int:
 def install(scheduler: BaseScheduler, app: Flask) -> None:
     """Every job on its cron line (one instance at a time, late runs coalesced into one), and the queue."""
     for job in JOBS:
+        if is_off(app, job):
+            continue
         scheduler.add_job(
             on_schedule, trigger_for(app, job), args=(app, job), id=job.name, name=job.what, coalesce=True,
             max_instances=1, misfire_grace_time=int(job.grace.total_seconds()), replace_existing=True,

@@ -49,6 +49,7 @@ from models.plans import (  # noqa: E402
     ReviewProduced,
     StepStatus,
 )
+from models.reports import MonthlyReport  # noqa: E402
 from models.risks import (  # noqa: E402
     MitigationRoute,
     MitigationStep,
@@ -87,6 +88,7 @@ __all__ = [
     "MitigationRoute",
     "MitigationStep",
     "Module",
+    "MonthlyReport",
     "Person",
     "PersonRole",
     "PlanComment",

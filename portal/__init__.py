@@ -46,6 +46,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     from portal.catalog import bp as catalog_bp
     from portal.main import bp as main_bp
     from portal.portfolio import bp as portfolio_bp
+    from portal.reports import bp as reports_bp
     from portal.risks import bp as risks_bp
     from portal.units import bp as units_bp
 
@@ -55,6 +56,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(units_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(risks_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
 

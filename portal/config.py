@@ -103,6 +103,15 @@ class Config:
     # weeks suggests a risk, and so does a fall into decline from another stage within these many weeks.
     RISK_SIGNAL_RED_WEEKS = int(os.environ.get("RAPPORT_RISK_SIGNAL_RED_WEEKS", "3"))
     RISK_SIGNAL_STAGE_WEEKS = int(os.environ.get("RAPPORT_RISK_SIGNAL_STAGE_WEEKS", "8"))
+    # Mail: the monthly report and the digests. Without an SMTP host, messages go to the outbox folder.
+    SMTP_HOST = os.environ.get("RAPPORT_SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("RAPPORT_SMTP_PORT", "587"))
+    SMTP_STARTTLS = os.environ.get("RAPPORT_SMTP_STARTTLS", "1") != "0"
+    SMTP_USER = os.environ.get("RAPPORT_SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("RAPPORT_SMTP_PASSWORD", "")
+    MAIL_FROM = os.environ.get("RAPPORT_MAIL_FROM", "rapport@localhost")
+    MAIL_OUTBOX = os.environ.get("RAPPORT_MAIL_OUTBOX", "")  # default: instance/outbox
+    JOB_CIO_REPORT_CRON = os.environ.get("RAPPORT_JOB_CIO_REPORT_CRON", "0 6 1 * *")  # the month's first morning
     # The relationship figure's target: distinct people of a unit met in a quarter, per 100 of its users.
     RELATIONSHIP_TARGET_PER_100 = float(os.environ.get("RAPPORT_RELATIONSHIP_TARGET_PER_100", "2"))
 

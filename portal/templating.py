@@ -19,6 +19,7 @@ NAVIGATION = (
     ("Portfolio", "portfolio.index", ("portfolio.",)),
     ("Units", "units.index", ("units.",)),
     ("Risks", "risks.index", ("risks.",)),
+    ("Reports", "reports.index", ("reports.",)),
     ("Systems", "catalog.index", ("catalog.index", "catalog.system")),
     ("Admin", "admin.index", ("admin.",)),
 )

@@ -13,6 +13,7 @@ PUBLIC: frozenset[Role] = frozenset()  # no login needed
 ADMIN = frozenset({Role.ADMIN})
 STAFF = frozenset({Role.ADMIN, Role.CIO, Role.ACCOUNT_MANAGER})
 EVERYONE = frozenset(Role)
+CIO_AND_ADMIN = frozenset({Role.ADMIN, Role.CIO})
 
 
 class _BearerTokenOnly(frozenset):
@@ -70,6 +71,10 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "risks.suggestion_accept": STAFF,
     "risks.suggestion_dismiss": STAFF,
     "risks.suggestion_snooze": STAFF,
+    # The monthly report is the CIO's (and the admins' who run Rapport).
+    "reports.index": CIO_AND_ADMIN,
+    "reports.download": CIO_AND_ADMIN,
+    "reports.make": CIO_AND_ADMIN,
     "admin.index": ADMIN,
     "admin.accounts": ADMIN,
     "admin.account_new": ADMIN,

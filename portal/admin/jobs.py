@@ -20,8 +20,8 @@ def jobs_index():
     now = datetime.now(UTC)
     latest = job_runs.latest_by_job()
     rows = [
-        {"job": job, "line": app.config[job.crontab_setting],
-         "next": schedule.trigger_for(app, job).get_next_fire_time(None, now), "last": latest.get(job.name)}
+        {"job": job, "line": app.config[job.crontab_setting], "last": latest.get(job.name),
+         "next": None if schedule.is_off(app, job) else schedule.trigger_for(app, job).get_next_fire_time(None, now)}
         for job in schedule.JOBS
     ]  # fmt: skip
     return render_template("admin/jobs.html", rows=rows, runs=job_runs.recent(), zone=app.config["SCHEDULER_TIMEZONE"],

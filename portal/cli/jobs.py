@@ -36,6 +36,9 @@ def list_jobs() -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     now = datetime.now(UTC)
     for job in schedule.JOBS:
+        if schedule.is_off(app, job):
+            click.echo(f"{job.name:<16} {'off':<14} not scheduled  {job.what}")
+            continue
         trigger = schedule.trigger_for(app, job)
         upcoming = trigger.get_next_fire_time(None, now)
         click.echo(
@@ -76,6 +79,9 @@ def scheduler_command() -> None:
         schedule.install(scheduler, app)
         now = datetime.now(UTC)
         for job in schedule.JOBS:
+            if schedule.is_off(app, job):
+                click.echo(f"{job.name}: off")
+                continue
             upcoming = schedule.trigger_for(app, job).get_next_fire_time(None, now)
             click.echo(f"scheduled {job.name}: next {upcoming:%Y-%m-%d %H:%M:%S %Z}")
         try:

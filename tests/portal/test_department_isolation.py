@@ -92,6 +92,8 @@ def _url_values(rule, data) -> dict | None:
             values[argument] = data["run"].id
         elif argument == "risk_id":
             values[argument] = data["risk"].id
+        elif argument in ("year", "month"):  # a monthly report: organisation-wide, never a department head's
+            values[argument] = 2026 if argument == "year" else 10
         elif argument == "name":  # a scheduled job: no unit data
             values[argument] = "recompute"
         elif argument == "goal_id":

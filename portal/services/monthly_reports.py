@@ -1,0 +1,65 @@
+"""The archive of the CIO's monthly reports: make one (kept, the latest making per month), deliver it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from models import Account, MonthlyReport, Role, db
+from portal.services import audit, cio_report, cio_report_pdf, mail
+
+SCHEDULER = "the scheduler"
+
+
+def make(month: date, made_by: Account | None, today: date) -> MonthlyReport:
+    """Build the month's report from the data and keep it (replacing an earlier making); the caller commits."""
+    report = cio_report.build(month, current_app.config["ORGANISATION_NAME"], today)
+    pdf = cio_report_pdf.render(report)
+    kept = db.session.scalar(select(MonthlyReport).where(MonthlyReport.month == month))
+    who = made_by.name if made_by is not None else SCHEDULER
+    if kept is None:
+        kept = MonthlyReport(month=month, pdf=pdf, made_by=who)
+        db.session.add(kept)
+    else:
+        kept.pdf, kept.made_by, kept.makings = pdf, who, kept.makings + 1
+        kept.made_at = datetime.now(UTC)
+    db.session.flush()
+    audit.record(made_by, "make", "monthly_report", f"{month:%Y-%m}", {"makings": [None, kept.makings]})
+    return kept
+
+
+def recipients() -> list[str]:
+    return list(db.session.scalars(
+        select(Account.email).where(Account.role == Role.CIO.value, Account.active.is_(True)).order_by(Account.email)
+    ))  # fmt: skip
+
+
+def filename(kept: MonthlyReport) -> str:
+    return f"it-customer-success-{kept.month:%Y-%m}.pdf"
+
+
+def deliver(kept: MonthlyReport) -> str:
+    """Send the report to the CIO (or file it in the outbox); records and returns how it went."""
+    label = f"{kept.month:%B %Y}"
+    body = (f"The IT customer success report for {label} is attached: the organisation's health and how it moved, "
+            f"the top risks, licence waste and savings, support and satisfaction, and the decisions asked of you.\n\n"
+            f"Every earlier month is in Rapport's report archive.")  # fmt: skip
+    how = mail.send(f"IT customer success: {label}", body, recipients(),
+                    [mail.Attachment(filename(kept), kept.pdf)])  # fmt: skip
+    kept.delivery = how
+    return how
+
+
+def archive() -> list[MonthlyReport]:
+    return list(db.session.scalars(select(MonthlyReport).order_by(MonthlyReport.month.desc())))
+
+
+def monthly_job(today: date) -> str:
+    """The scheduled job: last month's report, made and delivered."""
+    month = cio_report.last_month(today)
+    kept = make(month, None, today)
+    how = deliver(kept)
+    db.session.commit()
+    return f"made the {month:%B %Y} report ({len(kept.pdf) / 1024:,.0f} KiB); {how}"
