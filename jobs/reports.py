@@ -1,13 +1,24 @@
-"""Monthly, on the first morning: the CIO's report of the month before, made and delivered."""
+"""The jobs that tell people: the CIO's monthly report, the account managers' weekly digest, the admins' word
+when a data feed goes quiet."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from portal.services import monthly_reports
+from portal.services import digests, freshness, monthly_reports
 from portal.services.health import engine
 
 
 def monthly_cio_report(app: Flask) -> str:
     with app.app_context():
         return monthly_reports.monthly_job(engine.today())
+
+
+def weekly_digest(app: Flask) -> str:
+    with app.app_context():
+        return digests.send_all(engine.today())
+
+
+def freshness_check(app: Flask) -> str:
+    with app.app_context():
+        return freshness.check()

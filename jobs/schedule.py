@@ -21,7 +21,7 @@ from flask import Flask
 
 from jobs.activity import purge_old_activity
 from jobs.health import nightly_recompute
-from jobs.reports import monthly_cio_report
+from jobs.reports import freshness_check, monthly_cio_report, weekly_digest
 from models import JobRun, JobTrigger
 from portal.services import job_runs
 
@@ -46,6 +46,10 @@ JOBS = (
     # A week's grace: a scheduler down on the first still sends the month's report when it is back.
     Job("cio-report", "make and send the CIO's report of the month before", monthly_cio_report,
         "JOB_CIO_REPORT_CRON", timedelta(days=7)),
+    Job("weekly-digest", "send each account manager the week's changes, suggestions and late steps",
+        weekly_digest, "JOB_DIGEST_CRON", timedelta(hours=12)),
+    Job("freshness", "tell the admins about data feeds gone quiet", freshness_check, "JOB_FRESHNESS_CRON",
+        timedelta(hours=12)),
 )  # fmt: skip
 
 

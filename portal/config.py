@@ -112,6 +112,10 @@ class Config:
     MAIL_FROM = os.environ.get("RAPPORT_MAIL_FROM", "rapport@localhost")
     MAIL_OUTBOX = os.environ.get("RAPPORT_MAIL_OUTBOX", "")  # default: instance/outbox
     JOB_CIO_REPORT_CRON = os.environ.get("RAPPORT_JOB_CIO_REPORT_CRON", "0 6 1 * *")  # the month's first morning
+    JOB_DIGEST_CRON = os.environ.get("RAPPORT_JOB_DIGEST_CRON", "0 7 * * 1")  # Monday morning
+    JOB_FRESHNESS_CRON = os.environ.get("RAPPORT_JOB_FRESHNESS_CRON", "0 8 * * *")
+    # A data feed (usage, tickets, surveys) that has sent nothing for this many days is reported to the admins.
+    FRESHNESS_DAYS = int(os.environ.get("RAPPORT_FRESHNESS_DAYS", "3"))
     # The relationship figure's target: distinct people of a unit met in a quarter, per 100 of its users.
     RELATIONSHIP_TARGET_PER_100 = float(os.environ.get("RAPPORT_RELATIONSHIP_TARGET_PER_100", "2"))
 

@@ -21,6 +21,17 @@ from portal.services import job_runs
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def only(app, monkeypatch, **lines: str) -> None:
+    """Every job off but the given ones (a job's name with _ for -: its cron line)."""
+    for job in schedule.JOBS:
+        monkeypatch.setitem(app.config, job.crontab_setting, lines.get(job.name.replace("-", "_"), "off"))
+
+
+def only_env(**lines: str) -> dict[str, str]:
+    """The same for a child process's environment."""
+    return {f"RAPPORT_{job.crontab_setting}": lines.get(job.name.replace("-", "_"), "off") for job in schedule.JOBS}
+
+
 def runs() -> list[JobRun]:
     db.session.rollback()
     return list(db.session.scalars(select(JobRun).order_by(JobRun.id)))
@@ -47,9 +58,7 @@ def test_a_scheduled_time_runs_once_even_when_two_schedulers_reach_it(app):
 
 def test_a_time_missed_while_no_scheduler_ran_is_run_once_when_one_starts(app, monkeypatch):
     two_hours_ago = datetime.now(schedule.time_zone(app)) - timedelta(hours=2)
-    monkeypatch.setitem(app.config, "JOB_RECOMPUTE_CRON", f"{two_hours_ago.minute} {two_hours_ago.hour} * * *")
-    monkeypatch.setitem(app.config, "JOB_PURGE_ACTIVITY_CRON", "off")
-    monkeypatch.setitem(app.config, "JOB_CIO_REPORT_CRON", "off")
+    only(app, monkeypatch, recompute=f"{two_hours_ago.minute} {two_hours_ago.hour} * * *")
     assert schedule.catch_up(app) == ["recompute"]
     assert schedule.catch_up(app) == []  # its run is recorded: not twice
     [run] = runs()
@@ -111,8 +120,7 @@ def test_a_second_scheduler_waits_for_the_lock(app, tmp_path):
 def test_two_schedulers_and_three_web_workers_run_each_time_exactly_once(app):
     """Every two seconds for a few seconds, with two `flask scheduler` processes and a gunicorn with three
     workers on the same database: every time runs once, all by the scheduler holding the lock."""
-    env = _env(app, RAPPORT_JOB_PURGE_ACTIVITY_CRON="*/2 * * * * *", RAPPORT_JOB_RECOMPUTE_CRON="off",
-               RAPPORT_JOB_CIO_REPORT_CRON="off")  # fmt: skip
+    env = _env(app, **only_env(purge_activity="*/2 * * * * *"))
     started = datetime.now(UTC)
     web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", "127.0.0.1:0", "wsgi:app"],
                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip

@@ -13,6 +13,7 @@ from jobs import schedule
 from models import JobRun, MonthlyReport, Role, db
 from portal.services import cio_report
 from portal.services.health import engine
+from tests.jobs.test_scheduler import only
 
 
 @pytest.fixture
@@ -76,10 +77,7 @@ def test_with_an_smtp_server_the_report_is_sent(app, outbox, make_account, monke
 
 def test_a_first_of_the_month_missed_by_the_scheduler_still_gets_its_report(app, outbox, monkeypatch):
     two_days_ago = datetime.now(schedule.time_zone(app)) - timedelta(days=2)
-    line = f"{two_days_ago.minute} {two_days_ago.hour} {two_days_ago.day} * *"
-    monkeypatch.setitem(app.config, "JOB_CIO_REPORT_CRON", line)
-    monkeypatch.setitem(app.config, "JOB_RECOMPUTE_CRON", "off")
-    monkeypatch.setitem(app.config, "JOB_PURGE_ACTIVITY_CRON", "off")
+    only(app, monkeypatch, cio_report=f"{two_days_ago.minute} {two_days_ago.hour} {two_days_ago.day} * *")
     assert "cio-report" in schedule.catch_up(app)
     assert len(kept()) == 1
     [run] = [run for run in db.session.scalars(select(JobRun)) if run.job == "cio-report"]
