@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from statistics import median
 
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from models import (
 )
 from models.types import as_utc
 from portal.formatting import money
+from portal.services.forecast import SAMPLES, monthly_active, seats_at_renewal
 from portal.services.health.measures import net_promoter_score
 from portal.services.touchpoints import relationships
 
@@ -36,7 +37,6 @@ COLOURS = ("green", "yellow", "red", "grey")
 MOVERS = 5
 TOP_RISKS = 10
 RENEWAL_DAYS = 90
-HEADROOM = Decimal("1.10")  # seats recommended at renewal: the active people and a tenth more
 CUT_SHARE = 0.2  # a renewal to cut: a fifth of its seats or more unused
 DECLINE_UNITS = 3  # a system in decline across this many units is the CIO's decision
 
@@ -113,6 +113,8 @@ class Renewal:
     recommended: int
     saving: Decimal
     currency: str
+    low: int = 0  # the range of people a month expected at the renewal
+    high: int = 0
 
 
 @dataclass(frozen=True)
@@ -229,21 +231,24 @@ def _risks(start: date, end: date) -> tuple[list[RiskLine], Counter[str]]:
     return lines, Counter({key: value for key, value in closed.items() if key})
 
 
-def _renewals(end: date, subscriptions: list[Subscription], latest: dict[int, HealthScore]) -> list[Renewal]:
+def _renewals(end: date, subscriptions: list[Subscription]) -> list[Renewal]:
+    """The renewals of the next 90 days, each with the seats its use will need then (portal/services/forecast.py)."""
     found = []
+    series_of: dict[int, dict[int, list[int]]] = {}
     for subscription in subscriptions:
         due = subscription.renewal_date
         if due is None or not (end < due <= end + timedelta(days=RENEWAL_DAYS)) or not subscription.seats:
             continue
-        row = latest.get(subscription.id)
-        active = row.active_people if row else 0
-        recommended = min(
-            subscription.seats, int((Decimal(max(active, 1)) * HEADROOM).to_integral_value(ROUND_CEILING))
-        )
-        per_seat = subscription.effective_annual_cost / subscription.seats
-        saving = (per_seat * (subscription.seats - recommended)).quantize(Decimal("1"))
-        found.append(Renewal(subscription.unit.name, subscription.system.name, due, subscription.seats, active,
-                             recommended, saving, subscription.system.currency))  # fmt: skip
+        if subscription.unit_id not in series_of:
+            series_of[subscription.unit_id] = monthly_active(subscription.unit_id, end)
+        series = series_of[subscription.unit_id].get(subscription.system_id, [0] * SAMPLES)
+        seen = seats_at_renewal(series, subscription.seats, subscription.effective_annual_cost,
+                                subscription.system.currency, due, end)  # fmt: skip
+        if seen is None:
+            continue
+        found.append(Renewal(subscription.unit.name, subscription.system.name, due, subscription.seats,
+                             seen.active_now, seen.recommended, seen.saving, subscription.system.currency,
+                             round(seen.projection.low), round(seen.projection.high)))  # fmt: skip
     return sorted(found, key=lambda r: (r.renewal, r.unit, r.system))
 
 
@@ -339,7 +344,7 @@ def _headlines(report: CioReport) -> list[str]:
 def _decisions(report: CioReport, declining: Counter[str]) -> list[str]:
     asks = [
         f"Cut {r.system} for {r.unit} from {r.seats} to {r.recommended} seats at its renewal on {r.renewal:%-d %b}: "
-        f"{r.active} people used it; saves {money(r.saving, r.currency)} a year."
+        f"{r.active} people use it a month, {r.low}–{r.high} expected then; saves {money(r.saving, r.currency)} a year."
         for r in report.renewals if r.seats and (r.seats - r.recommended) / r.seats >= CUT_SHARE
     ]  # fmt: skip
     asks += [f"{system} is in decline in {count} units: decide whether to retrain, replace or retire it."
@@ -388,7 +393,7 @@ def build(month: date, organisation: str, made_on: date) -> CioReport:
         before=_shares(start - timedelta(days=1), list(subscriptions), currency),
         stage_moves=moves, risers=risers, fallers=fallers, top_risks=top_risks, closed=closed,
         spend=dict(sorted(spend.items())), unused_seats=unused, reclaimable=dict(sorted(reclaimable.items())),
-        renewals=_renewals(end, list(subscriptions), latest), tickets_by_month=labels, support=support,
+        renewals=_renewals(end, list(subscriptions)), tickets_by_month=labels, support=support,
         hotspots=hotspots, voice=_voice(start, end), below_target=below,  # type: ignore[arg-type]
     )  # fmt: skip
     report.decisions.extend(_decisions(report, declining))

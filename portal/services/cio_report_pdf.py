@@ -81,13 +81,14 @@ def _licences(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowa
     said += f", {text(unused)} a year: reclaimable once the unit agrees." if unused else "."
     story: list[Flowable] = [Paragraph(said, sheet["body"])]
     if report.renewals:
-        rows = [["Renewal", "Unit", "System", "Seats", "Used", "Advised", "Saving a year"]]
-        rows += [[f"{r.renewal:%-d %b %Y}", r.unit, r.system, f"{r.seats:,}", f"{r.active:,}", f"{r.recommended:,}",
-                  money(r.saving, r.currency)] for r in report.renewals]  # fmt: skip
-        story += [Spacer(1, 2 * mm), Paragraph("Renewals in the next 90 days, with the seats the use supports "
-                                               "(the active people and a tenth more):", sheet["body"]),
-                  table(rows, [22 * mm, 38 * mm, 38 * mm, 15 * mm, 15 * mm, 22 * mm, TEXT_WIDTH - 150 * mm], sheet,
-                        {3, 4, 5, 6})]  # fmt: skip
+        rows = [["Renewal", "Unit", "System", "Seats", "Used", "Then", "Advised", "Saving a year"]]
+        rows += [[f"{r.renewal:%-d %b %Y}", r.unit, r.system, f"{r.seats:,}", f"{r.active:,}", f"{r.low}–{r.high}",
+                  f"{r.recommended:,}", money(r.saving, r.currency)] for r in report.renewals]  # fmt: skip
+        story += [Spacer(1, 2 * mm), Paragraph("Renewals in the next 90 days. Used: people a month now; then: the "
+                                               "90% range projected to the renewal from half a year's trend; "
+                                               "advised: its top.", sheet["body"]),
+                  table(rows, [21 * mm, 34 * mm, 34 * mm, 14 * mm, 14 * mm, 17 * mm, 17 * mm, TEXT_WIDTH - 151 * mm],
+                        sheet, {3, 4, 5, 6, 7})]  # fmt: skip
     return story
 
 

@@ -19,6 +19,7 @@ from models import Person, PersonRole, Subscription, SurveyAnswer, Ticket, Unit,
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.services.day_bits import days_between, weeks_back
+from portal.services.forecast import REACH_DAYS, SAMPLES, SeatForecast, monthly_active_from, seats_at_renewal
 from portal.services.health.engine import UnitHealth
 from portal.services.health.facts import person_days
 from portal.services.health.measures import net_promoter_score
@@ -62,6 +63,7 @@ class SystemCard:
     key_users: Sequence[KeyUser]
     weekly_active: Sequence[int]  # the last 26 weeks, oldest first
     week_labels: Sequence[str]
+    forecast: SeatForecast | None = None  # the seats needed at the renewal, when it is ahead
 
     @property
     def per_seat(self) -> bool:
@@ -142,10 +144,18 @@ def _satisfaction(unit_id: int, as_of: date) -> dict[int, Satisfaction]:
 NO_ANSWERS = Satisfaction(0, None, None, None, None, None)
 
 
+def _forecast(subscription: Subscription, monthly: dict[int, list[int]], as_of: date) -> SeatForecast | None:
+    if subscription.renewal_date is None or subscription.renewal_date <= as_of or not subscription.seats:
+        return None
+    series = monthly.get(subscription.system_id, [0] * SAMPLES)
+    return seats_at_renewal(series, subscription.seats, subscription.effective_annual_cost,
+                            subscription.system.currency, subscription.renewal_date, as_of)  # fmt: skip
+
+
 def cards(unit: Unit, subscriptions: Sequence[Subscription], health: UnitHealth, as_of: date) -> list[SystemCard]:
     """The unit's systems as cards, in the order of `subscriptions`."""
     trend_days = 7 * TREND_WEEKS
-    reach = max(trend_days, KEY_USER_DAYS + 90)
+    reach = max(trend_days, KEY_USER_DAYS + 90, REACH_DAYS)
     days = person_days(as_of, unit.id, reach)
     first = as_of - timedelta(days=reach - 1)
     weekly: dict[int, list[int]] = defaultdict(lambda: [0] * TREND_WEEKS)
@@ -175,6 +185,7 @@ def cards(unit: Unit, subscriptions: Sequence[Subscription], health: UnitHealth,
             key_users[system_id].append(KeyUser(key_people[person_id], recent, usual))
     tickets = _tickets(unit.id, as_of)
     satisfaction = _satisfaction(unit.id, as_of)
+    monthly = monthly_active_from(days, first, as_of)
     labels = [(as_of - timedelta(days=7 * (TREND_WEEKS - 1 - index) + 6)).strftime("%d %b") for index in
               range(TREND_WEEKS)]  # fmt: skip
     found = []
@@ -196,7 +207,7 @@ def cards(unit: Unit, subscriptions: Sequence[Subscription], health: UnitHealth,
                 unused_cost=(per_seat * unused).quantize(Decimal("1")), tickets=recent, tickets_before=before,
                 incidents=incidents, satisfaction=satisfaction.get(system_id, NO_ANSWERS),
                 key_users=sorted(key_users.get(system_id, []), key=lambda user: user.key) + silent,
-                weekly_active=weekly[system_id], week_labels=labels,
+                weekly_active=weekly[system_id], week_labels=labels, forecast=_forecast(subscription, monthly, as_of),
             )
         )  # fmt: skip
     return found

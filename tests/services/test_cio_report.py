@@ -29,7 +29,7 @@ def score(unit, day, colour, points, subscription=None, **extra):
 
 
 @pytest.fixture
-def month(make_unit, make_system, make_subscription, make_account):
+def month(make_unit, make_system, make_subscription, make_account, make_person, run_import, app):
     owner = make_account(name="Anna Manager")
     gdansk = make_unit(key="gdansk", name="Gdańsk <b>Plant</b>")
     steady = make_unit(key="steady", name="Steady Team")
@@ -53,6 +53,15 @@ def month(make_unit, make_system, make_subscription, make_account):
                               opened_at=datetime(2026, 10, 5 + n, tzinfo=UTC),
                               resolved_at=datetime(2026, 10, 5 + n, 6, tzinfo=UTC), status="resolved"))  # fmt: skip
     db.session.commit()
+    # Eight people of the plant use the ERP every week of the half year: the seats the renewal needs.
+    people = [make_person(unit=gdansk, key=f"p{n}") for n in range(8)]
+    rows = [f"{person.key},erp,{date(2026, 10, 31) - timedelta(days=3 * n)}T10:00:00Z" for person in people
+            for n in range(70)]  # fmt: skip
+    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
+    try:
+        assert run_import("usage", "person_key,system_key,occurred_at\n" + "\n".join(rows) + "\n").refused == 0
+    finally:
+        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
 
 
 def test_the_months_figures_come_from_the_data_up_to_its_end(month):
@@ -63,12 +72,13 @@ def test_the_months_figures_come_from_the_data_up_to_its_end(month):
     assert (faller.unit, faller.before, faller.now, faller.colour_now) == ("Gdańsk <b>Plant</b>", 85, 35, "red")
     assert [r.title for r in report.top_risks] == ["Gdańsk <b>Plant</b> × ERP: Spending freeze"]
     [renewal] = report.renewals
-    assert (renewal.seats, renewal.active, renewal.recommended, renewal.saving) == (40, 8, 9, Decimal("3100"))
+    assert (renewal.seats, renewal.active, renewal.low, renewal.high, renewal.recommended, renewal.saving) == (
+        40, 8, 8, 8, 8, Decimal("3200"))  # fmt: skip
     assert report.unused_seats == 32 and report.reclaimable == {"EUR": Decimal("3200")}
     assert report.tickets_by_month[-1] == ("Oct 2026", 3)
     [erp] = report.support
     assert (erp.tickets, erp.median_hours) == (3, 6.0)
-    assert any(ask.startswith("Cut ERP for Gdańsk <b>Plant</b> from 40 to 9 seats") for ask in report.decisions)
+    assert any(ask.startswith("Cut ERP for Gdańsk <b>Plant</b> from 40 to 8 seats") for ask in report.decisions)
     assert report.headlines[0].startswith("50% of the units are green and 50% red at the end of October 2026")
 
 

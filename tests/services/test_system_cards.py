@@ -77,3 +77,19 @@ def test_the_trend_counts_active_people_per_week_oldest_first(unit_with_data):
     assert card.week_labels[-1] == "25 Mar"  # the week of 25–31 March ends on the as-of day
     chart = card.trend_chart()
     assert "10 seats paid for" in chart.label and "5 in the latest" in chart.label
+
+
+def test_a_card_forecasts_the_seats_its_renewal_needs(unit_with_data):
+    from models import Subscription
+
+    subscription = db.session.scalar(db.select(Subscription))
+    no_renewal = cards(subscription.unit, [subscription], UnitHealth(None, {}), AS_OF)[0]
+    assert no_renewal.forecast is None
+    subscription.renewal_date = AS_OF + timedelta(days=60)
+    db.session.commit()
+    [card] = cards(subscription.unit, [subscription], UnitHealth(None, {}), AS_OF)
+    seen = card.forecast
+    # Four people every weekday for 60 days, the key user now and then: five a month lately, fewer before.
+    assert seen.active_now == 5 and seen.seats == 10 and seen.renewal == AS_OF + timedelta(days=60)
+    assert seen.projection.low <= seen.projection.expected <= seen.projection.high
+    assert 0 < seen.recommended <= 10 and seen.saving == Decimal(120) * (10 - seen.recommended)

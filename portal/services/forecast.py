@@ -1,0 +1,101 @@
+"""Forecasts: the seats a subscription will need at its renewal, and a system's coming demand for training and
+support. The method (docs/scoring.md, "Forecasts"): a straight line fitted by least squares to the recent
+weekly figures, carried forward to the date, with a 90% prediction interval from the scatter around the line.
+A line is honest about a trend and about its own uncertainty; it claims nothing about seasons.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from portal.services.day_bits import days_between
+from portal.services.health.facts import person_days
+
+SAMPLES = 26  # weekly points: half a year
+MONTH_DAYS = 30  # a seat is needed by whoever used the system in the last 30 days
+Z90 = 1.645  # a two-sided 90% interval
+MIN_POINTS = 4
+
+
+@dataclass(frozen=True)
+class Projection:
+    expected: float
+    low: float
+    high: float
+    per_week: float  # the line's slope
+
+    @property
+    def needed(self) -> int:
+        """What to plan for: the top of the range, in whole units."""
+        return max(0, math.ceil(self.high - 1e-9))
+
+
+def project(points: Sequence[float], weeks_ahead: float) -> Projection | None:
+    """The line through the weekly `points` (oldest first), `weeks_ahead` after the last; None with too few."""
+    n = len(points)
+    if n < MIN_POINTS:
+        return None
+    xs = range(n)
+    mean_x, mean_y = (n - 1) / 2, sum(points) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, points, strict=True)) / sxx
+    intercept = mean_y - slope * mean_x
+    residual = math.sqrt(sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, points, strict=True)) / (n - 2))
+    at = n - 1 + weeks_ahead
+    expected = intercept + slope * at
+    spread = Z90 * residual * math.sqrt(1 + 1 / n + (at - mean_x) ** 2 / sxx)
+    return Projection(max(expected, 0.0), max(expected - spread, 0.0), max(expected + spread, 0.0), slope)
+
+
+REACH_DAYS = 7 * (SAMPLES - 1) + MONTH_DAYS  # the days of activity the weekly series needs
+
+
+def monthly_active_from(days: dict[tuple[int, int], int], first: date, as_of: date,
+                        samples: int = SAMPLES) -> dict[int, list[int]]:  # fmt: skip
+    """From (system, person) → day bits starting on `first`: system id → the people active in the 30 days up
+    to each of the last `samples` weeks' ends (oldest first)."""
+    series: dict[int, list[int]] = {}
+    ends = [as_of - timedelta(weeks=samples - 1 - index) for index in range(samples)]
+    for (system_id, _person), bits in days.items():
+        counts = series.setdefault(system_id, [0] * samples)
+        for index, end in enumerate(ends):
+            counts[index] += days_between(bits, first, end - timedelta(days=MONTH_DAYS - 1), end) > 0
+    return series
+
+
+def monthly_active(unit_id: int, as_of: date) -> dict[int, list[int]]:
+    """The weekly series of a unit's systems, read from the day bits."""
+    first = as_of - timedelta(days=REACH_DAYS - 1)
+    return monthly_active_from(person_days(as_of, unit_id, REACH_DAYS), first, as_of)
+
+
+@dataclass(frozen=True)
+class SeatForecast:
+    renewal: date
+    seats: int
+    active_now: int
+    projection: Projection
+    per_seat: Decimal
+    currency: str
+
+    @property
+    def recommended(self) -> int:
+        return self.projection.needed
+
+    @property
+    def saving(self) -> Decimal:
+        """A year, at the current price per seat: negative when the use needs more seats."""
+        return (self.per_seat * (self.seats - self.recommended)).quantize(Decimal("1"))
+
+
+def seats_at_renewal(series: Sequence[int], seats: int, annual_cost: Decimal, currency: str, renewal: date,
+                     as_of: date) -> SeatForecast | None:  # fmt: skip
+    projection = project(series, max((renewal - as_of).days, 0) / 7)
+    if projection is None:
+        return None
+    per_seat = annual_cost / seats if seats else Decimal(0)
+    return SeatForecast(renewal, seats, series[-1] if series else 0, projection, per_seat, currency)
