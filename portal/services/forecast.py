@@ -26,7 +26,7 @@ class Projection:
     expected: float
     low: float
     high: float
-    per_week: float  # the line's slope
+    per_week: float  # the line's slope: per step (a week for the seats)
 
     @property
     def needed(self) -> int:
@@ -34,8 +34,9 @@ class Projection:
         return max(0, math.ceil(self.high - 1e-9))
 
 
-def project(points: Sequence[float], weeks_ahead: float) -> Projection | None:
-    """The line through the weekly `points` (oldest first), `weeks_ahead` after the last; None with too few."""
+def project(points: Sequence[float], ahead: float) -> Projection | None:
+    """The line through `points` (oldest first, one step apart: a week, a month), `ahead` steps after the last;
+    None with too few points."""
     n = len(points)
     if n < MIN_POINTS:
         return None
@@ -45,7 +46,7 @@ def project(points: Sequence[float], weeks_ahead: float) -> Projection | None:
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, points, strict=True)) / sxx
     intercept = mean_y - slope * mean_x
     residual = math.sqrt(sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, points, strict=True)) / (n - 2))
-    at = n - 1 + weeks_ahead
+    at = n - 1 + ahead
     expected = intercept + slope * at
     spread = Z90 * residual * math.sqrt(1 + 1 / n + (at - mean_x) ** 2 / sxx)
     return Projection(max(expected, 0.0), max(expected - spread, 0.0), max(expected + spread, 0.0), slope)

@@ -4,7 +4,7 @@ its tickets come from."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -14,12 +14,15 @@ from models import LicenseModel, Person, Subscription, System, Ticket, UsagePers
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.services.day_bits import assemble_each, days_between, span_of
+from portal.services.forecast import SAMPLES, Projection, SeatForecast, monthly_active_from, project, seats_at_renewal
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
 
 MONTHS = 12
 TICKET_DAYS = 90
 HOTSPOTS = 5
+RENEWAL_HORIZON = 365  # the renewals the page forecasts
+QUARTER_WEEKS = 13
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,15 @@ class UnitAdoption:
 
 
 @dataclass(frozen=True)
+class Demand:
+    """What the system will ask of IT in the next quarter (portal/services/forecast.py's lines)."""
+
+    onboarding_units: int
+    new_people: Projection | None  # people a month, added across its units in the next 13 weeks
+    tickets: Projection | None  # tickets a month, three months on
+
+
+@dataclass(frozen=True)
 class SystemAdoption:
     system: System
     as_of: date
@@ -43,6 +55,8 @@ class SystemAdoption:
     units: list[UnitAdoption]  # by unit name
     stages: dict[str, int]
     hotspots: list[UnitAdoption]  # most tickets per active person first
+    renewals: list[tuple[Subscription, SeatForecast]] = field(default_factory=list)  # the next 12 months
+    demand: Demand | None = None
 
     @property
     def per_seat(self) -> bool:
@@ -83,6 +97,7 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
     months = _months(as_of)
     first = months[0][0]
     active: dict[int, list[int]] = defaultdict(lambda: [0] * MONTHS)
+    days_by_unit: dict[tuple[int, int], int] = {}
     for batch in in_batches(unit_ids):
         rows = db.session.connection().execute(
             select(UsagePersonDays.unit_id, UsagePersonDays.person_id, UsagePersonDays.span, UsagePersonDays.day_bits)
@@ -90,6 +105,7 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
                    UsagePersonDays.span.between(span_of(first), span_of(as_of)))
         )  # fmt: skip
         days = assemble_each((((unit_id, person), span, bits) for unit_id, person, span, bits in rows), first, as_of)
+        days_by_unit.update(days)
         for (unit_id, _), bits in days.items():
             counts = active[unit_id]
             for index, (start, end) in enumerate(months):
@@ -129,4 +145,40 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
         key=lambda unit: (unit.tickets_per_person is None, -(unit.tickets_per_person or 0), -unit.tickets),
     )[:HOTSPOTS]
     labels = [start.strftime("%b") for start, _ in months]
-    return SystemAdoption(system, as_of, labels, units, dict(stages), hotspots)
+    series = monthly_active_from(days_by_unit, first, as_of)
+    renewals = [
+        (subscription, seen) for subscription in subscriptions
+        if subscription.renewal_date and as_of < subscription.renewal_date <= as_of + timedelta(days=RENEWAL_HORIZON)
+        and subscription.seats and (seen := seats_at_renewal(
+            series.get(subscription.unit_id, [0] * SAMPLES), subscription.seats, subscription.effective_annual_cost,
+            system.currency, subscription.renewal_date, as_of)) is not None
+    ]  # fmt: skip
+    demand = _demand(system, as_of, units, series)
+    return SystemAdoption(system, as_of, labels, units, dict(stages), hotspots,
+                          sorted(renewals, key=lambda pair: pair[0].renewal_date), demand)  # fmt: skip
+
+
+def _demand(system: System, as_of: date, units: list[UnitAdoption], series: dict[int, list[int]]) -> Demand:
+    onboarding = sum(1 for unit in units if unit.latest and unit.latest.stage == "onboarding")
+    total = [sum(values) for values in zip(*series.values(), strict=True)] if series else []
+    now = total[-1] if total else 0
+    ahead = project(total, QUARTER_WEEKS) if total else None
+    growth = None
+    if ahead is not None:
+        growth = Projection(max(ahead.expected - now, 0.0), max(ahead.low - now, 0.0), max(ahead.high - now, 0.0),
+                            ahead.per_week)  # fmt: skip
+    starts, month = [], as_of.replace(day=1)
+    for _ in range(6):
+        month = (month - timedelta(days=1)).replace(day=1)
+        starts.insert(0, month)
+    since = datetime.combine(starts[0], time.min, tzinfo=UTC)
+    until = datetime.combine(as_of.replace(day=1), time.min, tzinfo=UTC)
+    opened = Counter(
+        moment.date().replace(day=1) if isinstance(moment, datetime) else moment
+        for (moment,) in db.session.execute(
+            select(Ticket.opened_at).where(Ticket.system_id == system.id, Ticket.opened_at >= since,
+                                           Ticket.opened_at < until))
+    )  # fmt: skip
+    monthly = [opened.get(start, 0) for start in starts]  # the six whole months before this one
+    tickets = project(monthly, ahead=3) if any(monthly) else None  # three months on
+    return Demand(onboarding, growth, tickets)

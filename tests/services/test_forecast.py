@@ -14,7 +14,7 @@ from portal.services.day_bits import assemble
 
 
 def test_a_steady_use_forecasts_itself_with_no_spread():
-    seen = forecast.project([12] * 26, weeks_ahead=13)
+    seen = forecast.project([12] * 26, ahead=13)
     assert (seen.expected, seen.low, seen.high, seen.per_week, seen.needed) == (12, 12, 12, 0, 12)
 
 
@@ -28,7 +28,7 @@ def test_a_growing_use_is_carried_forward_and_the_range_widens_with_distance():
 
 
 def test_a_falling_use_never_goes_below_nobody_and_too_few_points_say_nothing():
-    seen = forecast.project([20, 15, 10, 5, 0], weeks_ahead=20)
+    seen = forecast.project([20, 15, 10, 5, 0], ahead=20)
     assert seen.expected == 0 and seen.low == 0 and seen.needed == 0
     assert forecast.project([5, 6, 7], 4) is None
 

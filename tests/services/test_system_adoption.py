@@ -60,3 +60,38 @@ def test_each_unit_gets_a_row_of_monthly_shares_and_the_busiest_desk_is_a_hotspo
     assert len(cells) == 3 * MONTHS
     assert "Busy, Mar: 100% of seats in use" in {cell.title for cell in cells}
     assert "Late Starter, Apr: no data" in {cell.title for cell in cells}
+
+
+def test_the_system_page_forecasts_renewals_training_and_support(
+    make_unit, make_system, make_person, make_subscription, run_import, app
+):  # fmt: skip
+    system = make_system(key="crm", name="CRM", seat_cost=Decimal("50"))
+    growing = make_unit(key="growing", name="Growing")
+    subscription = make_subscription(unit=growing, system=system, seats=30, renewal_date=AS_OF + timedelta(days=91))
+    people = [make_person(unit=growing, key=f"g{n}") for n in range(20)]
+    db.session.commit()
+    # One more person each week for twenty weeks: the use grows.
+    lines = ["person_key,system_key,occurred_at"]
+    lines += [f"{person.key},crm,{AS_OF - timedelta(weeks=week)}" for n, person in enumerate(people)
+              for week in range(0, 20 - n)]  # fmt: skip
+    tickets = ["ticket_id,system_key,unit_key,opened_at"]
+    tickets += [f"t{month}-{n},crm,growing,2026-{month:02d}-10" for month in range(1, 3) for n in range(month * 2)]
+    tickets += [f"o{n},crm,growing,2025-{month:02d}-10" for n, month in enumerate((10, 11, 12))]
+    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
+    try:
+        assert run_import("usage", "\n".join(lines) + "\n").refused == 0
+        assert run_import("tickets", "\n".join(tickets) + "\n").refused == 0
+    finally:
+        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
+    db.session.add(HealthScore(unit_id=growing.id, system_id=system.id, subscription_id=subscription.id, as_of=AS_OF,
+                               score=70, colour="green", stage="onboarding", active_people=20))  # fmt: skip
+    db.session.commit()
+
+    view = adoption(system, AS_OF)
+    [(renewing, seen)] = view.renewals
+    assert renewing == subscription
+    assert seen.active_now == 20 and seen.projection.per_week > 0.5  # growing
+    assert seen.projection.expected > 20 and seen.recommended >= round(seen.projection.expected)
+    assert view.demand.new_people.expected > 5  # about one more a week for a quarter
+    # Tickets a month from October to March: 1, 1, 1, 2, 4, 0 (March is this month: not whole, left out).
+    assert view.demand.tickets is not None and view.demand.onboarding_units == 1
