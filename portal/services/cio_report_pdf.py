@@ -85,7 +85,7 @@ def _licences(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowa
         rows += [[f"{r.renewal:%-d %b %Y}", r.unit, r.system, f"{r.seats:,}", f"{r.active:,}", f"{r.low}–{r.high}",
                   f"{r.recommended:,}", money(r.saving, r.currency)] for r in report.renewals]  # fmt: skip
         story += [Spacer(1, 2 * mm), Paragraph("Renewals in the next 90 days. Used: people a month now; then: the "
-                                               "90% range projected to the renewal from half a year's trend; "
+                                               "90% range projected to the renewal from the last quarter's trend; "
                                                "advised: its top.", sheet["body"]),
                   table(rows, [21 * mm, 34 * mm, 34 * mm, 14 * mm, 14 * mm, 17 * mm, 17 * mm, TEXT_WIDTH - 151 * mm],
                         sheet, {3, 4, 5, 6, 7})]  # fmt: skip

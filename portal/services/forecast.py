@@ -15,10 +15,14 @@ from decimal import Decimal
 from portal.services.day_bits import days_between
 from portal.services.health.facts import person_days
 
-SAMPLES = 26  # weekly points: half a year
+# Weekly points of the last quarter: long enough for a trend, short enough that last summer's quiet weeks do
+# not read as a slope that goes on (a line claims nothing about seasons).
+SAMPLES = 13
 MONTH_DAYS = 30  # a seat is needed by whoever used the system in the last 30 days
 Z90 = 1.645  # a two-sided 90% interval
 MIN_POINTS = 4
+HEADROOM = 1.10  # seats recommended: the expected use and a tenth more…
+RECENT_WEEKS = 8  # …and never fewer than the most people a month of these last weeks
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,6 @@ class Projection:
     low: float
     high: float
     per_week: float  # the line's slope: per step (a week for the seats)
-
-    @property
-    def needed(self) -> int:
-        """What to plan for: the top of the range, in whole units."""
-        return max(0, math.ceil(self.high - 1e-9))
 
 
 def project(points: Sequence[float], ahead: float) -> Projection | None:
@@ -79,13 +78,17 @@ class SeatForecast:
     renewal: date
     seats: int
     active_now: int
+    recent_peak: int  # the most people a month in the last RECENT_WEEKS weeks
     projection: Projection
     per_seat: Decimal
     currency: str
 
     @property
     def recommended(self) -> int:
-        return self.projection.needed
+        """The expected use with a tenth of headroom, never below the recent peak: a recommendation to cut
+        seats must not take away what people used these last weeks. (The range is shown beside it: the top of
+        a half year's prediction interval, seasons included, would keep most unused seats.)"""
+        return max(math.ceil(self.projection.expected * HEADROOM - 1e-9), self.recent_peak)
 
     @property
     def saving(self) -> Decimal:
@@ -99,4 +102,5 @@ def seats_at_renewal(series: Sequence[int], seats: int, annual_cost: Decimal, cu
     if projection is None:
         return None
     per_seat = annual_cost / seats if seats else Decimal(0)
-    return SeatForecast(renewal, seats, series[-1] if series else 0, projection, per_seat, currency)
+    recent = max(series[-RECENT_WEEKS:], default=0)
+    return SeatForecast(renewal, seats, series[-1] if series else 0, recent, projection, per_seat, currency)

@@ -15,7 +15,7 @@ from portal.services.day_bits import assemble
 
 def test_a_steady_use_forecasts_itself_with_no_spread():
     seen = forecast.project([12] * 26, ahead=13)
-    assert (seen.expected, seen.low, seen.high, seen.per_week, seen.needed) == (12, 12, 12, 0, 12)
+    assert (seen.expected, seen.low, seen.high, seen.per_week) == (12, 12, 12, 0)
 
 
 def test_a_growing_use_is_carried_forward_and_the_range_widens_with_distance():
@@ -24,19 +24,19 @@ def test_a_growing_use_is_carried_forward_and_the_range_widens_with_distance():
     assert near.per_week == pytest.approx(1.0, abs=0.05)
     assert near.expected == pytest.approx(39, abs=0.6) and far.expected == pytest.approx(61, abs=0.6)
     assert far.high - far.low > near.high - near.low > 0
-    assert near.low < near.expected < near.high and near.needed == int(near.high) + (near.high % 1 > 0)
+    assert near.low < near.expected < near.high
 
 
 def test_a_falling_use_never_goes_below_nobody_and_too_few_points_say_nothing():
     seen = forecast.project([20, 15, 10, 5, 0], ahead=20)
-    assert seen.expected == 0 and seen.low == 0 and seen.needed == 0
+    assert seen.expected == 0 and seen.low == 0
     assert forecast.project([5, 6, 7], 4) is None
 
 
 @given(st.lists(st.integers(min_value=0, max_value=500), min_size=4, max_size=40), st.integers(0, 60))
 def test_the_range_always_holds_the_expected_figure(points, weeks):
     seen = forecast.project(points, weeks)
-    assert 0 <= seen.low <= seen.expected <= seen.high and seen.needed >= 0
+    assert 0 <= seen.low <= seen.expected <= seen.high
 
 
 def test_the_weekly_series_counts_whoever_was_active_in_the_30_days_to_each_week():
@@ -50,6 +50,9 @@ def test_the_weekly_series_counts_whoever_was_active_in_the_30_days_to_each_week
 
 def test_the_seats_at_renewal_and_what_they_save():
     seen = forecast.seats_at_renewal([30] * 26, 40, Decimal("4000"), "EUR", date(2027, 1, 31), date(2026, 11, 23))
-    assert (seen.recommended, seen.saving) == (30, Decimal("1000"))
+    assert (seen.recommended, seen.saving) == (33, Decimal("700"))  # thirty and a tenth more
+    peaked = forecast.seats_at_renewal([20] * 20 + [20, 38, 20, 20, 20, 20], 40, Decimal("4000"), "EUR",
+                                       date(2027, 1, 31), date(2026, 11, 23))  # fmt: skip
+    assert peaked.recommended == 38  # never below what was used these last weeks
     more = forecast.seats_at_renewal([45] * 26, 40, Decimal("4000"), "EUR", date(2027, 1, 31), date(2026, 11, 23))
-    assert more.saving == Decimal("-500")  # the use needs five more seats
+    assert (more.recommended, more.saving) == (50, Decimal("-1000"))  # the use needs ten more seats
