@@ -29,8 +29,9 @@ from models import (
 )
 from models.types import as_utc
 from portal.formatting import money
-from portal.services.forecast import SAMPLES, monthly_active, seats_at_renewal
+from portal.services.forecast import SAMPLES, Projection, monthly_active, project, seats_at_renewal
 from portal.services.health.measures import net_promoter_score
+from portal.services.seat_use import GRADES, money_by_grade, seat_use, unused_by_grade
 from portal.services.touchpoints import relationships
 
 COLOURS = ("green", "yellow", "red", "grey")
@@ -39,6 +40,7 @@ TOP_RISKS = 10
 RENEWAL_DAYS = 90
 CUT_SHARE = 0.2  # a renewal to cut: a fifth of its seats or more unused
 DECLINE_UNITS = 3  # a system in decline across this many units is the CIO's decision
+DEMAND_SHOWN = 8
 
 
 class ReportError(ValueError):
@@ -132,6 +134,16 @@ class SystemVoice:
     nps: int | None
     csat: float | None
     value: float | None
+    nps_before: int | None = None  # the three months before, for the trend
+    csat_before: float | None = None
+
+
+@dataclass(frozen=True)
+class SystemDemand:
+    system: str
+    onboarding_units: int
+    tickets_now: int  # in the month
+    tickets_ahead: Projection | None  # a month, three months on
 
 
 @dataclass(frozen=True)
@@ -147,14 +159,15 @@ class CioReport:
     top_risks: list[RiskLine]
     closed: Counter[str]  # outcome → risks closed in the month
     spend: dict[str, Decimal]
-    unused_seats: int
-    reclaimable: dict[str, Decimal]
+    unused_seats: dict[str, int]  # grade → seats (never used, unused 90 days, unused 30 days)
+    reclaimable: dict[str, dict[str, Decimal]]  # grade → currency → a year
     renewals: list[Renewal]
     tickets_by_month: list[tuple[str, int]]
     support: list[SystemSupport]
     hotspots: list[tuple[str, str, int]]
     voice: list[SystemVoice]
-    below_target: list[tuple[str, float]]
+    below_target: list[tuple[str, float]]  # furthest below first
+    demand: list[SystemDemand] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
     headlines: list[str] = field(default_factory=list)
 
@@ -287,27 +300,67 @@ def _support(start: date, end: date, latest: dict[int, HealthScore], subscriptio
     return labels, support[:12], hotspots
 
 
-def _voice(start: date, end: date) -> list[SystemVoice]:
+def _answers(start: date, end: date) -> dict[int, dict[str, list[int]]]:
     rows = db.session.execute(
         select(SurveyAnswer.system_id, SurveyAnswer.question, SurveyAnswer.score)
         .where(SurveyAnswer.submitted_at >= _moment(start),
                SurveyAnswer.submitted_at < _moment(end + timedelta(days=1)))
     ).all()  # fmt: skip
-    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
     answers: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for system_id, question, score in rows:
         answers[system_id][question].append(score)
+    return answers
+
+
+def _mean(values: list[int]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _nps(values: list[int]) -> int | None:
+    return round(net_promoter_score(values)) if values else None
+
+
+def _voice(start: date, end: date) -> list[SystemVoice]:
+    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
+    now = _answers(start, end)
+    before = _answers((start - timedelta(days=85)).replace(day=1), start - timedelta(days=1))  # three months
     voice = []
-    for system_id, questions in answers.items():
-
-        def mean(values: list[int]) -> float | None:
-            return sum(values) / len(values) if values else None
-
-        nps = questions.get("nps", [])
-        voice.append(SystemVoice(names.get(system_id, "no system"), sum(len(v) for v in questions.values()),
-                                 round(net_promoter_score(nps)) if nps else None, mean(questions.get("csat", [])),
-                                 mean(questions.get("value", []))))  # fmt: skip
+    for system_id, questions in now.items():
+        earlier = before.get(system_id, {})
+        voice.append(SystemVoice(
+            names.get(system_id, "no system"), sum(len(v) for v in questions.values()), _nps(questions.get("nps", [])),
+            _mean(questions.get("csat", [])), _mean(questions.get("value", [])), _nps(earlier.get("nps", [])),
+            _mean(earlier.get("csat", []))))  # fmt: skip
     return sorted(voice, key=lambda line: (-line.answers, line.system))[:12]
+
+
+def _demand(
+    start: date, end: date, latest: dict[int, HealthScore], subscriptions: list[Subscription]
+) -> list[SystemDemand]:
+    """Per system: the units onboarding it, and its tickets a month projected three months on from six."""
+    months, cursor = [], start
+    for _ in range(6):
+        months.insert(0, cursor)
+        cursor = (cursor - timedelta(days=1)).replace(day=1)
+    rows = db.session.execute(
+        select(Ticket.system_id, Ticket.opened_at)
+        .where(Ticket.opened_at >= _moment(months[0]), Ticket.opened_at < _moment(end + timedelta(days=1)))
+    ).all()  # fmt: skip
+    counts: dict[int, Counter[date]] = defaultdict(Counter)
+    for system_id, opened in rows:
+        counts[system_id][as_utc(opened).date().replace(day=1)] += 1
+    onboarding: Counter[int] = Counter(
+        subscription.system_id for subscription in subscriptions
+        if (row := latest.get(subscription.id)) is not None and row.stage == "onboarding"
+    )  # fmt: skip
+    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
+    found = []
+    for system_id in set(counts) | set(onboarding):
+        monthly = [counts[system_id].get(month, 0) for month in months]
+        ahead = project(monthly, 3) if any(monthly) else None
+        found.append(SystemDemand(names.get(system_id, "no system"), onboarding.get(system_id, 0), monthly[-1], ahead))
+    found.sort(key=lambda d: (-(d.tickets_ahead.expected if d.tickets_ahead else 0), -d.onboarding_units, d.system))
+    return found[:DEMAND_SHOWN]
 
 
 def _headlines(report: CioReport) -> list[str]:
@@ -328,10 +381,12 @@ def _headlines(report: CioReport) -> list[str]:
     if report.closed:
         told = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.closed.items()))
         lines.append(f"Risks closed in the month: {told}.")
-    money_unused = " and ".join(money(amount, currency) for currency, amount in report.reclaimable.items() if amount)
-    if report.unused_seats:
-        lines.append(f"{report.unused_seats:,} paid seats went unused in the last 30 days"
-                     + (f", {money_unused} a year." if money_unused else "."))  # fmt: skip
+    if sum(report.unused_seats.values()):
+        never, quarter, month = (report.unused_seats[grade] for grade in GRADES)
+        safe = " and ".join(money(amount, currency) for currency, amount in report.reclaimable[GRADES[0]].items()
+                            if amount)  # fmt: skip
+        lines.append(f"{never:,} paid seats were never used, {quarter:,} more not in 90 days and {month:,} more not in "
+                     f"30 days" + (f"; the never-used ones cost {safe} a year." if safe else "."))  # fmt: skip
     if report.renewals:
         saving = sum((r.saving for r in report.renewals), Decimal(0))
         lines.append(f"{len(report.renewals)} subscriptions renew in the next {RENEWAL_DAYS} days; renewing at the "
@@ -369,19 +424,20 @@ def build(month: date, organisation: str, made_on: date) -> CioReport:
     risers, fallers = _movers(start, end, names)
     top_risks, closed = _risks(start, end)
     spend: dict[str, Decimal] = defaultdict(Decimal)
-    reclaimable: dict[str, Decimal] = defaultdict(Decimal)
-    unused = 0
+    unused: Counter[str] = Counter()
+    reclaimable: dict[str, dict[str, Decimal]] = {grade: defaultdict(Decimal) for grade in GRADES}
     declining: Counter[str] = Counter()
+    use = seat_use(end)
     for subscription in subscriptions:
-        spend[subscription.system.currency] += subscription.effective_annual_cost
+        currency = subscription.system.currency
+        spend[currency] += subscription.effective_annual_cost
+        if subscription.system.license_model == "per_seat" and subscription.seats:
+            found = use.get((subscription.unit_id, subscription.system_id))
+            unused.update(unused_by_grade(subscription.seats, found))
+            for grade, amount in money_by_grade(subscription.seats, subscription.effective_annual_cost, found).items():
+                reclaimable[grade][currency] += amount
         row = latest.get(subscription.id)
-        if row is None:
-            continue
-        unused += row.reclaimable_seats
-        if subscription.seats:
-            per_seat = subscription.effective_annual_cost / subscription.seats
-            reclaimable[subscription.system.currency] += (per_seat * row.reclaimable_seats).quantize(Decimal("1"))
-        if row.stage == "decline":
+        if row is not None and row.stage == "decline":
             declining[subscription.system.name] += 1
     labels, support, hotspots = _support(start, end, latest, list(subscriptions))
     figures = relationships(list(names), end)
@@ -392,9 +448,11 @@ def build(month: date, organisation: str, made_on: date) -> CioReport:
         now=_shares(end, list(subscriptions), currency),
         before=_shares(start - timedelta(days=1), list(subscriptions), currency),
         stage_moves=moves, risers=risers, fallers=fallers, top_risks=top_risks, closed=closed,
-        spend=dict(sorted(spend.items())), unused_seats=unused, reclaimable=dict(sorted(reclaimable.items())),
+        spend=dict(sorted(spend.items())), unused_seats={grade: unused[grade] for grade in GRADES},
+        reclaimable={grade: dict(sorted(reclaimable[grade].items())) for grade in GRADES},
         renewals=_renewals(end, list(subscriptions)), tickets_by_month=labels, support=support,
         hotspots=hotspots, voice=_voice(start, end), below_target=below,  # type: ignore[arg-type]
+        demand=_demand(start, end, latest, list(subscriptions)),
     )  # fmt: skip
     report.decisions.extend(_decisions(report, declining))
     report.headlines.extend(_headlines(report))

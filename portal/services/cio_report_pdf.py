@@ -14,6 +14,14 @@ from portal.formatting import money
 from portal.services.cio_report import COLOURS, CioReport
 from portal.services.pdf_document import TEXT_WIDTH, Heading, build, colour_word, styles, table, text
 
+BELOW_TARGET_SHOWN = 10
+
+
+def _saving(amount, currency: str) -> str:
+    if amount > 0:
+        return f"saves {money(amount, currency)}"
+    return f"{money(-amount, currency)} more" if amount < 0 else "—"
+
 
 def _hours(value: float | None) -> str:
     if value is None:
@@ -76,18 +84,21 @@ def _risks(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable
 
 def _licences(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
     spend = " and ".join(money(amount, currency) for currency, amount in report.spend.items()) or "nothing"
-    unused = " and ".join(money(amount, currency) for currency, amount in report.reclaimable.items() if amount)
-    said = f"Licence spend: {text(spend)} a year. {report.unused_seats:,} paid seats unused in the last 30 days"
-    said += f", {text(unused)} a year: reclaimable once the unit agrees." if unused else "."
-    story: list[Flowable] = [Paragraph(said, sheet["body"])]
+    story: list[Flowable] = [Paragraph(f"Licence spend: {text(spend)} a year.", sheet["body"])]
+    safety = {"never used": "safe to reclaim", "unused 90 days": "likely safe", "unused 30 days": "ask the unit first"}
+    rows: list[list[object]] = [["Paid seats", "Seats", "A year", "Reclaiming them"]]
+    for grade, seats in report.unused_seats.items():
+        amounts = " and ".join(money(a, c) for c, a in report.reclaimable[grade].items() if a) or "—"
+        rows.append([grade.capitalize(), f"{seats:,}", amounts, safety[grade]])
+    story.append(table(rows, [45 * mm, 25 * mm, 45 * mm, TEXT_WIDTH - 115 * mm], sheet, {1, 2}))
     if report.renewals:
-        rows = [["Renewal", "Unit", "System", "Seats", "Used", "Then", "Advised", "Saving a year"]]
+        rows = [["Renewal", "Unit", "System", "Seats", "Used", "Then", "Renew", "A year"]]
         rows += [[f"{r.renewal:%-d %b %Y}", r.unit, r.system, f"{r.seats:,}", f"{r.active:,}", f"{r.low}–{r.high}",
-                  f"{r.recommended:,}", money(r.saving, r.currency)] for r in report.renewals]  # fmt: skip
+                  f"{r.recommended:,}", _saving(r.saving, r.currency)] for r in report.renewals]  # fmt: skip
         story += [Spacer(1, 2 * mm), Paragraph("Renewals in the next 90 days. Used: people a month now; then: the "
                                                "90% range projected to the renewal from the last quarter's trend; "
-                                               "advised: its top.", sheet["body"]),
-                  table(rows, [21 * mm, 34 * mm, 34 * mm, 14 * mm, 14 * mm, 17 * mm, 17 * mm, TEXT_WIDTH - 151 * mm],
+                                               "renew: the seats advised.", sheet["body"]),
+                  table(rows, [22 * mm, 30 * mm, 30 * mm, 14 * mm, 14 * mm, 17 * mm, 15 * mm, TEXT_WIDTH - 142 * mm],
                         sheet, {3, 4, 5, 6, 7})]  # fmt: skip
     return story
 
@@ -110,14 +121,35 @@ def _support(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowab
     return story
 
 
+def _demand(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
+    if not report.demand:
+        return [Paragraph("No system shows a demand ahead: no tickets and no unit onboarding.", sheet["body"])]
+    rows = [["System", "Units onboarding", "Tickets in the month", "Tickets a month, three months on"]]
+    for d in report.demand:
+        ahead = "—" if d.tickets_ahead is None else (
+            f"{d.tickets_ahead.expected:.0f} ({d.tickets_ahead.low:.0f}–{d.tickets_ahead.high:.0f})")  # fmt: skip
+        rows.append([d.system, f"{d.onboarding_units:,}", f"{d.tickets_now:,}", ahead])
+    return [Paragraph("Training follows the units onboarding; support, the tickets' trend over six months (a line "
+                      "with its 90% range, docs/scoring.md):", sheet["body"]),
+            table(rows, [60 * mm, 30 * mm, 35 * mm, TEXT_WIDTH - 125 * mm], sheet, {1, 2, 3})]  # fmt: skip
+
+
 def _voice(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
     if not report.voice:
         return [Paragraph("No survey answers arrived in the month.", sheet["body"])]
-    rows = [["System", "Answers", "NPS", "CSAT (1–5)", "Business value (0–10)"]]
-    rows += [[v.system, f"{v.answers:,}", "—" if v.nps is None else f"{v.nps:+d}",
-              "—" if v.csat is None else f"{v.csat:.1f}", "—" if v.value is None else f"{v.value:.1f}"]
-             for v in report.voice]  # fmt: skip
-    return [table(rows, [60 * mm, 25 * mm, 25 * mm, 30 * mm, TEXT_WIDTH - 140 * mm], sheet, {1, 2, 3, 4})]
+    rows = [["System", "Answers", "NPS (change)", "CSAT 1–5 (change)", "Business value 0–10"]]
+    for v in report.voice:
+        nps = (
+            "—" if v.nps is None else f"{v.nps:+d}" + ("" if v.nps_before is None else f" ({v.nps - v.nps_before:+d})")
+        )
+        csat = (
+            "—"
+            if v.csat is None
+            else f"{v.csat:.1f}" + ("" if v.csat_before is None else f" ({v.csat - v.csat_before:+.1f})")
+        )
+        rows.append([v.system, f"{v.answers:,}", nps, csat, "—" if v.value is None else f"{v.value:.1f}"])
+    return [table(rows, [55 * mm, 22 * mm, 30 * mm, 34 * mm, TEXT_WIDTH - 141 * mm], sheet, {1, 2, 3, 4}),
+            Paragraph("The change: against the three months before.", sheet["small"])]  # fmt: skip
 
 
 def _sections(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -126,13 +158,16 @@ def _sections(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowa
     story: list[Flowable] = [Heading("Headlines", sheet["h1"])]
     story += [Paragraph("• " + text(line), spaced) for line in report.headlines] + [PageBreak()]
     parts = (("Health", _health), ("Movers", _movers), ("Risks", _risks), ("Licence economics", _licences),
-             ("Support", _support), ("Satisfaction", _voice))  # fmt: skip
+             ("Support", _support), ("Demand ahead", _demand), ("Satisfaction", _voice))  # fmt: skip
     for title, part in parts:
         story += [Heading(title, sheet["h1"]), *part(report, sheet)]
     story.append(Heading("Relationship coverage", sheet["h1"]))
     if report.below_target:
+        shown = report.below_target[:BELOW_TARGET_SHOWN]
+        story.append(Paragraph(f"{len(report.below_target)} units are below the target of people met a quarter; "
+                               f"the {len(shown)} furthest below:", body))  # fmt: skip
         rows = [["Unit below the target", "People met per 100 users"]]
-        rows += [[unit, f"{figure:.1f}"] for unit, figure in report.below_target]
+        rows += [[unit, f"{figure:.1f}"] for unit, figure in shown]
         story.append(table(rows, [TEXT_WIDTH - 45 * mm, 45 * mm], sheet, {1}))
     else:
         story.append(Paragraph("Every unit is at or above the target.", body))

@@ -74,10 +74,15 @@ def test_the_months_figures_come_from_the_data_up_to_its_end(month):
     [renewal] = report.renewals
     assert (renewal.seats, renewal.active, renewal.low, renewal.high, renewal.recommended, renewal.saving) == (
         40, 8, 8, 8, 9, Decimal("3100"))  # fmt: skip
-    assert report.unused_seats == 32 and report.reclaimable == {"EUR": Decimal("3200")}
+    # Eight people used the plant's 40 seats lately, nobody ever used the steady team's 10.
+    assert report.unused_seats == {"never used": 42, "unused 90 days": 0, "unused 30 days": 0}
+    assert report.reclaimable["never used"] == {"EUR": Decimal("4200")}
     assert report.tickets_by_month[-1] == ("Oct 2026", 3)
     [erp] = report.support
     assert (erp.tickets, erp.median_hours) == (3, 6.0)
+    [demand] = report.demand
+    assert (demand.system, demand.tickets_now, demand.onboarding_units) == ("ERP", 3, 0)
+    assert demand.tickets_ahead.per_week > 0 and demand.tickets_ahead.low <= 3 <= demand.tickets_ahead.high  # rising
     assert any(ask.startswith("Cut ERP for Gdańsk <b>Plant</b> from 40 to 9 seats") for ask in report.decisions)
     assert report.headlines[0].startswith("50% of the units are green and 50% red at the end of October 2026")
 
@@ -92,7 +97,8 @@ def test_the_same_data_makes_the_same_report(month):
 
 def test_the_pdf_has_every_section_and_prints_names_as_written(month):
     text = pdf_text(cio_report_pdf.render(cio_report.build(MONTH, "Acme", MADE)))
-    for section in ("Headlines", "Health", "Movers", "Risks", "Licence economics", "Support", "Satisfaction",
+    for section in ("Headlines", "Health", "Movers", "Risks", "Licence economics", "Support", "Demand ahead",
+                    "Satisfaction",
                     "Relationship coverage", "Decisions asked of the CIO", "Page 2 of"):  # fmt: skip
         assert section in text, section
     assert "Gdańsk <b>Plant</b>" in text  # escaped: printed, not read as bold
@@ -111,3 +117,28 @@ def test_the_command_writes_the_report(runner, month, tmp_path):
     assert "Wrote the October 2026 report" in result.output and out.read_bytes().startswith(b"%PDF")
     refused = runner.invoke(args=["report", "cio", "--month", "next", "--out", str(out)])
     assert refused.exit_code == 2 and "YYYY-MM" in refused.output
+
+
+def test_unused_seats_are_graded_by_how_safe_reclaiming_them_is():
+    from portal.services.seat_use import SeatUse, money_by_grade, unused_by_grade
+
+    # 50 seats: 40 people ever, 30 in the last 90 days, 25 in the last 30.
+    assert unused_by_grade(50, SeatUse(40, 30, 25)) == {"never used": 10, "unused 90 days": 10, "unused 30 days": 5}
+    assert unused_by_grade(20, SeatUse(40, 30, 25)) == {"never used": 0, "unused 90 days": 0, "unused 30 days": 0}
+    assert unused_by_grade(5, None) == {"never used": 5, "unused 90 days": 0, "unused 30 days": 0}
+    assert money_by_grade(50, Decimal("5000"), SeatUse(40, 30, 25))["unused 90 days"] == Decimal("1000")
+
+
+def test_satisfaction_by_system_with_its_change_from_the_three_months_before(make_unit, make_system):
+    from models import SurveyAnswer
+
+    unit, system = make_unit(), make_system(name="ERP")
+    said = [(date(2026, 10, 5), 10), (date(2026, 10, 6), 10), (date(2026, 10, 7), 0), (date(2026, 8, 5), 0),
+            (date(2026, 8, 6), 0), (date(2026, 6, 1), 10)]  # fmt: skip
+    for n, (day, score) in enumerate(said):
+        db.session.add(SurveyAnswer(source_system="pulse", response_id=f"r{n}", unit_id=unit.id, system_id=system.id,
+                                    submitted_at=datetime(day.year, day.month, day.day, tzinfo=UTC), question="nps",
+                                    score=score))  # fmt: skip
+    db.session.commit()
+    [erp] = cio_report.build(MONTH, "Acme", MADE).voice
+    assert (erp.system, erp.answers, erp.nps, erp.nps_before) == ("ERP", 3, 33, -100)  # June is too long ago
