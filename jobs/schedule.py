@@ -9,6 +9,7 @@ within the job's grace. A person's "run now" waits in the database until the sch
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,15 +83,24 @@ def is_off(app: Flask, job: Job) -> bool:
     return app.config[job.crontab_setting].strip().lower() == OFF
 
 
+WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def crontab_weekdays(field: str) -> str:
+    """A crontab weekday field (0 or 7 is Sunday) in APScheduler 3's words: its numbers count from Monday."""
+    return re.sub(r"\d+", lambda found: WEEKDAYS[int(found.group()) % 7], field)
+
+
 def trigger_for(app: Flask, job: Job) -> CronTrigger:
     line = app.config[job.crontab_setting]
     fields = line.split()
     try:
-        if len(fields) == 6:  # seconds first, then the usual five
-            second, minute, hour, day, month, weekday = fields
-            return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month, day_of_week=weekday,
-                               timezone=time_zone(app))  # fmt: skip
-        return CronTrigger.from_crontab(line, timezone=time_zone(app))
+        if len(fields) not in (5, 6):
+            raise ValueError(f"{len(fields)} fields; five are wanted, or six with the seconds first")
+        second = fields.pop(0) if len(fields) == 6 else "0"
+        minute, hour, day, month, weekday = fields
+        return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month,
+                           day_of_week=crontab_weekdays(weekday), timezone=time_zone(app))  # fmt: skip
     except ValueError as error:
         raise ScheduleError(
             f"RAPPORT_{job.crontab_setting}={line!r} is not a cron line (minute hour day month weekday): {error}"

@@ -52,3 +52,13 @@ def test_a_bad_schedule_is_named_with_its_setting(app, runner, monkeypatch):
     monkeypatch.setitem(app.config, "JOB_RECOMPUTE_CRON", "every night")
     result = runner.invoke(args=["jobs", "list"])
     assert result.exit_code == 1 and "RAPPORT_JOB_RECOMPUTE_CRON='every night' is not a cron line" in result.output
+
+
+def test_weekdays_count_as_in_crontab_sunday_being_0_and_7(app, monkeypatch):
+    from datetime import UTC, datetime
+
+    monday = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    for line, weekday in (("15 3 * * 0", 6), ("15 3 * * 7", 6), ("0 7 * * 1", 0), ("0 8 * * 1-5", 1)):
+        monkeypatch.setitem(app.config, "JOB_PURGE_ACTIVITY_CRON", line)
+        upcoming = schedule.trigger_for(app, schedule.find("purge-activity")).get_next_fire_time(None, monday)
+        assert upcoming.weekday() == weekday, line
