@@ -200,3 +200,27 @@ def paired_bars(left: Series, right: Sequence[Series], labels: Sequence[str], la
         shapes.append(Text(legend_x + 11, 13, series.name, size=7.5, fill=INK))
         legend_x += 16 + 5.2 * len(series.name)
     return Chart(width, height, label, tuple(shapes))
+
+
+def share_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]], label: str, width: float = 520,
+               row_height: float = 18) -> Chart:  # fmt: skip
+    """One 100% bar per row, split into its parts (a name of COLOURS, a share 0–1), each part's share written
+    in it when there is room; the row's name on the left."""
+    left, right, top = 118.0, 8.0, 4.0
+    bar_width = width - left - right
+    shapes: list[Shape] = []
+    for index, (name, parts) in enumerate(rows):
+        y = top + index * (row_height + 8)
+        shapes.append(Text(left - 6, y + row_height * 0.68, name, size=8, fill=INK, anchor="end"))
+        x = left
+        for colour, share in parts:
+            if share <= 0:
+                continue
+            part = bar_width * share
+            shapes.append(Rect(x, y, part, row_height, COLOURS.get(colour, GREY), f"{name}: {share:.0%} {colour}"))
+            if part >= 26:
+                shapes.append(Text(x + part / 2, y + row_height * 0.68, f"{share:.0%}", size=7.5, fill="#ffffff",
+                                   anchor="middle", bold=True))  # fmt: skip
+            x += part
+    height = top + len(rows) * (row_height + 8)
+    return Chart(width, height, label, tuple(shapes))

@@ -28,6 +28,8 @@ from models import (
     db,
 )
 from models.types import as_utc
+from portal.charts import build as charts
+from portal.charts.shapes import Chart
 from portal.formatting import money
 from portal.services.forecast import SAMPLES, Projection, monthly_active, project, seats_at_renewal
 from portal.services.health.measures import net_promoter_score
@@ -174,6 +176,15 @@ class CioReport:
     @property
     def label(self) -> str:
         return f"{self.month:%B %Y}"
+
+    def health_chart(self) -> Chart:
+        rows = []
+        for measure, what in (("units", "Units"), ("seats", "Seats"), ("spend", "Licence spend")):
+            for shares, when in ((self.before, "a month before"), (self.now, "now")):
+                rows.append((f"{what}, {when}", [(colour, shares.share(measure, colour)) for colour in COLOURS]))
+        green = self.now.share("seats", "green")
+        return charts.share_bars(rows, f"Units, seats and licence spend by health colour at the end of {self.label} "
+                                       f"and a month before: {green:.0%} of the seats green now")  # fmt: skip
 
     @property
     def end(self) -> date:

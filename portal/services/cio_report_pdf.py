@@ -38,6 +38,9 @@ def _cover(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable
 
 
 def _health(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
+    chart = report.health_chart()
+    pictured: list[Flowable] = [drawing(chart, scale=TEXT_WIDTH / chart.width),
+                                Paragraph(text(chart.label), sheet["small"]), Spacer(1, 3 * mm)]  # fmt: skip
     rows: list[list[object]] = [["Colour", "Units", "Change", "Seats", "Change", "Licence spend", "Change"]]
     for colour in COLOURS:
         row: list[object] = [colour_word(colour, sheet)]
@@ -45,7 +48,8 @@ def _health(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowabl
             now, before = report.now.share(measure, colour), report.before.share(measure, colour)
             row += [f"{now:.0%}", f"{(now - before) * 100:+.0f} pts"]
         rows.append(row)
-    story: list[Flowable] = [table(rows, [26 * mm] + [(TEXT_WIDTH - 26 * mm) / 6] * 6, sheet, {1, 2, 3, 4, 5, 6})]
+    story: list[Flowable] = [*pictured, table(rows, [26 * mm] + [(TEXT_WIDTH - 26 * mm) / 6] * 6, sheet,
+                                              {1, 2, 3, 4, 5, 6})]  # fmt: skip
     if report.stage_moves:
         story.append(Spacer(1, 3 * mm))
         moves = [["From", "To", "Subscriptions"]]

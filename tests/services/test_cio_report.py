@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from models import HealthScore, Risk, RiskReason, Ticket, db
+from portal.charts.shapes import Rect
 from portal.services import cio_report, cio_report_pdf
 
 MONTH = date(2026, 10, 1)
@@ -85,6 +86,9 @@ def test_the_months_figures_come_from_the_data_up_to_its_end(month):
     assert demand.tickets_ahead.per_week > 0 and demand.tickets_ahead.low <= 3 <= demand.tickets_ahead.high  # rising
     assert any(ask.startswith("Cut ERP for Gdańsk <b>Plant</b> from 40 to 9 seats") for ask in report.decisions)
     assert report.headlines[0].startswith("50% of the units are green and 50% red at the end of October 2026")
+    chart = report.health_chart()
+    bars = [shape for shape in chart.shapes if isinstance(shape, Rect)]
+    assert "Units, now: 50% red" in [bar.title for bar in bars] and len(bars) == 9  # before: all green; now: halves
 
 
 def test_the_same_data_makes_the_same_report(month):
