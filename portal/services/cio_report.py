@@ -31,8 +31,10 @@ from models.types import as_utc
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.formatting import money
+from portal.services import risk_escalation
 from portal.services.forecast import SAMPLES, Projection, monthly_active, project, seats_at_renewal
 from portal.services.health.measures import net_promoter_score
+from portal.services.risk_escalation import Month
 from portal.services.seat_use import GRADES, money_by_grade, seat_use, unused_by_grade
 from portal.services.touchpoints import relationships
 
@@ -170,12 +172,16 @@ class CioReport:
     voice: list[SystemVoice]
     below_target: list[tuple[str, float]]  # furthest below first
     demand: list[SystemDemand] = field(default_factory=list)
+    risk_months: list[Month] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
     headlines: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         return f"{self.month:%B %Y}"
+
+    def risk_chart(self) -> Chart:
+        return risk_escalation.trend_chart(self.risk_months)
 
     def health_chart(self) -> Chart:
         rows = []
@@ -232,7 +238,7 @@ def _movers(start: date, end: date, names: dict[int, str]) -> tuple[list[Mover],
     return risers, fallers
 
 
-def _risks(start: date, end: date) -> tuple[list[RiskLine], Counter[str]]:
+def _risks(start: date, end: date) -> tuple[list[RiskLine], Counter[str], list[Month]]:
     after_end = _moment(end + timedelta(days=1))
     rows = db.session.scalars(
         select(Risk).where(Risk.opened_at < after_end).options(
@@ -252,7 +258,8 @@ def _risks(start: date, end: date) -> tuple[list[RiskLine], Counter[str]]:
         lines.append(RiskLine(f"{title}: {risk.reason.name}", risk.owner.name if risk.owner else "—",
                               risk.likelihood.label, money(risk.cost_at_stake, risk.currency),
                               f"{routes}, {done} of {len(steps)} steps done"))  # fmt: skip
-    return lines, Counter({key: value for key, value in closed.items() if key})
+    trend = risk_escalation.summarise(rows, end).months  # the twelve months up to this one, by the risks' dates
+    return lines, Counter({key: value for key, value in closed.items() if key}), trend
 
 
 def _renewals(end: date, subscriptions: list[Subscription]) -> list[Renewal]:
@@ -433,7 +440,7 @@ def build(month: date, organisation: str, made_on: date) -> CioReport:
                                                                     StageTransition.system_id.is_not(None)))
     )  # fmt: skip
     risers, fallers = _movers(start, end, names)
-    top_risks, closed = _risks(start, end)
+    top_risks, closed, risk_months = _risks(start, end)
     spend: dict[str, Decimal] = defaultdict(Decimal)
     unused: Counter[str] = Counter()
     reclaimable: dict[str, dict[str, Decimal]] = {grade: defaultdict(Decimal) for grade in GRADES}
@@ -463,7 +470,7 @@ def build(month: date, organisation: str, made_on: date) -> CioReport:
         reclaimable={grade: dict(sorted(reclaimable[grade].items())) for grade in GRADES},
         renewals=_renewals(end, list(subscriptions)), tickets_by_month=labels, support=support,
         hotspots=hotspots, voice=_voice(start, end), below_target=below,  # type: ignore[arg-type]
-        demand=_demand(start, end, latest, list(subscriptions)),
+        demand=_demand(start, end, latest, list(subscriptions)), risk_months=risk_months,
     )  # fmt: skip
     report.decisions.extend(_decisions(report, declining))
     report.headlines.extend(_headlines(report))

@@ -74,7 +74,9 @@ def _movers(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowabl
 
 
 def _risks(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
-    story: list[Flowable] = []
+    chart = report.risk_chart()
+    story: list[Flowable] = [drawing(chart, scale=TEXT_WIDTH / chart.width),
+                             Paragraph(text(chart.label), sheet["small"]), Spacer(1, 3 * mm)]  # fmt: skip
     if report.top_risks:
         rows = [["Risk", "Owner", "Probability", "At stake a year", "Plan"]]
         rows += [[r.title, r.owner, r.probability, r.at_stake, r.plan] for r in report.top_risks]
@@ -102,7 +104,7 @@ def _licences(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowa
         story += [Spacer(1, 2 * mm), Paragraph("Renewals in the next 90 days. Used: people a month now; then: the "
                                                "90% range projected to the renewal from the last quarter's trend; "
                                                "renew: the seats advised.", sheet["body"]),
-                  table(rows, [22 * mm, 30 * mm, 30 * mm, 14 * mm, 14 * mm, 17 * mm, 15 * mm, TEXT_WIDTH - 142 * mm],
+                  table(rows, [22 * mm, 28 * mm, 28 * mm, 16 * mm, 15 * mm, 17 * mm, 17 * mm, TEXT_WIDTH - 143 * mm],
                         sheet, {3, 4, 5, 6, 7})]  # fmt: skip
     return story
 

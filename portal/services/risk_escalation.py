@@ -57,18 +57,23 @@ class Escalation:
     downgraded_reasons: list[tuple[str, int]]
 
     def trend_chart(self) -> Chart:
-        labels = [month.label for month in self.months]
-        closed = [
-            charts.Series(f"Closed: {outcome.label.lower()}", [month.closed[outcome.value] for month in self.months],
-                          COLOURS[colour])
-            for outcome, colour in ((RiskOutcome.SAVED, "green"), (RiskOutcome.DOWNGRADED, "yellow"),
-                                    (RiskOutcome.LOST, "red"))
-        ]  # fmt: skip
-        opened = charts.Series("Opened", [month.opened for month in self.months], ACCENT)
-        total_opened, total_closed = sum(opened.values), sum(sum(series.values) for series in closed)
-        label = (f"Risks opened and closed each month, last {len(labels)} months: {total_opened} opened, "
-                 f"{total_closed} closed")  # fmt: skip
-        return charts.paired_bars(opened, closed, labels, label)
+        return trend_chart(self.months)
+
+
+def trend_chart(months: Sequence[Month]) -> Chart:
+    """Risks opened, and closed by outcome, month by month."""
+    labels = [month.label for month in months]
+    closed = [
+        charts.Series(f"Closed: {outcome.label.lower()}", [month.closed[outcome.value] for month in months],
+                      COLOURS[colour])
+        for outcome, colour in ((RiskOutcome.SAVED, "green"), (RiskOutcome.DOWNGRADED, "yellow"),
+                                (RiskOutcome.LOST, "red"))
+    ]  # fmt: skip
+    opened = charts.Series("Opened", [month.opened for month in months], ACCENT)
+    total_opened, total_closed = sum(opened.values), sum(sum(series.values) for series in closed)
+    label = (f"Risks opened and closed each month, last {len(labels)} months: {total_opened} opened, "
+             f"{total_closed} closed")  # fmt: skip
+    return charts.paired_bars(opened, closed, labels, label)
 
 
 def _money(risks: Sequence[Risk]) -> dict[str, Decimal]:

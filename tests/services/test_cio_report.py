@@ -72,6 +72,8 @@ def test_the_months_figures_come_from_the_data_up_to_its_end(month):
     [faller] = report.fallers
     assert (faller.unit, faller.before, faller.now, faller.colour_now) == ("Gdańsk <b>Plant</b>", 85, 35, "red")
     assert [r.title for r in report.top_risks] == ["Gdańsk <b>Plant</b> × ERP: Spending freeze"]
+    assert (report.risk_months[-1].label, report.risk_months[-1].opened) == ("Oct 26", 1)
+    assert "1 opened, 0 closed" in report.risk_chart().label
     [renewal] = report.renewals
     assert (renewal.seats, renewal.active, renewal.low, renewal.high, renewal.recommended, renewal.saving) == (
         40, 8, 8, 8, 9, Decimal("3100"))  # fmt: skip
