@@ -1,6 +1,6 @@
 """Column helpers shared by the model modules."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint
@@ -20,3 +20,8 @@ def one_of(column: str, choices: type[StrEnum], name: str) -> CheckConstraint:
 def as_utc(moment: datetime) -> datetime:
     """A stored moment, aware: SQLite gives DateTime(timezone=True) columns back without their zone (UTC)."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def start_of_day(day: date) -> datetime:
+    """The first moment of a (UTC) day: where a day's or a period's stored moments begin."""
+    return datetime.combine(day, time.min, tzinfo=UTC)

@@ -278,3 +278,11 @@ def scored(run_import, app):
         (record.unit_key, record.system_key): record
         for record in [*result.subscription_records.values(), *result.unit_records.values()]
     }
+
+
+@pytest.fixture
+def outbox(app, tmp_path, monkeypatch):
+    """Mail goes to a fresh outbox folder (no SMTP server): the messages a test sends, as .eml files there."""
+    monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setitem(app.config, "SMTP_HOST", "")
+    return tmp_path / "outbox"

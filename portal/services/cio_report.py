@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from statistics import median
 
@@ -27,7 +27,7 @@ from models import (
     Unit,
     db,
 )
-from models.types import as_utc
+from models.types import as_utc, start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.formatting import money
@@ -68,10 +68,6 @@ def _last_day(first: date) -> date:
 
 def last_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-def _moment(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -239,7 +235,7 @@ def _movers(start: date, end: date, names: dict[int, str]) -> tuple[list[Mover],
 
 
 def _risks(start: date, end: date) -> tuple[list[RiskLine], Counter[str], list[Month]]:
-    after_end = _moment(end + timedelta(days=1))
+    after_end = start_of_day(end + timedelta(days=1))
     rows = db.session.scalars(
         select(Risk).where(Risk.opened_at < after_end).options(
             selectinload(Risk.routes).selectinload(MitigationRoute.steps), selectinload(Risk.unit),
@@ -247,7 +243,7 @@ def _risks(start: date, end: date) -> tuple[list[RiskLine], Counter[str], list[M
     ).all()  # fmt: skip
     open_then = [r for r in rows if r.closed_at is None or as_utc(r.closed_at) >= after_end]
     closed = Counter(
-        r.outcome for r in rows if r.closed_at is not None and _moment(start) <= as_utc(r.closed_at) < after_end
+        r.outcome for r in rows if r.closed_at is not None and start_of_day(start) <= as_utc(r.closed_at) < after_end
     )
     lines = []
     for risk in sorted(open_then, key=lambda r: (-r.cost_at_stake, r.id))[:TOP_RISKS]:
@@ -287,7 +283,7 @@ def _support(start: date, end: date, latest: dict[int, HealthScore], subscriptio
     first = (start - timedelta(days=150)).replace(day=1)  # six months, this one last
     rows = db.session.execute(
         select(Ticket.opened_at, Ticket.resolved_at, Ticket.system_id, Ticket.unit_id)
-        .where(Ticket.opened_at >= _moment(first), Ticket.opened_at < _moment(end + timedelta(days=1)))
+        .where(Ticket.opened_at >= start_of_day(first), Ticket.opened_at < start_of_day(end + timedelta(days=1)))
     ).all()  # fmt: skip
     months: Counter[date] = Counter(as_utc(row.opened_at).date().replace(day=1) for row in rows)
     labels, cursor = [], first
@@ -321,8 +317,8 @@ def _support(start: date, end: date, latest: dict[int, HealthScore], subscriptio
 def _answers(start: date, end: date) -> dict[int, dict[str, list[int]]]:
     rows = db.session.execute(
         select(SurveyAnswer.system_id, SurveyAnswer.question, SurveyAnswer.score)
-        .where(SurveyAnswer.submitted_at >= _moment(start),
-               SurveyAnswer.submitted_at < _moment(end + timedelta(days=1)))
+        .where(SurveyAnswer.submitted_at >= start_of_day(start),
+               SurveyAnswer.submitted_at < start_of_day(end + timedelta(days=1)))
     ).all()  # fmt: skip
     answers: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for system_id, question, score in rows:
@@ -362,7 +358,7 @@ def _demand(
         cursor = (cursor - timedelta(days=1)).replace(day=1)
     rows = db.session.execute(
         select(Ticket.system_id, Ticket.opened_at)
-        .where(Ticket.opened_at >= _moment(months[0]), Ticket.opened_at < _moment(end + timedelta(days=1)))
+        .where(Ticket.opened_at >= start_of_day(months[0]), Ticket.opened_at < start_of_day(end + timedelta(days=1)))
     ).all()  # fmt: skip
     counts: dict[int, Counter[date]] = defaultdict(Counter)
     for system_id, opened in rows:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from statistics import median
 
@@ -32,7 +32,7 @@ from models import (
     Unit,
     db,
 )
-from models.types import as_utc
+from models.types import as_utc, start_of_day
 from portal.access.scope import get_visible_unit_or_404
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
@@ -272,10 +272,6 @@ def duration(hours: float) -> str:
     return f"{hours / 24:.0f} days"
 
 
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 def _health(unit: Unit, as_of: date) -> tuple[Record | None, dict[int, Record]]:
     """The unit's record and its own subscriptions' records as of a date, computed from the data up to it
     (and kept while the data stays as it is: the page, its PDF and the next reader ask for the same)."""
@@ -340,8 +336,8 @@ def _support(unit: Unit, period: Period) -> Support:
     rows = db.session.execute(
         select(Ticket.opened_at, Ticket.resolved_at, Ticket.type, Ticket.category, Ticket.status).where(
             Ticket.unit_id == unit.id,
-            Ticket.opened_at >= _start(earlier.start),
-            Ticket.opened_at < _start(period.end + timedelta(days=1)),
+            Ticket.opened_at >= start_of_day(earlier.start),
+            Ticket.opened_at < start_of_day(period.end + timedelta(days=1)),
         )
     ).all()
     in_period = [row for row in rows if row.opened_at.date() >= period.start]
@@ -367,8 +363,8 @@ def _voice(unit: Unit, period: Period) -> list[QuestionFigures]:
     rows = db.session.execute(
         select(SurveyAnswer.question, SurveyAnswer.score).where(
             SurveyAnswer.unit_id == unit.id,
-            SurveyAnswer.submitted_at >= _start(period.start),
-            SurveyAnswer.submitted_at < _start(period.end + timedelta(days=1)),
+            SurveyAnswer.submitted_at >= start_of_day(period.start),
+            SurveyAnswer.submitted_at < start_of_day(period.end + timedelta(days=1)),
         )
     ).all()
     scores: dict[str, list[int]] = defaultdict(list)
@@ -480,7 +476,7 @@ NEXT_DAYS = 90  # the plan's open steps due this long after the period are "next
 
 
 def _agreement(unit: Unit, period: Period, with_risks: bool) -> Agreement:
-    end_moment = _start(period.end + timedelta(days=1))
+    end_moment = start_of_day(period.end + timedelta(days=1))
     next_until = period.end + timedelta(days=NEXT_DAYS)
     goal_lines = []
     for goal in db.session.scalars(select(Goal).where(Goal.unit_id == unit.id).order_by(Goal.due_on, Goal.id)):
@@ -491,7 +487,7 @@ def _agreement(unit: Unit, period: Period, with_risks: bool) -> Agreement:
     step_lines = []
     for step in db.session.scalars(select(PlanStep).where(PlanStep.unit_id == unit.id).order_by(PlanStep.due_on)):
         side = "IT" if step.side == PlanSide.IT else unit.name
-        if step.done_at is not None and _start(period.start) <= as_utc(step.done_at) < end_moment:
+        if step.done_at is not None and start_of_day(period.start) <= as_utc(step.done_at) < end_moment:
             state = "done"
         elif step.status in (StepStatus.PLANNED, StepStatus.IN_PROGRESS) and step.due_on <= period.end:
             state = "late"
@@ -502,7 +498,7 @@ def _agreement(unit: Unit, period: Period, with_risks: bool) -> Agreement:
         step_lines.append(StepLine(step.action, side, step.owner_name, step.due_on, state))
     risk_lines = None
     if with_risks:
-        still_open = or_(Risk.closed_at.is_(None), Risk.closed_at >= _start(period.start))
+        still_open = or_(Risk.closed_at.is_(None), Risk.closed_at >= start_of_day(period.start))
         overlapping = select(Risk).where(Risk.unit_id == unit.id, Risk.opened_at < end_moment, still_open)
         risk_lines = []
         for risk in db.session.scalars(overlapping.order_by(Risk.cost_at_stake.desc(), Risk.id)):

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import LicenseModel, Person, Subscription, System, Ticket, UsagePersonDays, db
+from models.types import start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.services.day_bits import assemble_each, days_between, span_of
@@ -117,7 +118,7 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
         .tuples()
         .all()
     )
-    since = datetime.combine(as_of - timedelta(days=TICKET_DAYS - 1), time.min, tzinfo=UTC)
+    since = start_of_day(as_of - timedelta(days=TICKET_DAYS - 1))
     tickets = Counter(
         unit_id
         for (unit_id,) in db.session.execute(
@@ -171,8 +172,8 @@ def _demand(system: System, as_of: date, units: list[UnitAdoption], series: dict
     for _ in range(6):
         month = (month - timedelta(days=1)).replace(day=1)
         starts.insert(0, month)
-    since = datetime.combine(starts[0], time.min, tzinfo=UTC)
-    until = datetime.combine(as_of.replace(day=1), time.min, tzinfo=UTC)
+    since = start_of_day(starts[0])
+    until = start_of_day(as_of.replace(day=1))
     opened = Counter(
         moment.date().replace(day=1) if isinstance(moment, datetime) else moment
         for (moment,) in db.session.execute(

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from models import Person, PersonRole, Subscription, SurveyAnswer, Ticket, Unit, db
+from models.types import start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.services.day_bits import days_between, weeks_back
@@ -84,10 +85,6 @@ class SystemCard:
         return self.tickets / self.tickets_before if self.tickets_before else None
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 def _tickets(unit_id: int, as_of: date) -> dict[int, tuple[int, int, int]]:
     """system → (tickets in the last 90 days, in the 90 before, incidents among the recent)."""
     recent_from = as_of - timedelta(days=TICKET_DAYS - 1)
@@ -95,8 +92,8 @@ def _tickets(unit_id: int, as_of: date) -> dict[int, tuple[int, int, int]]:
         select(Ticket.system_id, Ticket.opened_at, Ticket.type).where(
             Ticket.unit_id == unit_id,
             Ticket.system_id.is_not(None),
-            Ticket.opened_at >= _start_of(recent_from - timedelta(days=TICKET_DAYS)),
-            Ticket.opened_at < _start_of(as_of + timedelta(days=1)),
+            Ticket.opened_at >= start_of_day(recent_from - timedelta(days=TICKET_DAYS)),
+            Ticket.opened_at < start_of_day(as_of + timedelta(days=1)),
         )
     )
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -115,8 +112,8 @@ def _satisfaction(unit_id: int, as_of: date) -> dict[int, Satisfaction]:
         select(SurveyAnswer.system_id, SurveyAnswer.question, SurveyAnswer.score, SurveyAnswer.submitted_at).where(
             SurveyAnswer.unit_id == unit_id,
             SurveyAnswer.system_id.is_not(None),
-            SurveyAnswer.submitted_at >= _start_of(as_of - timedelta(days=SURVEY_DAYS - 1)),
-            SurveyAnswer.submitted_at < _start_of(as_of + timedelta(days=1)),
+            SurveyAnswer.submitted_at >= start_of_day(as_of - timedelta(days=SURVEY_DAYS - 1)),
+            SurveyAnswer.submitted_at < start_of_day(as_of + timedelta(days=1)),
         )
     )
     scores: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -30,7 +30,7 @@ from models import (
     db,
     import_run_unit,
 )
-from models.types import as_utc
+from models.types import as_utc, start_of_day
 from portal.formatting import number
 from portal.services.accounts import is_staff
 
@@ -66,10 +66,6 @@ class TimelinePage:
     offered: dict[str, str]  # the kinds this viewer may filter by
 
 
-def _day(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 def _colours(unit: Unit) -> Iterator[Event]:
     names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
     rows = db.session.execute(
@@ -83,7 +79,7 @@ def _colours(unit: Unit) -> Iterator[Event]:
         if previous is None or previous == colour:
             continue
         subject = unit.name if system_id is None else f"{unit.name} × {names.get(system_id, '?')}"
-        yield Event(_day(day), "colour", f"{subject}: {previous} → {colour}", (reasons or [""])[0],
+        yield Event(start_of_day(day), "colour", f"{subject}: {previous} → {colour}", (reasons or [""])[0],
                     ("units.explain", {"unit_key": unit.key}) if system_id is None else None)  # fmt: skip
 
 
@@ -92,7 +88,7 @@ def _stages(unit: Unit) -> Iterator[Event]:
     for row in db.session.scalars(select(StageTransition).where(StageTransition.unit_id == unit.id)):
         subject = unit.name if row.system_id is None else f"{unit.name} × {names.get(row.system_id, '?')}"
         yield Event(
-            _day(row.happened_on), "stage", f"{subject}: {row.from_stage or 'new'} → {row.to_stage}", row.reason
+            start_of_day(row.happened_on), "stage", f"{subject}: {row.from_stage or 'new'} → {row.to_stage}", row.reason
         )
 
 
@@ -112,7 +108,7 @@ def _risks(unit: Unit) -> Iterator[Event]:
 def _goals(unit: Unit) -> Iterator[Event]:
     for goal in db.session.scalars(select(Goal).where(Goal.unit_id == unit.id, Goal.reached_on.is_not(None))):
         target = f"{number(goal.target)} {goal.metric}"
-        yield Event(_day(goal.reached_on), "goal", f"Goal reached: {goal.name}", target,
+        yield Event(start_of_day(goal.reached_on), "goal", f"Goal reached: {goal.name}", target,
                     ("units.plan", {"unit_key": unit.key}))  # fmt: skip
 
 
@@ -128,7 +124,8 @@ def _touchpoints(unit: Unit) -> Iterator[Event]:
     for touchpoint in db.session.scalars(select(Touchpoint).where(Touchpoint.unit_id == unit.id)):
         people = len(touchpoint.people)
         by = touchpoint.it_account.name if touchpoint.it_account else ""
-        yield Event(_day(touchpoint.happened_on), "touchpoint", f"{touchpoint.kind_label} with {people} of the unit",
+        title = f"{touchpoint.kind_label} with {people} of the unit"
+        yield Event(start_of_day(touchpoint.happened_on), "touchpoint", title,
                     f"{by} · {touchpoint.notes[:140]}" if touchpoint.notes else by,
                     ("units.touchpoints_page", {"unit_key": unit.key}))  # fmt: skip
 

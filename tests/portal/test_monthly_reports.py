@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from jobs import schedule
@@ -14,13 +13,6 @@ from models import JobRun, MonthlyReport, Role, db
 from portal.services import cio_report
 from portal.services.health import engine
 from tests.jobs.test_scheduler import only
-
-
-@pytest.fixture
-def outbox(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(tmp_path / "outbox"))
-    monkeypatch.setitem(app.config, "SMTP_HOST", "")
-    return tmp_path / "outbox"
 
 
 def kept() -> list[MonthlyReport]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import email
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from models import (
     HealthScore,
     ImportRun,
@@ -22,13 +20,6 @@ from models import (
 from portal.services import digests, freshness
 
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture
-def outbox(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(tmp_path / "outbox"))
-    monkeypatch.setitem(app.config, "SMTP_HOST", "")
-    return tmp_path / "outbox"
 
 
 def messages(folder) -> list[email.message.Message]:
