@@ -12,9 +12,24 @@ def money(value: Decimal | float | int | None, currency: str = "EUR") -> str:
     return f"{amount:,.0f} {currency}".replace(",", "\u202f")
 
 
+def money_short(value: Decimal | float | int, currency: str = "EUR") -> str:
+    """A large amount rounded for a headline figure or a chart: 2.2 M EUR, 180 k EUR."""
+    amount = float(value)
+    if abs(amount) >= 1_000_000:
+        return f"{amount / 1_000_000:.1f} M {currency}"
+    if abs(amount) >= 10_000:
+        return f"{amount / 1000:.0f} k {currency}"
+    return money(value, currency)
+
+
 def number(value: int | float | Decimal | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, Decimal):  # a stored amount: whole numbers without ".00", others to two places
         value = int(value) if value == value.to_integral_value() else value.quantize(Decimal("0.01"))
     return f"{value:,}".replace(",", "\u202f")
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun: "1 risk", "16 subscriptions", digits grouped."""
+    return f"{number(count)} {noun if count == 1 else plural or noun + 's'}"

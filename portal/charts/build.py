@@ -202,6 +202,22 @@ def paired_bars(left: Series, right: Sequence[Series], labels: Sequence[str], la
     return Chart(width, height, label, tuple(shapes))
 
 
+def _stack(y: float, height: float, x: float, parts: Sequence[tuple[str, float, str]], name: str,
+           written: Callable[[float], str] | None) -> list[Shape]:  # fmt: skip
+    """One bar of parts (a name, a length, a colour) laid end to end from `x`; each part's figure written in
+    it by `written` when there is room."""
+    shapes: list[Shape] = []
+    for part, length, colour in parts:
+        if length <= 0:
+            continue
+        shapes.append(Rect(x, y, length, height, colour, f"{name}: {part}"))
+        if written is not None and length >= 26:
+            shapes.append(Text(x + length / 2, y + height * 0.68, written(length), size=7.5, fill="#ffffff",
+                               anchor="middle", bold=True))  # fmt: skip
+        x += length
+    return shapes
+
+
 def share_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]], label: str, width: float = 520,
                row_height: float = 18) -> Chart:  # fmt: skip
     """One 100% bar per row, split into its parts (a name of COLOURS, a share 0–1), each part's share written
@@ -212,15 +228,33 @@ def share_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]], label: s
     for index, (name, parts) in enumerate(rows):
         y = top + index * (row_height + 8)
         shapes.append(Text(left - 6, y + row_height * 0.68, name, size=8, fill=INK, anchor="end"))
-        x = left
-        for colour, share in parts:
-            if share <= 0:
-                continue
-            part = bar_width * share
-            shapes.append(Rect(x, y, part, row_height, COLOURS.get(colour, GREY), f"{name}: {share:.0%} {colour}"))
-            if part >= 26:
-                shapes.append(Text(x + part / 2, y + row_height * 0.68, f"{share:.0%}", size=7.5, fill="#ffffff",
-                                   anchor="middle", bold=True))  # fmt: skip
-            x += part
+        placed = [(f"{share:.0%} {colour}", bar_width * share, COLOURS.get(colour, GREY)) for colour, share in parts]
+        shapes += _stack(y, row_height, left, placed, name, lambda length: f"{length / bar_width:.0%}")
     height = top + len(rows) * (row_height + 8)
+    return Chart(width, height, label, tuple(shapes))
+
+
+def amount_bars(rows: Sequence[tuple[str, Sequence[float]]], parts: Sequence[tuple[str, str]], label: str,
+                figure: Callable[[float], str], width: float = 520, row_height: float = 14) -> Chart:  # fmt: skip
+    """One bar per row, as long as its total, split into `parts` (a name and a colour each, one value per part
+    in each row); a legend above, the row's name on the left and its total, written by `figure`, at its end."""
+    left, right, top = 118.0, 70.0, 22.0
+    longest = max([sum(values) for _, values in rows] + [0]) or 1
+    scale = (width - left - right) / longest
+    shapes: list[Shape] = []
+    legend_x = left
+    for name, colour in parts:
+        shapes += [Rect(legend_x, 4, 8, 8, colour), Text(legend_x + 11, 11, name, size=7.5, fill=INK)]
+        legend_x += 20 + 4.6 * len(name)
+    for index, (name, values) in enumerate(rows):
+        y = top + index * (row_height + 6)
+        shapes.append(Text(left - 6, y + row_height * 0.72, name, size=8, fill=INK, anchor="end"))
+        placed = [
+            (f"{part} {figure(value)}", value * scale, colour)
+            for (part, colour), value in zip(parts, values, strict=True)
+        ]
+        shapes += _stack(y, row_height, left, placed, name, None)
+        end = left + sum(values) * scale
+        shapes.append(Text(end + 4, y + row_height * 0.72, figure(sum(values)), size=7.5, fill=MUTED))
+    height = top + len(rows) * (row_height + 6)
     return Chart(width, height, label, tuple(shapes))

@@ -21,7 +21,6 @@ from models import (
     Risk,
     StageTransition,
     Subscription,
-    SurveyAnswer,
     System,
     Ticket,
     Unit,
@@ -29,19 +28,22 @@ from models import (
 )
 from models.types import as_utc, start_of_day
 from portal.charts import build as charts
-from portal.charts.shapes import Chart
-from portal.formatting import money
+from portal.charts.shapes import ACCENT, Chart
+from portal.formatting import counted, money, money_short, number
 from portal.services import risk_escalation
-from portal.services.forecast import SAMPLES, Projection, monthly_active, project, seats_at_renewal
-from portal.services.health.measures import net_promoter_score
+from portal.services.cio_licences import RENEWAL_DAYS, Licences, licences, main_currency
+from portal.services.cio_voice import Voice, voice
+from portal.services.forecast import Projection, project
 from portal.services.risk_escalation import Month
-from portal.services.seat_use import GRADES, money_by_grade, seat_use, unused_by_grade
+from portal.services.seat_use import GRADES
 from portal.services.touchpoints import relationships
 
 COLOURS = ("green", "yellow", "red", "grey")
+# In use, then never used (safe to reclaim), unused 90 days, unused 30 days: darker is safer to reclaim. Not the
+# health colours, so that no one reads a seat nobody uses as a unit in the red.
+LICENCE_COLOURS = (ACCENT, "#c2410c", "#f08c00", "#f5c26b")
 MOVERS = 5
 TOP_RISKS = 10
-RENEWAL_DAYS = 90
 CUT_SHARE = 0.2  # a renewal to cut: a fifth of its seats or more unused
 DECLINE_UNITS = 3  # a system in decline across this many units is the CIO's decision
 DEMAND_SHOWN = 8
@@ -106,17 +108,25 @@ class RiskLine:
 
 
 @dataclass(frozen=True)
-class Renewal:
+class OpenRisks:
+    """The risks open at the month's end: the costliest, their number and money, and those closed in it."""
+
+    top: list[RiskLine]
+    count: int
+    at_stake: dict[str, Decimal]  # currency → a year
+    closed: Counter[str]  # outcome → risks closed in the month
+    months: list[Month]  # the twelve months to this one: opened and closed
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A unit below the relationship target, and who looks after it."""
+
     unit: str
-    system: str
-    renewal: date
-    seats: int
-    active: int
-    recommended: int
-    saving: Decimal
-    currency: str
-    low: int = 0  # the range of people a month expected at the renewal
-    high: int = 0
+    manager: str
+    people_met: int
+    users: int
+    per_100: float
 
 
 @dataclass(frozen=True)
@@ -125,17 +135,6 @@ class SystemSupport:
     tickets: int
     per_100_active: float | None
     median_hours: float | None
-
-
-@dataclass(frozen=True)
-class SystemVoice:
-    system: str
-    answers: int
-    nps: int | None
-    csat: float | None
-    value: float | None
-    nps_before: int | None = None  # the three months before, for the trend
-    csat_before: float | None = None
 
 
 @dataclass(frozen=True)
@@ -156,19 +155,14 @@ class CioReport:
     stage_moves: Counter[tuple[str, str]]
     risers: list[Mover]
     fallers: list[Mover]
-    top_risks: list[RiskLine]
-    closed: Counter[str]  # outcome → risks closed in the month
-    spend: dict[str, Decimal]
-    unused_seats: dict[str, int]  # grade → seats (never used, unused 90 days, unused 30 days)
-    reclaimable: dict[str, dict[str, Decimal]]  # grade → currency → a year
-    renewals: list[Renewal]
+    risks: OpenRisks
+    licences: Licences
     tickets_by_month: list[tuple[str, int]]
     support: list[SystemSupport]
     hotspots: list[tuple[str, str, int]]
-    voice: list[SystemVoice]
-    below_target: list[tuple[str, float]]  # furthest below first
+    voice: Voice
+    below_target: list[Coverage]  # furthest below first
     demand: list[SystemDemand] = field(default_factory=list)
-    risk_months: list[Month] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
     headlines: list[str] = field(default_factory=list)
 
@@ -177,7 +171,7 @@ class CioReport:
         return f"{self.month:%B %Y}"
 
     def risk_chart(self) -> Chart:
-        return risk_escalation.trend_chart(self.risk_months)
+        return risk_escalation.trend_chart(self.risks.months)
 
     def health_chart(self) -> Chart:
         rows = []
@@ -187,6 +181,19 @@ class CioReport:
         green = self.now.share("seats", "green")
         return charts.share_bars(rows, f"Units, seats and licence spend by health colour at the end of {self.label} "
                                        f"and a month before: {green:.0%} of the seats green now")  # fmt: skip
+
+    def licence_chart(self) -> Chart:
+        """Where the licence money goes: the costliest systems' spend, split into the seats in use and those
+        nobody used, by how safe reclaiming them is."""
+        currency, systems = self.licences.currency, self.licences.by_system
+        rows = [(m.system, [float(m.in_use)] + [float(m.unused[grade]) for grade in GRADES]) for m in systems]
+        spend = sum((m.spend for m in systems), Decimal(0))
+        idle = sum((sum(m.unused.values(), Decimal(0)) for m in systems), Decimal(0))
+        share = f"{idle / spend:.0%}" if spend else "none"
+        return charts.amount_bars(
+            rows, list(zip(("in use", *GRADES), LICENCE_COLOURS, strict=True)),
+            f"Licence spend a year of the {len(systems)} costliest systems, in {currency}: {share} of it pays for "
+            f"seats nobody used in 30 days or more", lambda value: money_short(value, currency))  # fmt: skip
 
     @property
     def end(self) -> date:
@@ -234,7 +241,7 @@ def _movers(start: date, end: date, names: dict[int, str]) -> tuple[list[Mover],
     return risers, fallers
 
 
-def _risks(start: date, end: date) -> tuple[list[RiskLine], Counter[str], list[Month]]:
+def _risks(start: date, end: date) -> OpenRisks:
     after_end = start_of_day(end + timedelta(days=1))
     rows = db.session.scalars(
         select(Risk).where(Risk.opened_at < after_end).options(
@@ -254,29 +261,12 @@ def _risks(start: date, end: date) -> tuple[list[RiskLine], Counter[str], list[M
         lines.append(RiskLine(f"{title}: {risk.reason.name}", risk.owner.name if risk.owner else "—",
                               risk.likelihood.label, money(risk.cost_at_stake, risk.currency),
                               f"{routes}, {done} of {len(steps)} steps done"))  # fmt: skip
+    at_stake: dict[str, Decimal] = defaultdict(Decimal)
+    for risk in open_then:
+        at_stake[risk.currency] += risk.cost_at_stake
     trend = risk_escalation.summarise(rows, end).months  # the twelve months up to this one, by the risks' dates
-    return lines, Counter({key: value for key, value in closed.items() if key}), trend
-
-
-def _renewals(end: date, subscriptions: list[Subscription]) -> list[Renewal]:
-    """The renewals of the next 90 days, each with the seats its use will need then (portal/services/forecast.py)."""
-    found = []
-    series_of: dict[int, dict[int, list[int]]] = {}
-    for subscription in subscriptions:
-        due = subscription.renewal_date
-        if due is None or not (end < due <= end + timedelta(days=RENEWAL_DAYS)) or not subscription.seats:
-            continue
-        if subscription.unit_id not in series_of:
-            series_of[subscription.unit_id] = monthly_active(subscription.unit_id, end)
-        series = series_of[subscription.unit_id].get(subscription.system_id, [0] * SAMPLES)
-        seen = seats_at_renewal(series, subscription.seats, subscription.effective_annual_cost,
-                                subscription.system.currency, due, end)  # fmt: skip
-        if seen is None:
-            continue
-        found.append(Renewal(subscription.unit.name, subscription.system.name, due, subscription.seats,
-                             seen.active_now, seen.recommended, seen.saving, subscription.system.currency,
-                             round(seen.projection.low), round(seen.projection.high)))  # fmt: skip
-    return sorted(found, key=lambda r: (r.renewal, r.unit, r.system))
+    return OpenRisks(lines, len(open_then), dict(sorted(at_stake.items())),
+                     Counter({key: value for key, value in closed.items() if key}), trend)  # fmt: skip
 
 
 def _support(start: date, end: date, latest: dict[int, HealthScore], subscriptions: list[Subscription]):
@@ -314,40 +304,6 @@ def _support(start: date, end: date, latest: dict[int, HealthScore], subscriptio
     return labels, support[:12], hotspots
 
 
-def _answers(start: date, end: date) -> dict[int, dict[str, list[int]]]:
-    rows = db.session.execute(
-        select(SurveyAnswer.system_id, SurveyAnswer.question, SurveyAnswer.score)
-        .where(SurveyAnswer.submitted_at >= start_of_day(start),
-               SurveyAnswer.submitted_at < start_of_day(end + timedelta(days=1)))
-    ).all()  # fmt: skip
-    answers: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for system_id, question, score in rows:
-        answers[system_id][question].append(score)
-    return answers
-
-
-def _mean(values: list[int]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
-def _nps(values: list[int]) -> int | None:
-    return round(net_promoter_score(values)) if values else None
-
-
-def _voice(start: date, end: date) -> list[SystemVoice]:
-    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
-    now = _answers(start, end)
-    before = _answers((start - timedelta(days=85)).replace(day=1), start - timedelta(days=1))  # three months
-    voice = []
-    for system_id, questions in now.items():
-        earlier = before.get(system_id, {})
-        voice.append(SystemVoice(
-            names.get(system_id, "no system"), sum(len(v) for v in questions.values()), _nps(questions.get("nps", [])),
-            _mean(questions.get("csat", [])), _mean(questions.get("value", [])), _nps(earlier.get("nps", [])),
-            _mean(earlier.get("csat", []))))  # fmt: skip
-    return sorted(voice, key=lambda line: (-line.answers, line.system))[:12]
-
-
 def _demand(
     start: date, end: date, latest: dict[int, HealthScore], subscriptions: list[Subscription]
 ) -> list[SystemDemand]:
@@ -377,9 +333,21 @@ def _demand(
     return found[:DEMAND_SHOWN]
 
 
+def _amounts(by_currency: dict[str, Decimal]) -> str:
+    return " and ".join(money(amount, currency) for currency, amount in by_currency.items() if amount)
+
+
+def _change(now: int, before: int) -> str:
+    if not before:
+        return ""
+    change = (now - before) / before
+    return "as many as" if abs(change) < 0.005 else f"{abs(change):.0%} {'more' if change > 0 else 'fewer'} than"
+
+
 def _headlines(report: CioReport) -> list[str]:
+    """The first page: plain sentences, each with the numbers behind it."""
     lines = []
-    for measure, what in (("units", "units"), ("seats", "seats")):
+    for measure, what in (("units", "units"), ("seats", "paid seats")):
         red_now, red_before = report.now.share(measure, "red"), report.before.share(measure, "red")
         green_now = report.now.share(measure, "green")
         lines.append(f"{green_now:.0%} of the {what} are green and {red_now:.0%} red at the end of {report.label} "
@@ -389,24 +357,47 @@ def _headlines(report: CioReport) -> list[str]:
         lines.append(
             f"{worst.unit} fell furthest, {abs(worst.change):.0f} points to {worst.colour_now}: {worst.reason}."
         )
-    if report.top_risks:
-        lines.append(f"{len(report.top_risks)} risks are open; the largest: {report.top_risks[0].title} "
-                     f"({report.top_risks[0].at_stake} a year).")  # fmt: skip
-    if report.closed:
-        told = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.closed.items()))
+    risks = report.risks
+    if risks.top:
+        lines.append(f"{counted(risks.count, 'risk')} {'is' if risks.count == 1 else 'are'} open with "
+                     f"{_amounts(risks.at_stake)} a year at stake; the largest: {risks.top[0].title} "
+                     f"({risks.top[0].at_stake}).")  # fmt: skip
+    if risks.closed:
+        told = ", ".join(f"{count} {outcome}" for outcome, count in sorted(risks.closed.items()))
         lines.append(f"Risks closed in the month: {told}.")
-    if sum(report.unused_seats.values()):
-        never, quarter, month = (report.unused_seats[grade] for grade in GRADES)
-        safe = " and ".join(money(amount, currency) for currency, amount in report.reclaimable[GRADES[0]].items()
-                            if amount)  # fmt: skip
-        lines.append(f"{never:,} paid seats were never used, {quarter:,} more not in 90 days and {month:,} more not in "
+    licences = report.licences
+    if sum(licences.unused_seats.values()):
+        never, quarter, month = (number(licences.unused_seats[grade]) for grade in GRADES)
+        safe = _amounts(licences.reclaimable[GRADES[0]])
+        lines.append(f"{never} paid seats were never used, {quarter} more not in 90 days and {month} more not in "
                      f"30 days" + (f"; the never-used ones cost {safe} a year." if safe else "."))  # fmt: skip
-    if report.renewals:
-        saving = sum((r.saving for r in report.renewals), Decimal(0))
-        lines.append(f"{len(report.renewals)} subscriptions renew in the next {RENEWAL_DAYS} days; renewing at the "
-                     f"recommended seats would save {money(saving, report.renewals[0].currency)} a year.")  # fmt: skip
+    if licences.renewals:
+        saving: dict[str, Decimal] = defaultdict(Decimal)
+        for renewal in licences.renewals:
+            saving[renewal.currency] += renewal.saving
+        net = _amounts(saving) if any(amount > 0 for amount in saving.values()) else ""
+        lines.append(f"{len(licences.renewals)} subscriptions renew in the next {RENEWAL_DAYS} days"
+                     + (f"; renewing at the recommended seats would save {net} a year." if net else "."))  # fmt: skip
+    if len(report.tickets_by_month) >= 2 and report.tickets_by_month[-1][1]:
+        (_, before), (_, now) = report.tickets_by_month[-2:]
+        versus = _change(now, before)
+        most = (
+            f"; the most about {report.support[0].system} ({number(report.support[0].tickets)})"
+            if report.support
+            else ""
+        )
+        lines.append(f"{number(now)} tickets were opened in the month"
+                     + (f", {versus} the month before" if versus else "") + f"{most}.")  # fmt: skip
+    voice = report.voice
+    if voice.nps is not None:
+        trend = "" if voice.nps_before is None else f", {voice.nps - voice.nps_before:+d} on the quarter before"
+        lines.append(f"The units' NPS for IT's systems is {voice.nps:+d} over the quarter to {report.month:%B} "
+                     f"({number(voice.answers)} responses{trend}).")  # fmt: skip
     if report.below_target:
         lines.append(f"{len(report.below_target)} units are below the relationship target.")
+    if report.decisions:
+        asked = counted(len(report.decisions), "decision")
+        lines.append(f"{asked} {'is' if len(report.decisions) == 1 else 'are'} asked of you at the end of this report.")
     return lines
 
 
@@ -414,20 +405,39 @@ def _decisions(report: CioReport, declining: Counter[str]) -> list[str]:
     asks = [
         f"Cut {r.system} for {r.unit} from {r.seats} to {r.recommended} seats at its renewal on {r.renewal:%-d %b}: "
         f"{r.active} people use it a month, {r.low}–{r.high} expected then; saves {money(r.saving, r.currency)} a year."
-        for r in report.renewals if r.seats and (r.seats - r.recommended) / r.seats >= CUT_SHARE
+        for r in report.licences.renewals if r.seats and (r.seats - r.recommended) / r.seats >= CUT_SHARE
     ]  # fmt: skip
     asks += [f"{system} is in decline in {count} units: decide whether to retrain, replace or retire it."
              for system, count in declining.most_common() if count >= DECLINE_UNITS]  # fmt: skip
     return asks
 
 
+def _declining(subscriptions: list[Subscription], latest: dict[int, HealthScore]) -> Counter[str]:
+    """System → the units where it was in decline at the month's end."""
+    return Counter(
+        subscription.system.name for subscription in subscriptions
+        if (row := latest.get(subscription.id)) is not None and row.stage == "decline"
+    )  # fmt: skip
+
+
+def _coverage(unit_ids: list[int], end: date) -> list[Coverage]:
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)).options(selectinload(Unit.account_manager)))
+    by_id = {unit.id: unit for unit in units}
+    found = []
+    for unit_id, figure in relationships(unit_ids, end).items():
+        if figure.below_target and figure.per_100 is not None:
+            manager = by_id[unit_id].account_manager
+            found.append(Coverage(by_id[unit_id].name, manager.name if manager else "—", figure.people_met,
+                                  figure.users, figure.per_100))  # fmt: skip
+    return sorted(found, key=lambda line: (line.per_100, -line.users, line.unit))
+
+
 def build(month: date, organisation: str, made_on: date) -> CioReport:
     start, end = month, _last_day(month)
-    subscriptions = db.session.scalars(
+    subscriptions = list(db.session.scalars(
         select(Subscription).options(selectinload(Subscription.system), selectinload(Subscription.unit))
-    ).all()
-    currencies = Counter(subscription.system.currency for subscription in subscriptions)
-    currency = currencies.most_common(1)[0][0] if currencies else "EUR"
+    ))  # fmt: skip
+    currency = main_currency(subscriptions)
     names = dict(db.session.execute(select(Unit.id, Unit.name)).tuples().all())
     latest = _latest(end, subscriptions=True)
     moves = Counter(
@@ -436,38 +446,15 @@ def build(month: date, organisation: str, made_on: date) -> CioReport:
                                                                     StageTransition.system_id.is_not(None)))
     )  # fmt: skip
     risers, fallers = _movers(start, end, names)
-    top_risks, closed, risk_months = _risks(start, end)
-    spend: dict[str, Decimal] = defaultdict(Decimal)
-    unused: Counter[str] = Counter()
-    reclaimable: dict[str, dict[str, Decimal]] = {grade: defaultdict(Decimal) for grade in GRADES}
-    declining: Counter[str] = Counter()
-    use = seat_use(end)
-    for subscription in subscriptions:
-        currency = subscription.system.currency
-        spend[currency] += subscription.effective_annual_cost
-        if subscription.system.license_model == "per_seat" and subscription.seats:
-            found = use.get((subscription.unit_id, subscription.system_id))
-            unused.update(unused_by_grade(subscription.seats, found))
-            for grade, amount in money_by_grade(subscription.seats, subscription.effective_annual_cost, found).items():
-                reclaimable[grade][currency] += amount
-        row = latest.get(subscription.id)
-        if row is not None and row.stage == "decline":
-            declining[subscription.system.name] += 1
-    labels, support, hotspots = _support(start, end, latest, list(subscriptions))
-    figures = relationships(list(names), end)
-    below = sorted(((names[unit_id], figure.per_100) for unit_id, figure in figures.items() if figure.below_target),
-                   key=lambda pair: (pair[1], pair[0]))  # fmt: skip
+    labels, support, hotspots = _support(start, end, latest, subscriptions)
     report = CioReport(
         month=month, organisation=organisation, made_on=made_on,
-        now=_shares(end, list(subscriptions), currency),
-        before=_shares(start - timedelta(days=1), list(subscriptions), currency),
-        stage_moves=moves, risers=risers, fallers=fallers, top_risks=top_risks, closed=closed,
-        spend=dict(sorted(spend.items())), unused_seats={grade: unused[grade] for grade in GRADES},
-        reclaimable={grade: dict(sorted(reclaimable[grade].items())) for grade in GRADES},
-        renewals=_renewals(end, list(subscriptions)), tickets_by_month=labels, support=support,
-        hotspots=hotspots, voice=_voice(start, end), below_target=below,  # type: ignore[arg-type]
-        demand=_demand(start, end, latest, list(subscriptions)), risk_months=risk_months,
+        now=_shares(end, subscriptions, currency), before=_shares(start - timedelta(days=1), subscriptions, currency),
+        stage_moves=moves, risers=risers, fallers=fallers, risks=_risks(start, end),
+        licences=licences(end, subscriptions), tickets_by_month=labels, support=support, hotspots=hotspots,
+        voice=voice(month), below_target=_coverage(list(names), end),
+        demand=_demand(start, end, latest, subscriptions),
     )  # fmt: skip
-    report.decisions.extend(_decisions(report, declining))
+    report.decisions.extend(_decisions(report, _declining(subscriptions, latest)))
     report.headlines.extend(_headlines(report))
     return report

@@ -1,20 +1,47 @@
-"""The CIO's monthly report as a PDF: headlines on one page, then health, movers, risks, licence economics,
+"""The CIO's monthly report as a PDF: the month on its first page (four figures, the headlines, the
+contents), then health, movers, risks, licence economics,
 support, satisfaction, relationship coverage and the decisions asked for. Built from pdf_document.py's parts,
 every data string escaped."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from portal.charts import build as charts
 from portal.charts.pdf import drawing
-from portal.formatting import money
+from portal.charts.shapes import ACCENT, Chart
+from portal.formatting import counted, money, money_short, number
+from portal.services.cio_licences import RENEWAL_DAYS
 from portal.services.cio_report import COLOURS, CioReport
-from portal.services.pdf_document import TEXT_WIDTH, Heading, build, colour_word, styles, table, text
+from portal.services.pdf_document import (
+    BOLD,
+    TEXT_WIDTH,
+    Heading,
+    Together,
+    build,
+    colour_word,
+    contents,
+    styles,
+    table,
+    text,
+    with_heading,
+)
+from portal.services.seat_use import GRADES
 
 BELOW_TARGET_SHOWN = 10
+TILE = "#f1f4f9"
+SAFETY = {"never used": "safe to reclaim", "unused 90 days": "likely safe", "unused 30 days": "ask the unit first"}
+
+
+def _pictured(chart: Chart, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """A chart across the text's width with its caption: what it shows, and its main figure in words."""
+    caption = Paragraph(text(chart.label), sheet["small"])
+    return [Together([drawing(chart, scale=TEXT_WIDTH / chart.width), caption]), Spacer(1, 3 * mm)]
 
 
 def _saving(amount, currency: str) -> str:
@@ -29,18 +56,58 @@ def _hours(value: float | None) -> str:
     return f"{value:.0f} h" if value < 48 else f"{value / 24:.0f} days"
 
 
-def _cover(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
-    return [Spacer(1, 50 * mm), Paragraph(text(report.organisation), sheet["subtitle"]), Spacer(1, 4 * mm),
-            Paragraph("IT customer success", sheet["title"]), Spacer(1, 3 * mm),
-            Paragraph(f"Monthly report for the CIO: {text(report.label)}", sheet["subtitle"]), Spacer(1, 60 * mm),
-            Paragraph(f"Made on {report.made_on:%-d %B %Y} by Rapport, from the data up to {report.end:%-d %B %Y}.",
-                      sheet["small"])]  # fmt: skip
+def _tiles(report: CioReport, sheet: dict[str, ParagraphStyle]) -> Table:
+    """Four figures the CIO reads first, each with what it counts, in the organisation's main currency."""
+    currency, risks, licences = report.licences.currency, report.risks, report.licences
+    green, green_before = report.now.share("seats", "green"), report.before.share("seats", "green")
+    saving = sum((r.saving for r in licences.renewals if r.currency == currency), Decimal(0))
+    figures = [
+        (f"{green:.0%}", f"of the paid seats are green, {(green - green_before) * 100:+.0f} pts on a month before"),
+        (money_short(risks.at_stake.get(currency, 0), currency),
+         f"a year at stake in the {counted(risks.count, 'open risk')}"),
+        (money_short(licences.reclaimable[GRADES[0]].get(currency, 0), currency),
+         "a year on paid seats never used: safe to reclaim"),
+        (money_short(saving, currency), f"a year saved by renewing the next {RENEWAL_DAYS} days' "
+                                        f"{counted(len(licences.renewals), 'subscription')} at the advised seats"),
+    ]  # fmt: skip
+    figure = ParagraphStyle("figure", parent=sheet["body"], fontName=BOLD, fontSize=17, leading=21)
+    gap = 3 * mm  # an empty column between tiles: a Table has no spacing of its own
+    cells: list[list[object]] = [[]]
+    for index, (value, caption) in enumerate(figures):
+        cells[0] += ([""] if index else []) + [
+            [Paragraph(text(value), figure), Paragraph(text(caption), sheet["small"])]
+        ]
+    tile = (TEXT_WIDTH - 3 * gap) / 4
+    tiles = Table(cells, colWidths=[tile, gap] * 3 + [tile], spaceBefore=5 * mm, spaceAfter=1 * mm, hAlign="LEFT")
+    commands: list[tuple] = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 7),
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 5), ("TOPPADDING", (0, 0), (-1, -1), 6),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]  # fmt: skip
+    for column in range(0, 7, 2):
+        commands += [("BACKGROUND", (column, 0), (column, 0), colors.HexColor(TILE)),
+                     ("LINEABOVE", (column, 0), (column, 0), 2.5, colors.HexColor(ACCENT))]  # fmt: skip
+    tiles.setStyle(TableStyle(commands))
+    return tiles
+
+
+def _first_page(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """One page the CIO can stop at: the month in four figures, the headlines in sentences, and where the rest
+    is."""
+    title = ParagraphStyle("display", parent=sheet["title"], fontSize=23, leading=28)
+    spaced = ParagraphStyle("headline", parent=sheet["body"], fontSize=10, leading=14, spaceAfter=4, leftIndent=9,
+                            bulletIndent=0)  # fmt: skip
+    listed = ParagraphStyle("listed", parent=sheet["toc"], fontSize=9, leading=12.5)
+    return [
+        Paragraph(f"{text(report.organisation)} · Monthly report for the CIO", sheet["subtitle"]),
+        Spacer(1, 2 * mm), Paragraph(f"IT customer success in {text(report.label)}", title), Spacer(1, 1.5 * mm),
+        Paragraph(f"Made on {report.made_on:%-d %B %Y} by Rapport, from the data up to {report.end:%-d %B %Y}.",
+                  sheet["small"]),
+        _tiles(report, sheet), Paragraph("Headlines", sheet["h1"]),
+        *[Paragraph(text(line), spaced, bulletText="•") for line in report.headlines],
+        Spacer(1, 3 * mm), Paragraph("In this report", sheet["head"]), Spacer(1, 1 * mm), contents(listed),
+    ]  # fmt: skip
 
 
 def _health(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
-    chart = report.health_chart()
-    pictured: list[Flowable] = [drawing(chart, scale=TEXT_WIDTH / chart.width),
-                                Paragraph(text(chart.label), sheet["small"]), Spacer(1, 3 * mm)]  # fmt: skip
     rows: list[list[object]] = [["Colour", "Units", "Change", "Seats", "Change", "Licence spend", "Change"]]
     for colour in COLOURS:
         row: list[object] = [colour_word(colour, sheet)]
@@ -48,8 +115,8 @@ def _health(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowabl
             now, before = report.now.share(measure, colour), report.before.share(measure, colour)
             row += [f"{now:.0%}", f"{(now - before) * 100:+.0f} pts"]
         rows.append(row)
-    story: list[Flowable] = [*pictured, table(rows, [26 * mm] + [(TEXT_WIDTH - 26 * mm) / 6] * 6, sheet,
-                                              {1, 2, 3, 4, 5, 6})]  # fmt: skip
+    widths = [26 * mm] + [(TEXT_WIDTH - 26 * mm) / 6] * 6
+    story = [*_pictured(report.health_chart(), sheet), table(rows, widths, sheet, {1, 2, 3, 4, 5, 6})]
     if report.stage_moves:
         story.append(Spacer(1, 3 * mm))
         moves = [["From", "To", "Subscriptions"]]
@@ -74,36 +141,41 @@ def _movers(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowabl
 
 
 def _risks(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
-    chart = report.risk_chart()
-    story: list[Flowable] = [drawing(chart, scale=TEXT_WIDTH / chart.width),
-                             Paragraph(text(chart.label), sheet["small"]), Spacer(1, 3 * mm)]  # fmt: skip
-    if report.top_risks:
+    risks = report.risks
+    story = _pictured(report.risk_chart(), sheet)
+    if risks.top:
+        at_stake = " and ".join(money(amount, currency) for currency, amount in risks.at_stake.items())
+        shown = "" if len(risks.top) == risks.count else f"; the {len(risks.top)} with the most money at stake"
         rows = [["Risk", "Owner", "Probability", "At stake a year", "Plan"]]
-        rows += [[r.title, r.owner, r.probability, r.at_stake, r.plan] for r in report.top_risks]
-        story.append(table(rows, [62 * mm, 28 * mm, 26 * mm, 26 * mm, TEXT_WIDTH - 142 * mm], sheet, {3}))
+        rows += [[r.title, r.owner, r.probability, r.at_stake, r.plan] for r in risks.top]
+        story += [Paragraph(text(f"{number(risks.count)} open at the month's end, {at_stake} a year at stake{shown}:"),
+                            sheet["body"]),
+                  table(rows, [62 * mm, 28 * mm, 26 * mm, 26 * mm, TEXT_WIDTH - 142 * mm], sheet, {3})]  # fmt: skip
     else:
         story.append(Paragraph("No risk was open at the month's end.", sheet["body"]))
-    closed = ", ".join(f"{count} {outcome}" for outcome, count in sorted(report.closed.items())) or "none"
+    closed = ", ".join(f"{count} {outcome}" for outcome, count in sorted(risks.closed.items())) or "none"
     story.append(Paragraph(f"Closed in the month: {text(closed)}.", sheet["body"]))
     return story
 
 
 def _licences(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
-    spend = " and ".join(money(amount, currency) for currency, amount in report.spend.items()) or "nothing"
-    story: list[Flowable] = [Paragraph(f"Licence spend: {text(spend)} a year.", sheet["body"])]
-    safety = {"never used": "safe to reclaim", "unused 90 days": "likely safe", "unused 30 days": "ask the unit first"}
+    licences = report.licences
+    spend = " and ".join(money(amount, currency) for currency, amount in licences.spend.items()) or "nothing"
+    story: list[Flowable] = [Paragraph(f"Licence spend: {text(spend)} a year.", sheet["body"]), Spacer(1, 2 * mm)]
+    if licences.by_system:
+        story += _pictured(report.licence_chart(), sheet)
     rows: list[list[object]] = [["Paid seats", "Seats", "A year", "Reclaiming them"]]
-    for grade, seats in report.unused_seats.items():
-        amounts = " and ".join(money(a, c) for c, a in report.reclaimable[grade].items() if a) or "—"
-        rows.append([grade.capitalize(), f"{seats:,}", amounts, safety[grade]])
-    story.append(table(rows, [45 * mm, 25 * mm, 45 * mm, TEXT_WIDTH - 115 * mm], sheet, {1, 2}))
-    if report.renewals:
+    for grade, seats in licences.unused_seats.items():
+        amounts = " and ".join(money(a, c) for c, a in licences.reclaimable[grade].items() if a) or "—"
+        rows.append([grade.capitalize(), number(seats), amounts, SAFETY[grade]])
+    story.append(Together([table(rows, [45 * mm, 25 * mm, 45 * mm, TEXT_WIDTH - 115 * mm], sheet, {1, 2})]))
+    if licences.renewals:
         rows = [["Renewal", "Unit", "System", "Seats", "Used", "Then", "Renew", "A year"]]
-        rows += [[f"{r.renewal:%-d %b %Y}", r.unit, r.system, f"{r.seats:,}", f"{r.active:,}", f"{r.low}–{r.high}",
-                  f"{r.recommended:,}", _saving(r.saving, r.currency)] for r in report.renewals]  # fmt: skip
-        story += [Spacer(1, 2 * mm), Paragraph("Renewals in the next 90 days. Used: people a month now; then: the "
-                                               "90% range projected to the renewal from the last quarter's trend; "
-                                               "renew: the seats advised.", sheet["body"]),
+        rows += [[f"{r.renewal:%-d %b %Y}", r.unit, r.system, number(r.seats), number(r.active), f"{r.low}–{r.high}",
+                  number(r.recommended), _saving(r.saving, r.currency)] for r in licences.renewals]  # fmt: skip
+        story += [Spacer(1, 2 * mm), Paragraph(f"Renewals in the next {RENEWAL_DAYS} days. Used: people a month now; "
+                                               "then: the 90% range projected to the renewal from the last quarter's "
+                                               "trend; renew: the seats advised.", sheet["body"]),
                   table(rows, [22 * mm, 28 * mm, 28 * mm, 16 * mm, 15 * mm, 17 * mm, 17 * mm, TEXT_WIDTH - 143 * mm],
                         sheet, {3, 4, 5, 6, 7})]  # fmt: skip
     return story
@@ -123,7 +195,7 @@ def _support(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowab
         story.append(table(rows, [60 * mm, 35 * mm, 40 * mm, TEXT_WIDTH - 135 * mm], sheet, {1, 2, 3}))
     if report.hotspots:
         rows = [["Hotspot: unit", "System", "Tickets"]] + [[u, s, f"{n:,}"] for u, s, n in report.hotspots]
-        story += [Spacer(1, 3 * mm), table(rows, [70 * mm, 70 * mm, TEXT_WIDTH - 140 * mm], sheet, {2})]
+        story += [Spacer(1, 3 * mm), Together([table(rows, [70 * mm, 70 * mm, TEXT_WIDTH - 140 * mm], sheet, {2})])]
     return story
 
 
@@ -134,55 +206,92 @@ def _demand(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowabl
     for d in report.demand:
         ahead = "—" if d.tickets_ahead is None else (
             f"{d.tickets_ahead.expected:.0f} ({d.tickets_ahead.low:.0f}–{d.tickets_ahead.high:.0f})")  # fmt: skip
-        rows.append([d.system, f"{d.onboarding_units:,}", f"{d.tickets_now:,}", ahead])
-    return [Paragraph("Training follows the units onboarding; support, the tickets' trend over six months (a line "
-                      "with its 90% range, docs/scoring.md):", sheet["body"]),
-            table(rows, [60 * mm, 30 * mm, 35 * mm, TEXT_WIDTH - 125 * mm], sheet, {1, 2, 3})]  # fmt: skip
+        rows.append([d.system, number(d.onboarding_units), number(d.tickets_now), ahead])
+    return [Together([
+        Paragraph("Training follows the units onboarding; support, the tickets' trend over six months (a line with "
+                  "its 90% range, docs/scoring.md):", sheet["body"]),
+        table(rows, [60 * mm, 30 * mm, 35 * mm, TEXT_WIDTH - 125 * mm], sheet, {1, 2, 3})])]  # fmt: skip
+
+
+def _with_change(now: float | None, before: float | None, form: str) -> str:
+    """A figure and, in brackets, its change on the one before: "+12 (+4)"."""
+    if now is None:
+        return "—"
+    change = "" if before is None else f" ({now - before:+{form.lstrip('+')}})"
+    return f"{now:{form}}{change}"
+
+
+def _trend(values: tuple[int | None, ...]) -> str:
+    return " → ".join("·" if value is None else f"{value:+d}" for value in values)
 
 
 def _voice(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
-    if not report.voice:
-        return [Paragraph("No survey answers arrived in the month.", sheet["body"])]
-    rows = [["System", "Answers", "NPS (change)", "CSAT 1–5 (change)", "Business value 0–10"]]
-    for v in report.voice:
-        nps = (
-            "—" if v.nps is None else f"{v.nps:+d}" + ("" if v.nps_before is None else f" ({v.nps - v.nps_before:+d})")
-        )
-        csat = (
-            "—"
-            if v.csat is None
-            else f"{v.csat:.1f}" + ("" if v.csat_before is None else f" ({v.csat - v.csat_before:+.1f})")
-        )
-        rows.append([v.system, f"{v.answers:,}", nps, csat, "—" if v.value is None else f"{v.value:.1f}"])
-    return [table(rows, [55 * mm, 22 * mm, 30 * mm, 34 * mm, TEXT_WIDTH - 141 * mm], sheet, {1, 2, 3, 4}),
-            Paragraph("The change: against the three months before.", sheet["small"])]  # fmt: skip
+    voice = report.voice
+    quarter = f"{voice.since:%B} to {report.month:%B %Y}"
+    if not voice.systems:
+        return [Paragraph(f"No survey answers arrived from {text(quarter)}.", sheet["body"])]
+    rows = [["System", "Responses", "NPS (change)", "NPS, four quarters", "CSAT 1–5 (change)", "Value 0–10"]]
+    for v in voice.systems:
+        nps, csat = _with_change(v.nps, v.nps_before, "+d"), _with_change(v.csat, v.csat_before, ".1f")
+        rows.append([v.system, number(v.answers), nps, _trend(v.nps_trend), csat,
+                     "—" if v.value is None else f"{v.value:.1f}"])  # fmt: skip
+    overall = (
+        "" if voice.nps is None else f" Every system together: NPS {_with_change(voice.nps, voice.nps_before, '+d')}."
+    )
+    return [Paragraph(text(f"The units' answers from {quarter}, a quarter, as surveys come a few times a year; the "
+                           f"change is against the quarter before.{overall}"), sheet["body"]),
+            table(rows, [38 * mm, 24 * mm, 24 * mm, 42 * mm, 28 * mm, TEXT_WIDTH - 156 * mm], sheet,
+                  {1, 2, 3, 4, 5})]  # fmt: skip
+
+
+def _coverage(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Who looks after the units below the target, then the units furthest below it."""
+    below = report.below_target
+    managers: dict[str, list[int]] = {}
+    for line in below:
+        managers.setdefault(line.manager, [0, 0])
+        managers[line.manager][0] += 1
+        managers[line.manager][1] += line.people_met == 0
+    by_manager = [["Account manager", "Units below the target", "Of them, nobody met"]]
+    by_manager += [
+        [name, number(count), number(none)]
+        for name, (count, none) in sorted(managers.items(), key=lambda pair: (-pair[1][0], pair[0]))
+    ]
+    shown = below[:BELOW_TARGET_SHOWN]
+    rows = [["Unit", "Account manager", "People met", "Users", "Per 100 users"]]
+    rows += [[line.unit, line.manager, number(line.people_met), number(line.users), f"{line.per_100:.1f}"]
+             for line in shown]  # fmt: skip
+    return [Together([Paragraph(f"{len(below)} units are below the target of people met in a quarter, per 100 "
+                                    f"users:", sheet["body"]),
+                          table(by_manager, [TEXT_WIDTH - 90 * mm, 45 * mm, 45 * mm], sheet, {1, 2})]),
+            Spacer(1, 3 * mm),
+            Together([Paragraph(f"The {len(shown)} furthest below, the largest first where none was met:",
+                                    sheet["body"]),
+                          table(rows, [62 * mm, 45 * mm, 22 * mm, 22 * mm, TEXT_WIDTH - 151 * mm], sheet,
+                                {2, 3, 4})])]  # fmt: skip
+
+
+def _relationship(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
+    if not report.below_target:
+        return [Paragraph("Every unit is at or above the target.", sheet["body"])]
+    return _coverage(report, sheet)
+
+
+def _decisions(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
+    if not report.decisions:
+        return [Paragraph("None this month.", sheet["body"])]
+    return [Together([Paragraph(f"<b>{index}.</b> {text(ask)}", sheet["body"]), Spacer(1, 2 * mm)])
+            for index, ask in enumerate(report.decisions, start=1)]  # fmt: skip
 
 
 def _sections(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
-    body = sheet["body"]
-    spaced = ParagraphStyle("headline", parent=body, fontSize=10.5, leading=15, spaceAfter=5)
-    story: list[Flowable] = [Heading("Headlines", sheet["h1"])]
-    story += [Paragraph("• " + text(line), spaced) for line in report.headlines] + [PageBreak()]
     parts = (("Health", _health), ("Movers", _movers), ("Risks", _risks), ("Licence economics", _licences),
-             ("Support", _support), ("Demand ahead", _demand), ("Satisfaction", _voice))  # fmt: skip
+             ("Support", _support), ("Demand ahead", _demand), ("Satisfaction", _voice),
+             ("Relationship coverage", _relationship), ("Decisions asked of the CIO", _decisions))  # fmt: skip
+    story: list[Flowable] = []
     for title, part in parts:
-        story += [Heading(title, sheet["h1"]), *part(report, sheet)]
-    story.append(Heading("Relationship coverage", sheet["h1"]))
-    if report.below_target:
-        shown = report.below_target[:BELOW_TARGET_SHOWN]
-        story.append(Paragraph(f"{len(report.below_target)} units are below the target of people met a quarter; "
-                               f"the {len(shown)} furthest below:", body))  # fmt: skip
-        rows = [["Unit below the target", "People met per 100 users"]]
-        rows += [[unit, f"{figure:.1f}"] for unit, figure in shown]
-        story.append(table(rows, [TEXT_WIDTH - 45 * mm, 45 * mm], sheet, {1}))
-    else:
-        story.append(Paragraph("Every unit is at or above the target.", body))
-    story.append(Heading("Decisions asked of the CIO", sheet["h1"]))
-    if report.decisions:
-        story += [KeepTogether([Paragraph(f"<b>{number}.</b> {text(ask)}", body), Spacer(1, 2 * mm)])
-                  for number, ask in enumerate(report.decisions, start=1)]  # fmt: skip
-    else:
-        story.append(Paragraph("None this month.", body))
+        first, *rest = part(report, sheet)
+        story += [with_heading(Heading(title, sheet["h1"]), first), *rest]
     return story
 
 
@@ -191,5 +300,5 @@ def render(report: CioReport) -> bytes:
     return build(
         title=f"IT customer success: {report.label}", author=report.organisation, subject="Monthly report for the CIO",
         header=f"{report.organisation} · Monthly report for the CIO · {report.label}",
-        cover=_cover(report, sheet), sections=_sections(report, sheet),
+        cover=_first_page(report, sheet), sections=_sections(report, sheet), contents_page=False,
     )  # fmt: skip

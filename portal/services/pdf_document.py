@@ -24,6 +24,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepTogether,
     LongTable,
     NextPageTemplate,
     PageBreak,
@@ -82,14 +83,30 @@ class Heading(Paragraph):
     """A section heading that the contents list picks up."""
 
 
+class Together(KeepTogether):
+    """Flowables kept on one page. A KeepTogether inside another always measures as too tall for any page, so
+    `with_heading` opens this one up and puts a heading in front instead of nesting it."""
+
+    def __init__(self, flowables: Sequence[Flowable]) -> None:
+        super().__init__(list(flowables))
+        self.parts = list(flowables)
+
+
+def with_heading(heading: Flowable, first: Flowable) -> Together:
+    """A heading kept with what follows it: never alone at the foot of a page."""
+    return Together([heading, *(first.parts if isinstance(first, Together) else [first])])
+
+
 class _Document(BaseDocTemplate):
     def __init__(self, buffer: BytesIO, title: str, author: str, subject: str, header: str) -> None:
         super().__init__(
             buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 8 * mm,
             bottomMargin=MARGIN, title=title, author=author, subject=subject, creator="Rapport",
         )  # fmt: skip
-        frame = Frame(MARGIN, MARGIN, TEXT_WIDTH, PAGE_HEIGHT - 2 * MARGIN - 8 * mm, id="body")
-        cover = Frame(MARGIN, MARGIN, TEXT_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="cover")
+        # No padding inside the frames: text, tables and charts all TEXT_WIDTH wide, flush with the header's rule.
+        flush = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
+        frame = Frame(MARGIN, MARGIN, TEXT_WIDTH, PAGE_HEIGHT - 2 * MARGIN - 8 * mm, id="body", **flush)
+        cover = Frame(MARGIN, MARGIN, TEXT_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="cover", **flush)
         self.addPageTemplates([
             PageTemplate("cover", [cover]),
             PageTemplate("body", [frame], onPage=lambda canvas, _doc: _header(canvas, header)),
@@ -161,14 +178,19 @@ def colour_word(colour: str, sheet: dict[str, ParagraphStyle]) -> Paragraph:
     return Paragraph(f'<font color="{shade}"><b>{text(colour.capitalize())}</b></font>', sheet["cell"])
 
 
+def contents(style: ParagraphStyle | None = None) -> TableOfContents:
+    """The list of the sections' `Heading`s with their pages, filled in as the document is built."""
+    return TableOfContents(levelStyles=[style or styles()["toc"]], dotsMinLevel=0)
+
+
 def build(title: str, author: str, subject: str, header: str, cover: Sequence[Flowable],
-          sections: Sequence[Flowable]) -> bytes:  # fmt: skip
-    """The document: its cover, a page of contents (the `Heading`s of the sections), then the sections."""
+          sections: Sequence[Flowable], contents_page: bool = True) -> bytes:  # fmt: skip
+    """The document: its cover, a page of contents (the `Heading`s of the sections) unless the cover holds
+    them, then the sections."""
     register_fonts()
     buffer = BytesIO()
     document = _Document(buffer, title, author, subject, header)
-    contents = TableOfContents(levelStyles=[styles()["toc"]], dotsMinLevel=0)
-    story: list[Flowable] = [*cover, NextPageTemplate("body"), PageBreak(), Paragraph("Contents", styles()["h1"]),
-                             contents, PageBreak(), *sections]  # fmt: skip
+    listed = [Paragraph("Contents", styles()["h1"]), contents(), PageBreak()] if contents_page else []
+    story: list[Flowable] = [*cover, NextPageTemplate("body"), PageBreak(), *listed, *sections]
     document.multiBuild(story, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()

@@ -195,14 +195,19 @@ def key_action(action: str | None, every_days: int | None, days_since_last: int 
     else:
         missed = 0 if days_since_last <= allowed else min(days_since_last // every_days, 2)
         raw = float(days_since_last)
+    cadence = "every day" if every_days == 1 else f"every {every_days} days"
     if missed == 0:
         assert days_since_last is not None
-        when = "today" if days_since_last == 0 else f"{days_since_last} days ago"
-        return Measure(key, raw, 100.0, f"“{action}” done {when} (every {every_days} days)")
-    last = "never seen" if days_since_last is None else f"last done {days_since_last} days ago"
+        when = "today" if days_since_last == 0 else f"{_days(days_since_last)} ago"
+        return Measure(key, raw, 100.0, f"“{action}” done {when} ({cadence})")
+    last = "never seen" if days_since_last is None else f"last done {_days(days_since_last)} ago"
     if missed == 1:
-        return Measure(key, raw, 40.0, f"“{action}” missed: {last} (every {every_days} days)", Colour.YELLOW)
-    return Measure(key, raw, 0.0, f"“{action}” missed twice in a row: {last} (every {every_days} days)", Colour.RED)
+        return Measure(key, raw, 40.0, f"“{action}” missed: {last} ({cadence})", Colour.YELLOW)
+    return Measure(key, raw, 0.0, f"“{action}” missed twice in a row: {last} ({cadence})", Colour.RED)
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
 
 
 # --- interactions ---------------------------------------------------------------------------------------

@@ -110,6 +110,15 @@ def test_a_missed_monthly_planning_caps_yellow_and_missed_twice_caps_red():
     assert not m.key_action(None, None, days_since_last=None, days_observed=400).sufficient
 
 
+def test_a_daily_key_action_reads_in_plain_words():
+    assert (
+        m.key_action("cash run", 1, days_since_last=1, days_observed=400).reason
+        == "“cash run” done 1 day ago (every day)"
+    )
+    late = m.key_action("cash run", 1, days_since_last=2, days_observed=400).reason
+    assert late == "“cash run” missed twice in a row: last done 2 days ago (every day)"
+
+
 def test_business_value_answered_very_low_is_a_critical_signal():
     low = m.sentiment([m.Answers("value", [2, 3]), m.Answers("csat", [3])], stale_after_days=180, newest_age_days=10)
     assert low.cap == m.Colour.YELLOW
