@@ -285,3 +285,40 @@ def test_an_account_manager_takes_a_red_signal_to_a_saved_risk(page, live_server
     # The refused first move left no trace; each change did.
     assert [event.kind for event in risk.events] == ["opened", "route", "step", "route", "step", "status", "comment",
                                                      "closed"]  # fmt: skip
+
+
+def test_the_cio_makes_a_months_report_again_and_reads_it(page, live_server, sign_in, make_account, scored,
+                                                          screenshot):  # fmt: skip
+    """The archive: a month not over is refused in words, a month is made twice (kept once, counted), and the
+    PDF downloaded opens on the month's first page."""
+    from pypdf import PdfReader
+
+    from portal.services.health import engine
+
+    cio = make_account(role=Role.CIO.value, name="Cleo CIO")
+    sign_in(page, cio)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", name="Monthly reports for the CIO")).to_be_visible()
+    expect(page.get_by_text("No report yet.")).to_be_visible()
+
+    page.get_by_label("Month").fill(f"{engine.today():%Y-%m}")
+    page.get_by_role("button", name="Make the report").click()
+    expect(page.get_by_text("is not over yet: a month is reported once it has ended.")).to_be_visible()
+
+    for _ in range(2):
+        page.get_by_label("Month").fill("2026-07")
+        page.get_by_role("button", name="Make the report").click()
+        expect(page.get_by_text("The July 2026 report is made from the data as it is now.")).to_be_visible()
+    row = page.get_by_role("row", name="July 2026")
+    expect(row).to_have_count(1)
+    expect(row.get_by_text("by Cleo CIO · made 2 times")).to_be_visible()
+    expect(row.get_by_text("kept, not sent")).to_be_visible()
+    screenshot(page, "report-archive")
+
+    with page.expect_download() as download:
+        row.get_by_role("button", name="PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    first, *rest = PdfReader(download.value.path()).pages
+    cover = first.extract_text().replace("\n", " ")
+    assert "IT customer success in July 2026" in cover and "Headlines" in cover and "In this report" in cover
+    assert "Decisions asked of the CIO" in " ".join(p.extract_text() for p in rest).replace("\n", " ")
