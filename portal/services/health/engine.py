@@ -6,6 +6,7 @@ re-score of the subscriptions an import touched, and a report as of a past date 
 
 from __future__ import annotations
 
+import bisect
 import time as clock
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -436,8 +437,10 @@ def _record_transitions(result: Computation) -> None:
                 StageTransition(unit_id=key[0], system_id=None, happened_on=key[2], from_stage=previous,
                                 to_stage=key[3], reason=reason)
             )  # fmt: skip
-    for key, transition in wanted.items():
-        if key in existing:
+    recorded = _recorded_stages({key[:2] for key in wanted})
+    for key, transition in sorted(wanted.items(), key=lambda item: item[0][2]):
+        stages = recorded[key[:2]]
+        if _already_recorded(stages, transition.on, key[3]):
             continue
         db.session.add(
             StageTransition(
@@ -446,6 +449,37 @@ def _record_transitions(result: Computation) -> None:
                 to_stage=transition.to_stage.value, reason=transition.reason,
             )
         )  # fmt: skip
+        bisect.insort(stages, (transition.on, key[3]))
+
+
+def _already_recorded(stages: list[tuple[date, str]], on: date, to_stage: str) -> bool:
+    """Whether a move into `to_stage` on `on` is one the records hold already: the stage recorded on or before
+    that day is that stage, or the next recorded move, less than two weeks later, goes into it (a replay on
+    other days placed the same move a few days apart)."""
+    index = bisect.bisect_right(stages, (on, "\uffff"))
+    if index and stages[index - 1][1] == to_stage:
+        return True
+    return index < len(stages) and stages[index][1] == to_stage and stages[index][0] - on < timedelta(days=14)
+
+
+def _recorded_stages(pairs: set[tuple[int, int | None]]) -> dict[tuple[int, int | None], list[tuple[date, str]]]:
+    """(unit, system) → the stages recorded for it, oldest first. Each recompute replays a subscription's
+    history from its own first week, so a later run can place a move a few days from where an earlier run
+    put it; a move into the stage it is already recorded in is the same move, not another."""
+    found: dict[tuple[int, int | None], list[tuple[date, str]]] = defaultdict(list)
+    units = sorted({unit_id for unit_id, _ in pairs})
+    for batch in in_batches(units):
+        rows = db.session.execute(
+            select(StageTransition.unit_id, StageTransition.system_id, StageTransition.happened_on,
+                   StageTransition.to_stage)
+            .where(StageTransition.unit_id.in_(batch), StageTransition.system_id.is_not(None))
+        ).tuples()  # fmt: skip
+        for unit_id, system_id, day, stage in rows:
+            if (unit_id, system_id) in pairs:
+                found[(unit_id, system_id)].append((as_date(day), stage))
+    for stages in found.values():
+        stages.sort()
+    return found
 
 
 def subscription_ids_below(unit_id: int) -> list[int]:

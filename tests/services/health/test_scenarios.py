@@ -6,7 +6,8 @@ These run on SQLite and on PostgreSQL (.ci/run), so the facts queries are proven
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import func, select
@@ -153,3 +154,30 @@ def test_a_subtree_scored_alone_gives_what_the_full_recompute_gives(scored):
             sid: record for sid, record in full.subscription_records.items() if sid in alone.subscription_records
         }
         assert set(alone.unit_records) == {unit.id}  # nothing above it
+
+
+def test_a_move_found_again_by_a_replay_on_other_days_is_recorded_once(scored):
+    """Each day's recompute replays the weeks ending on its own day, so it places a move a few days from where
+    the run of another day put it; the records keep one move, never two into the same stage in a row."""
+    for days in range(1, 9):
+        engine.recompute(AS_OF + timedelta(days=days))
+    rows = db.session.execute(
+        select(StageTransition.unit_id, StageTransition.system_id, StageTransition.to_stage)
+        .where(StageTransition.system_id.is_not(None))
+        .order_by(StageTransition.unit_id, StageTransition.system_id, StageTransition.happened_on)
+    ).tuples().all()  # fmt: skip
+    assert rows  # the scenario has moves to keep
+    twice = [(a, b) for a, b in pairwise(rows) if a == b]
+    assert twice == []
+
+
+def test_a_move_already_in_the_records_is_told_apart_from_a_new_one():
+    from portal.services.health.engine import _already_recorded
+
+    day = date(2026, 10, 4)
+    stages = [(date(2026, 9, 1), "growth"), (day, "adoption")]
+    assert _already_recorded(stages, day + timedelta(days=8), "adoption")  # in adoption since the 4th
+    assert _already_recorded(stages, day - timedelta(days=3), "adoption")  # the 4th's move, placed earlier
+    assert not _already_recorded(stages, day - timedelta(days=20), "adoption")  # too far apart to be the same
+    assert not _already_recorded(stages, day + timedelta(days=8), "decline")
+    assert not _already_recorded([], day, "adoption")
