@@ -6,13 +6,15 @@ from reportlab.graphics import shapes as rl
 from reportlab.lib.colors import HexColor
 
 from portal.charts.shapes import Chart, Circle, Line, Rect, Text
+from portal.pdf_fonts import BOLD, FONT, register_fonts
 
-FONTS = {False: "Helvetica", True: "Helvetica-Bold"}
+FONTS = {False: FONT, True: BOLD}
 
 
 def drawing(chart: Chart, scale: float = 1.0) -> rl.Drawing:
     """A flowable drawing of the chart, `scale` times its size. Texts are drawn as plain strings: ReportLab
     reads no markup in them, so a unit's name cannot change the document."""
+    register_fonts()
     canvas = rl.Drawing(chart.width * scale, chart.height * scale)
     group = rl.Group()
     group.transform = (scale, 0, 0, -scale, 0, chart.height * scale)  # SVG's y points down, PDF's up

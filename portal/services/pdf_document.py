@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -17,8 +16,6 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -35,23 +32,11 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from portal.charts.shapes import COLOURS, INK, MUTED, RULE
+from portal.pdf_fonts import BOLD, FONT, register_fonts
 
-FONT, BOLD = "RapportSans", "RapportSans-Bold"
-FONTS = Path(__file__).resolve().parents[2] / "static" / "fonts"
 MARGIN = 18 * mm
 PAGE_WIDTH, PAGE_HEIGHT = A4
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
-
-
-def register_fonts() -> None:
-    """DejaVu Sans (static/fonts, the fonts-dejavu-core 2.37 files; free licence beside them): embedded, so
-    any name prints — Gdańsk, Łódź, Ørsted — on any machine. The 14 standard PDF fonts, and the Vera fonts
-    inside ReportLab, know Latin-1 only."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    pdfmetrics.registerFont(TTFont(FONT, str(FONTS / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
 def styles() -> dict[str, ParagraphStyle]:
