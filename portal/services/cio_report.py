@@ -19,7 +19,6 @@ from models import (
     HealthScore,
     MitigationRoute,
     Risk,
-    StageTransition,
     Subscription,
     System,
     Ticket,
@@ -34,11 +33,14 @@ from portal.services import risk_escalation
 from portal.services.cio_licences import RENEWAL_DAYS, Licences, licences, main_currency
 from portal.services.cio_voice import Voice, voice
 from portal.services.forecast import Projection, project
+from portal.services.health.stages import Stage
 from portal.services.risk_escalation import Month
 from portal.services.seat_use import GRADES
 from portal.services.touchpoints import relationships
 
 COLOURS = ("green", "yellow", "red", "grey")
+NOT_SCORED = "not scored"
+STAGES = (*(stage.value for stage in Stage), NOT_SCORED)
 # In use, then never used (safe to reclaim), unused 90 days, unused 30 days: darker is safer to reclaim. Not the
 # health colours, so that no one reads a seat nobody uses as a unit in the red.
 LICENCE_COLOURS = (ACCENT, "#c2410c", "#f08c00", "#f5c26b")
@@ -77,6 +79,7 @@ class Shares:
     units: Counter[str]
     seats: Counter[str]
     spend: dict[str, Decimal]  # colour → annual cost (the organisation's main currency)
+    stages: Counter[str] = field(default_factory=Counter)  # stage → subscriptions (a unit × a system) in it
 
     def share(self, measure: str, colour: str) -> float:
         values = getattr(self, measure)
@@ -214,18 +217,20 @@ def _latest(end: date, subscriptions: bool) -> dict[int, HealthScore]:
     return found
 
 
-def _shares(end: date, subscriptions: list[Subscription], currency: str) -> Shares:
+def _shares(end: date, by_subscription: dict[int, HealthScore], subscriptions: list[Subscription],
+            currency: str) -> Shares:  # fmt: skip
     units = Counter(row.colour for row in _latest(end, subscriptions=False).values())
-    by_subscription = _latest(end, subscriptions=True)
     seats: Counter[str] = Counter()
     spend: dict[str, Decimal] = defaultdict(Decimal)
+    stages: Counter[str] = Counter()
     for subscription in subscriptions:
         row = by_subscription.get(subscription.id)
         colour = row.colour if row else "grey"
         seats[colour] += subscription.seats
+        stages[row.stage if row else NOT_SCORED] += 1
         if subscription.system.currency == currency:
             spend[colour] += subscription.effective_annual_cost
-    return Shares(units, seats, dict(spend))
+    return Shares(units, seats, dict(spend), stages)
 
 
 def _movers(start: date, end: date, names: dict[int, str]) -> tuple[list[Mover], list[Mover]]:
@@ -352,6 +357,10 @@ def _headlines(report: CioReport) -> list[str]:
         green_now = report.now.share(measure, "green")
         lines.append(f"{green_now:.0%} of the {what} are green and {red_now:.0%} red at the end of {report.label} "
                      f"({red_before:.0%} red a month before).")  # fmt: skip
+    declining, declining_before = report.now.stages[Stage.DECLINE.value], report.before.stages[Stage.DECLINE.value]
+    if declining or declining_before:
+        lines.append(f"{counted(declining, 'subscription')} (a unit × a system) {'is' if declining == 1 else 'are'} in "
+                     f"decline, {declining - declining_before:+d} on the month before.")  # fmt: skip
     if report.fallers:
         worst = report.fallers[0]
         lines.append(
@@ -439,17 +448,19 @@ def build(month: date, organisation: str, made_on: date) -> CioReport:
     ))  # fmt: skip
     currency = main_currency(subscriptions)
     names = dict(db.session.execute(select(Unit.id, Unit.name)).tuples().all())
-    latest = _latest(end, subscriptions=True)
+    latest, earlier = _latest(end, subscriptions=True), _latest(start - timedelta(days=1), subscriptions=True)
+    # A subscription's stage at the month's end against the month before: the table of stages and the moves
+    # agree, and a stage that went back and forth within the month counts as no move.
     moves = Counter(
-        (row.from_stage or "new", row.to_stage)
-        for row in db.session.scalars(select(StageTransition).where(StageTransition.happened_on.between(start, end),
-                                                                    StageTransition.system_id.is_not(None)))
+        (earlier[key].stage if key in earlier else "new", row.stage)
+        for key, row in latest.items() if key not in earlier or earlier[key].stage != row.stage
     )  # fmt: skip
     risers, fallers = _movers(start, end, names)
     labels, support, hotspots = _support(start, end, latest, subscriptions)
     report = CioReport(
         month=month, organisation=organisation, made_on=made_on,
-        now=_shares(end, subscriptions, currency), before=_shares(start - timedelta(days=1), subscriptions, currency),
+        now=_shares(end, latest, subscriptions, currency),
+        before=_shares(start - timedelta(days=1), earlier, subscriptions, currency),
         stage_moves=moves, risers=risers, fallers=fallers, risks=_risks(start, end),
         licences=licences(end, subscriptions), tickets_by_month=labels, support=support, hotspots=hotspots,
         voice=voice(month), below_target=_coverage(list(names), end),

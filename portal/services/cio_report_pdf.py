@@ -17,7 +17,7 @@ from portal.charts.pdf import drawing
 from portal.charts.shapes import ACCENT, Chart
 from portal.formatting import counted, money, money_short, number
 from portal.services.cio_licences import RENEWAL_DAYS
-from portal.services.cio_report import COLOURS, CioReport
+from portal.services.cio_report import COLOURS, STAGES, CioReport
 from portal.services.pdf_document import (
     BOLD,
     TEXT_WIDTH,
@@ -117,14 +117,24 @@ def _health(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowabl
         rows.append(row)
     widths = [26 * mm] + [(TEXT_WIDTH - 26 * mm) / 6] * 6
     story = [*_pictured(report.health_chart(), sheet), table(rows, widths, sheet, {1, 2, 3, 4, 5, 6})]
+    stages = [["Stage", "Subscriptions", "A month before", "Change"]]
+    stages += [[stage.capitalize(), number(report.now.stages[stage]), number(report.before.stages[stage]),
+                f"{report.now.stages[stage] - report.before.stages[stage]:+d}"]
+               for stage in STAGES if report.now.stages[stage] or report.before.stages[stage]]  # fmt: skip
+    story += [Spacer(1, 3 * mm), Together([
+        Paragraph("Subscriptions (a unit × a system) by lifecycle stage at the month's end:", sheet["body"]),
+        table(stages, [50 * mm, 40 * mm, 40 * mm, TEXT_WIDTH - 130 * mm], sheet, {1, 2, 3})])]  # fmt: skip
     if report.stage_moves:
         story.append(Spacer(1, 3 * mm))
         moves = [["From", "To", "Subscriptions"]]
         moves += [
-            [src.capitalize(), dst.capitalize(), f"{count:,}"] for (src, dst), count in report.stage_moves.most_common()
+            [src.capitalize(), dst.capitalize(), number(count)]
+            for (src, dst), count in report.stage_moves.most_common()
         ]
-        story += [Paragraph("How subscriptions moved between stages in the month:", sheet["body"]),
-                  table(moves, [50 * mm, 50 * mm, TEXT_WIDTH - 100 * mm], sheet, {2})]  # fmt: skip
+        moved = Paragraph(
+            "The subscriptions whose stage at the month's end differs from a month before:", sheet["body"]
+        )
+        story.append(Together([moved, table(moves, [50 * mm, 50 * mm, TEXT_WIDTH - 100 * mm], sheet, {2})]))
     return story
 
 
