@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, LargeBinary, String, Text
+from sqlalchemy import JSON, Date, DateTime, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import db
@@ -21,3 +21,5 @@ class MonthlyReport(db.Model):
     made_by: Mapped[str] = mapped_column(String(254))  # "the scheduler", or a person's name
     makings: Mapped[int] = mapped_column(default=1)  # made again for the same month: the latest is kept
     delivery: Mapped[str] = mapped_column(Text, default="")  # how it went out: by email to…, or to the outbox at…
+    # The first page's sentences: the archive and the covering email tell the month without opening the PDF.
+    headlines: Mapped[list[str]] = mapped_column(JSON, default=list)

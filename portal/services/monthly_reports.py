@@ -20,11 +20,11 @@ def make(month: date, made_by: Account | None, today: date) -> MonthlyReport:
     kept = db.session.scalar(select(MonthlyReport).where(MonthlyReport.month == month))
     who = made_by.name if made_by is not None else SCHEDULER
     if kept is None:
-        kept = MonthlyReport(month=month, pdf=pdf, made_by=who)
+        kept = MonthlyReport(month=month, pdf=pdf, made_by=who, headlines=report.headlines)
         db.session.add(kept)
     else:
         kept.pdf, kept.made_by, kept.makings = pdf, who, kept.makings + 1
-        kept.made_at = datetime.now(UTC)
+        kept.made_at, kept.headlines = datetime.now(UTC), report.headlines
     db.session.flush()
     audit.record(made_by, "make", "monthly_report", f"{month:%Y-%m}", {"makings": [None, kept.makings]})
     return kept
@@ -43,9 +43,11 @@ def filename(kept: MonthlyReport) -> str:
 def deliver(kept: MonthlyReport) -> str:
     """Send the report to the CIO (or file it in the outbox); records and returns how it went."""
     label = f"{kept.month:%B %Y}"
+    told = "".join(f"- {line}\n" for line in kept.headlines)
     body = (f"The IT customer success report for {label} is attached: the organisation's health and how it moved, "
             f"the top risks, licence waste and savings, support and satisfaction, and the decisions asked of you.\n\n"
-            f"Every earlier month is in Rapport's report archive.")  # fmt: skip
+            + (f"The month in short:\n{told}\n" if told else "")
+            + "Every earlier month is in Rapport's report archive.")  # fmt: skip
     how = mail.send(f"IT customer success: {label}", body, recipients(),
                     [mail.Attachment(filename(kept), kept.pdf)])  # fmt: skip
     kept.delivery = how

@@ -313,6 +313,8 @@ def test_the_cio_makes_a_months_report_again_and_reads_it(page, live_server, sig
     expect(row).to_have_count(1)
     expect(row.get_by_text("by Cleo CIO · made 2 times")).to_be_visible()
     expect(row.get_by_text("kept, not sent")).to_be_visible()
+    row.get_by_text("The month in short").click()
+    expect(row.locator("details.headlines li").first).to_contain_text("of the units are green")
     screenshot(page, "report-archive")
 
     with page.expect_download() as download:

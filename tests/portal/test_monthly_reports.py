@@ -32,6 +32,9 @@ def test_the_monthly_job_makes_last_months_report_and_files_it_in_the_outbox(app
     assert message["To"] == "cio@example.test" and message["Subject"] == f"IT customer success: {month:%B %Y}"
     [attachment] = [part for part in message.walk() if part.get_filename()]
     assert attachment.get_payload(decode=True) == report.pdf
+    # The covering text tells the month in short: the report's own headlines, kept with it for the archive.
+    [body] = [part for part in message.walk() if part.get_content_type() == "text/plain"]
+    assert report.headlines and f"- {report.headlines[0]}" in body.get_payload(decode=True).decode()
     assert report.delivery.startswith("written to the outbox (no SMTP server is set)")
 
 
