@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 
@@ -10,6 +11,11 @@ def money(value: Decimal | float | int | None, currency: str = "EUR") -> str:
         return "—"
     amount = Decimal(value).quantize(Decimal("1"))
     return f"{amount:,.0f} {currency}".replace(",", "\u202f")
+
+
+def amounts(by_currency: Mapping[str, Decimal], none: str = "") -> str:
+    """Money in several currencies, never converted: "1 200 EUR and 300 USD"; zero amounts left out."""
+    return " and ".join(money(amount, currency) for currency, amount in by_currency.items() if amount) or none
 
 
 def money_short(value: Decimal | float | int, currency: str = "EUR") -> str:

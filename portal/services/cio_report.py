@@ -28,7 +28,7 @@ from models import (
 from models.types import as_utc, start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import ACCENT, Chart
-from portal.formatting import counted, money, money_short, number
+from portal.formatting import amounts, counted, money, money_short, number
 from portal.services import risk_escalation
 from portal.services.cio_licences import RENEWAL_DAYS, Licences, licences, main_currency
 from portal.services.cio_voice import Voice, voice
@@ -338,10 +338,6 @@ def _demand(
     return found[:DEMAND_SHOWN]
 
 
-def _amounts(by_currency: dict[str, Decimal]) -> str:
-    return " and ".join(money(amount, currency) for currency, amount in by_currency.items() if amount)
-
-
 def _change(now: int, before: int) -> str:
     if not before:
         return ""
@@ -369,7 +365,7 @@ def _headlines(report: CioReport) -> list[str]:
     risks = report.risks
     if risks.top:
         lines.append(f"{counted(risks.count, 'risk')} {'is' if risks.count == 1 else 'are'} open with "
-                     f"{_amounts(risks.at_stake)} a year at stake; the largest: {risks.top[0].title} "
+                     f"{amounts(risks.at_stake)} a year at stake; the largest: {risks.top[0].title} "
                      f"({risks.top[0].at_stake}).")  # fmt: skip
     if risks.closed:
         told = ", ".join(f"{count} {outcome}" for outcome, count in sorted(risks.closed.items()))
@@ -377,14 +373,14 @@ def _headlines(report: CioReport) -> list[str]:
     licences = report.licences
     if sum(licences.unused_seats.values()):
         never, quarter, month = (number(licences.unused_seats[grade]) for grade in GRADES)
-        safe = _amounts(licences.reclaimable[GRADES[0]])
+        safe = amounts(licences.reclaimable[GRADES[0]])
         lines.append(f"{never} paid seats were never used, {quarter} more not in 90 days and {month} more not in "
                      f"30 days" + (f"; the never-used ones cost {safe} a year." if safe else "."))  # fmt: skip
     if licences.renewals:
         saving: dict[str, Decimal] = defaultdict(Decimal)
         for renewal in licences.renewals:
             saving[renewal.currency] += renewal.saving
-        net = _amounts(saving) if any(amount > 0 for amount in saving.values()) else ""
+        net = amounts(saving) if any(amount > 0 for amount in saving.values()) else ""
         lines.append(f"{len(licences.renewals)} subscriptions renew in the next {RENEWAL_DAYS} days"
                      + (f"; renewing at the recommended seats would save {net} a year." if net else "."))  # fmt: skip
     if len(report.tickets_by_month) >= 2 and report.tickets_by_month[-1][1]:

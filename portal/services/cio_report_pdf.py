@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from portal.charts import build as charts
 from portal.charts.pdf import drawing
 from portal.charts.shapes import ACCENT, Chart
-from portal.formatting import counted, money, money_short, number
+from portal.formatting import amounts, counted, money, money_short, number
 from portal.services.cio_licences import RENEWAL_DAYS
 from portal.services.cio_report import COLOURS, STAGES, CioReport
 from portal.services.pdf_document import (
@@ -154,7 +154,7 @@ def _risks(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable
     risks = report.risks
     story = _pictured(report.risk_chart(), sheet)
     if risks.top:
-        at_stake = " and ".join(money(amount, currency) for currency, amount in risks.at_stake.items())
+        at_stake = amounts(risks.at_stake)
         shown = "" if len(risks.top) == risks.count else f"; the {len(risks.top)} with the most money at stake"
         rows = [["Risk", "Owner", "Probability", "At stake a year", "Plan"]]
         rows += [[r.title, r.owner, r.probability, r.at_stake, r.plan] for r in risks.top]
@@ -170,14 +170,13 @@ def _risks(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable
 
 def _licences(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable]:
     licences = report.licences
-    spend = " and ".join(money(amount, currency) for currency, amount in licences.spend.items()) or "nothing"
+    spend = amounts(licences.spend, none="nothing")
     story: list[Flowable] = [Paragraph(f"Licence spend: {text(spend)} a year.", sheet["body"]), Spacer(1, 2 * mm)]
     if licences.by_system:
         story += _pictured(report.licence_chart(), sheet)
     rows: list[list[object]] = [["Paid seats", "Seats", "A year", "Reclaiming them"]]
     for grade, seats in licences.unused_seats.items():
-        amounts = " and ".join(money(a, c) for c, a in licences.reclaimable[grade].items() if a) or "—"
-        rows.append([grade.capitalize(), number(seats), amounts, SAFETY[grade]])
+        rows.append([grade.capitalize(), number(seats), amounts(licences.reclaimable[grade], none="—"), SAFETY[grade]])
     story.append(Together([table(rows, [45 * mm, 25 * mm, 45 * mm, TEXT_WIDTH - 115 * mm], sheet, {1, 2})]))
     if licences.renewals:
         rows = [["Renewal", "Unit", "System", "Seats", "Used", "Then", "Renew", "A year"]]

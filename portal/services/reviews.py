@@ -37,7 +37,7 @@ from portal.access.scope import get_visible_unit_or_404
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.computed_cache import remember
-from portal.formatting import money
+from portal.formatting import amounts, money
 from portal.services.accounts import is_staff
 from portal.services.errors import RuleViolation
 from portal.services.health import engine
@@ -439,7 +439,7 @@ def _summary(review: Review) -> list[str]:
     seats = sum(line.seats for line in scored if line.per_seat)
     reclaimable = sum(line.reclaimable for line in scored)
     if seats:
-        cost = " and ".join(money(amount, currency) for currency, amount in review.reclaimable_cost.items())
+        cost = amounts(review.reclaimable_cost)
         text = f"{reclaimable:,} of {seats:,} paid seats went unused in the period's last 30 days"
         sentences.append(text + (f", worth {cost} a year." if cost else "."))
     support = review.support
