@@ -1,7 +1,6 @@
-"""The CIO's monthly report as a PDF: the month on its first page (four figures, the headlines, the
-contents), then health, movers, risks, licence economics,
-support, satisfaction, relationship coverage and the decisions asked for. Built from pdf_document.py's parts,
-every data string escaped."""
+"""The CIO's monthly report as a PDF: the month on its first page (four figures, the headlines, the contents),
+then health, movers, risks, licence economics, support, demand ahead, satisfaction, relationship coverage and
+the decisions asked for (docs/cio-report.md). Built from pdf_document.py's parts, every data string escaped."""
 
 from __future__ import annotations
 
@@ -67,8 +66,9 @@ def _tiles(report: CioReport, sheet: dict[str, ParagraphStyle]) -> Table:
          f"a year at stake in the {counted(risks.count, 'open risk')}"),
         (money_short(licences.reclaimable[GRADES[0]].get(currency, 0), currency),
          "a year on paid seats never used: safe to reclaim"),
-        (money_short(saving, currency), f"a year saved by renewing the next {RENEWAL_DAYS} days' "
-                                        f"{counted(len(licences.renewals), 'subscription')} at the advised seats"),
+        (money_short(abs(saving), currency), f"a year {'saved' if saving >= 0 else 'more'} by renewing the next "
+                                             f"{RENEWAL_DAYS} days' {counted(len(licences.renewals), 'subscription')} "
+                                             f"at the advised seats"),
     ]  # fmt: skip
     figure = ParagraphStyle("figure", parent=sheet["body"], fontName=BOLD, fontSize=17, leading=21)
     gap = 3 * mm  # an empty column between tiles: a Table has no spacing of its own
