@@ -68,6 +68,9 @@ def scheduler_command() -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # APScheduler logs every five-second look for "run now" twice at INFO, which buries the development
+    # server's log under `make run`; rapport.jobs says what each job did.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     zone = schedule.time_zone(app)
     held = lock.SchedulerLock(db.engine, Path(app.instance_path))
     held.acquire(waiting=lambda: click.echo("Another scheduler is running; waiting until it stops …"))

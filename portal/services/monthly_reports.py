@@ -13,12 +13,13 @@ from portal.services import audit, cio_report, cio_report_pdf, mail
 SCHEDULER = "the scheduler"
 
 
-def make(month: date, made_by: Account | None, today: date) -> MonthlyReport:
-    """Build the month's report from the data and keep it (replacing an earlier making); the caller commits."""
+def make(month: date, made_by: Account | str | None, today: date) -> MonthlyReport:
+    """Build the month's report from the data and keep it (replacing an earlier making); the caller commits.
+    `made_by`: the person who asked, a name for who else did (the demo), or None for the scheduler."""
     report = cio_report.build(month, current_app.config["ORGANISATION_NAME"], today)
     pdf = cio_report_pdf.render(report)
     kept = db.session.scalar(select(MonthlyReport).where(MonthlyReport.month == month))
-    who = made_by.name if made_by is not None else SCHEDULER
+    who = made_by if isinstance(made_by, str) else made_by.name if made_by is not None else SCHEDULER
     if kept is None:
         kept = MonthlyReport(month=month, pdf=pdf, made_by=who, headlines=report.headlines)
         db.session.add(kept)
@@ -26,7 +27,8 @@ def make(month: date, made_by: Account | None, today: date) -> MonthlyReport:
         kept.pdf, kept.made_by, kept.makings = pdf, who, kept.makings + 1
         kept.made_at, kept.headlines = datetime.now(UTC), report.headlines
     db.session.flush()
-    audit.record(made_by, "make", "monthly_report", f"{month:%Y-%m}", {"makings": [None, kept.makings]})
+    actor = made_by if isinstance(made_by, Account) else None
+    audit.record(actor, "make", "monthly_report", f"{month:%Y-%m}", {"makings": [None, kept.makings]})
     return kept
 
 

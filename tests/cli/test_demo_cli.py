@@ -62,6 +62,13 @@ def test_demo_loads_its_past_and_prints_a_way_in_for_every_role(runner):
     assert db.session.scalar(select(func.count()).select_from(RiskSuggestion)) >= len(outcomes)
     for model in (Goal, PlanStep, Touchpoint):
         assert db.session.scalar(select(func.count()).select_from(model)) > 0, model
+    # Last month's CIO report is in the archive, as the scheduler would have made it on the first.
+    from models import MonthlyReport
+    from portal.services.cio_report import last_month
+    from portal.services.health.engine import today
+
+    [report] = db.session.scalars(select(MonthlyReport))
+    assert (report.month, report.made_by) == (last_month(today()), "the demo") and report.headlines
 
 
 def test_demo_refuses_a_database_with_data(runner, make_unit):

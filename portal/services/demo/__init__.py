@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
 from models import Account, ImportRun, Person, Role, RunSource, System, Unit, db
-from portal.services import accounts, audit, imports
+from portal.services import accounts, audit, cio_report, imports, monthly_reports
 from portal.services.demo import follow_up
 from portal.services.demo.generator import EMAIL_DOMAIN, build
 from portal.services.demo.history import write_history
@@ -27,6 +27,7 @@ from portal.services.imports.engine import Progress
 
 DEFAULT_SEED = 7
 HISTORY_MONTHS = 18
+REPORTED_MONTHS = 3  # the CIO reports in the demo's archive
 SNAPSHOT_WEEKS = 26  # the portfolio's sparklines show half a year of weekly scores
 HISTORY_KINDS = ("usage", "tickets", "surveys")
 
@@ -127,7 +128,18 @@ def load_history(
     if Role.ACCOUNT_MANAGER in printed and Role.DEPT_HEAD in printed and printed[Role.DEPT_HEAD].units:
         follow_up.add_follow_up(today, seed, printed[Role.ACCOUNT_MANAGER], printed[Role.DEPT_HEAD].units[0])
         db.session.commit()
+    _archive_reports(today, min(months, REPORTED_MONTHS))
     return loaded
+
+
+def _archive_reports(today: date, months: int) -> None:
+    """The CIO reports the scheduler would have made over the last months, so that the archive and its
+    PDFs are there to read from the first sign-in (kept, not sent: the demo's people have no mailbox)."""
+    month = cio_report.last_month(today)
+    for _ in range(months):
+        monthly_reports.make(month, "the demo", today)
+        month = cio_report.last_month(month)
+    db.session.commit()
 
 
 def _set_new_passwords(printed: list[tuple[Role, Account]]) -> list[DemoCredential]:
