@@ -164,7 +164,7 @@ def _risks(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowable
     else:
         story.append(Paragraph("No risk was open at the month's end.", sheet["body"]))
     closed = ", ".join(f"{count} {outcome}" for outcome, count in sorted(risks.closed.items())) or "none"
-    story.append(Paragraph(f"Closed in the month: {text(closed)}.", sheet["body"]))
+    story += [Spacer(1, 2 * mm), Paragraph(f"Closed in the month: {text(closed)}.", sheet["body"])]
     return story
 
 
@@ -185,7 +185,7 @@ def _licences(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowa
         story += [Spacer(1, 2 * mm), Paragraph(f"Renewals in the next {RENEWAL_DAYS} days. Used: people a month now; "
                                                "then: the 90% range projected to the renewal from the last quarter's "
                                                "trend; renew: the seats advised.", sheet["body"]),
-                  table(rows, [22 * mm, 28 * mm, 28 * mm, 16 * mm, 15 * mm, 17 * mm, 17 * mm, TEXT_WIDTH - 143 * mm],
+                  table(rows, [22 * mm, 26 * mm, 26 * mm, 16 * mm, 14 * mm, 19 * mm, 16 * mm, TEXT_WIDTH - 139 * mm],
                         sheet, {3, 4, 5, 6, 7})]  # fmt: skip
     return story
 

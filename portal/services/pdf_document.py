@@ -12,7 +12,7 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -140,11 +140,18 @@ class _NumberedCanvas(Canvas):
 
 def table(rows: list[list[object]], widths: list[float], sheet: dict[str, ParagraphStyle],
            numeric: set[int] = frozenset()) -> LongTable:  # fmt: skip
-    """A table whose header repeats on every page it spans; cells are escaped paragraphs."""
+    """A table whose header repeats on every page it spans; cells are escaped paragraphs, the `numeric`
+    columns set flush right (a paragraph aligns itself: the cell's ALIGN does not reach it)."""
     head, *body = rows
-    cells = [[Paragraph(text(cell).upper(), sheet["head"]) for cell in head]]
+    right = {name: ParagraphStyle(f"{name}-right", parent=sheet[name], alignment=TA_RIGHT) for name in ("head", "cell")}
+
+    def style(name: str, column: int) -> ParagraphStyle:
+        return right[name] if column in numeric else sheet[name]
+
+    cells = [[Paragraph(text(cell).upper(), style("head", column)) for column, cell in enumerate(head)]]
     for row in body:
-        cells.append([cell if isinstance(cell, Flowable) else Paragraph(text(cell), sheet["cell"]) for cell in row])
+        cells.append([cell if isinstance(cell, Flowable) else Paragraph(text(cell), style("cell", column))
+                      for column, cell in enumerate(row)])  # fmt: skip
     table = LongTable(cells, colWidths=widths, repeatRows=1, splitByRow=1)
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
