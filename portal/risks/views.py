@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import flash, render_template, request
@@ -21,6 +22,7 @@ from models import (
     db,
 )
 from portal.actions import act, actor, attempt, see_other
+from portal.forms import RuleForm
 from portal.htmx import render_page_or_partial
 from portal.risks import bp
 from portal.risks.forms import CloseForm, CommentForm, RiskForm, RouteForm, StepForm
@@ -159,11 +161,8 @@ def close(risk_id: int):
 def route_add(risk_id: int):
     risk = _risk_or_404(risk_id)
     form = RouteForm()
-    if form.validate_on_submit():
-        saved, _ = attempt(form, lambda: risks.add_route(risk, form.title.data, actor()))
-        if saved:
-            return see_other("risks.detail", risk_id=risk.id, _anchor="plan")
-    return _detail(risk, 400, route_form=form)
+    return _change_on_detail(risk, form, lambda: risks.add_route(risk, form.title.data, actor()), "plan",
+                             route_form=form)  # fmt: skip
 
 
 @bp.route("/<int:risk_id>/routes/<int:route_id>/steps", methods=["POST"])
@@ -172,12 +171,9 @@ def step_add(risk_id: int, route_id: int):
     in_risk = MitigationRoute.id == route_id, MitigationRoute.risk_id == risk.id
     route = db.one_or_404(select(MitigationRoute).where(*in_risk))
     form = _step_form(route.id, formdata=True)
-    if form.validate_on_submit():
-        saved, _ = attempt(form, lambda: risks.add_step(route, form.action.data, form.owner_id.data, form.due_on.data,
-                                                        actor()))  # fmt: skip
-        if saved:
-            return see_other("risks.detail", risk_id=risk.id, _anchor=f"route-{route.id}")
-    return _detail(risk, 400, failed_step=form, failed_route=route.id)
+    return _change_on_detail(
+        risk, form, lambda: risks.add_step(route, form.action.data, form.owner_id.data, form.due_on.data, actor()),
+        f"route-{route.id}", failed_step=form, failed_route=route.id)  # fmt: skip
 
 
 @bp.route("/<int:risk_id>/steps/<int:step_id>/done", methods=["POST"])
@@ -193,11 +189,18 @@ def step_done(risk_id: int, step_id: int):
 def comment(risk_id: int):
     risk = _risk_or_404(risk_id)
     form = CommentForm()
+    return _change_on_detail(risk, form, lambda: risks.comment(risk, form.text.data, actor()), "timeline",
+                             comment_form=form)  # fmt: skip
+
+
+def _change_on_detail(risk: Risk, form: RuleForm, change: Callable[[], object], anchor: str, **failed: object):
+    """A form posted from the risk's page: the change made, back to its place on the page; or the page again
+    (400) with the form and its errors where it was."""
     if form.validate_on_submit():
-        saved, _ = attempt(form, lambda: risks.comment(risk, form.text.data, actor()))
+        saved, _ = attempt(form, change)
         if saved:
-            return see_other("risks.detail", risk_id=risk.id, _anchor="timeline")
-    return _detail(risk, 400, comment_form=form)
+            return see_other("risks.detail", risk_id=risk.id, _anchor=anchor)
+    return _detail(risk, 400, **failed)
 
 
 def _suggestion_or_404(suggestion_id: int) -> RiskSuggestion:
