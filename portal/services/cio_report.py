@@ -29,6 +29,7 @@ from models.types import as_utc, start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import ACCENT, Chart
 from portal.formatting import amounts, counted, money, money_short, number
+from portal.months import last_day, month_starts, shift
 from portal.services import risk_escalation
 from portal.services.cio_licences import RENEWAL_DAYS, Licences, licences, main_currency
 from portal.services.cio_voice import Voice, voice
@@ -61,17 +62,13 @@ def month_of(text: str, today: date) -> date:
         first = datetime.strptime(text, "%Y-%m").date()
     except ValueError as error:
         raise ReportError(f"Give the month as YYYY-MM, for example {today:%Y-%m}.") from error
-    if _last_day(first) >= today:
+    if last_day(first) >= today:
         raise ReportError(f"{first:%B %Y} is not over yet: a month is reported once it has ended.")
     return first
 
 
-def _last_day(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
 def last_month(today: date) -> date:
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return shift(today, -1)
 
 
 @dataclass(frozen=True)
@@ -200,7 +197,7 @@ class CioReport:
 
     @property
     def end(self) -> date:
-        return _last_day(self.month)
+        return last_day(self.month)
 
 
 def _latest(end: date, subscriptions: bool) -> dict[int, HealthScore]:
@@ -217,9 +214,9 @@ def _latest(end: date, subscriptions: bool) -> dict[int, HealthScore]:
     return found
 
 
-def _shares(end: date, by_subscription: dict[int, HealthScore], subscriptions: list[Subscription],
-            currency: str) -> Shares:  # fmt: skip
-    units = Counter(row.colour for row in _latest(end, subscriptions=False).values())
+def _shares(by_unit: dict[int, HealthScore], by_subscription: dict[int, HealthScore],
+            subscriptions: list[Subscription], currency: str) -> Shares:  # fmt: skip
+    units = Counter(row.colour for row in by_unit.values())
     seats: Counter[str] = Counter()
     spend: dict[str, Decimal] = defaultdict(Decimal)
     stages: Counter[str] = Counter()
@@ -233,8 +230,8 @@ def _shares(end: date, by_subscription: dict[int, HealthScore], subscriptions: l
     return Shares(units, seats, dict(spend), stages)
 
 
-def _movers(start: date, end: date, names: dict[int, str]) -> tuple[list[Mover], list[Mover]]:
-    before, now = _latest(start - timedelta(days=1), subscriptions=False), _latest(end, subscriptions=False)
+def _movers(before: dict[int, HealthScore], now: dict[int, HealthScore],
+            names: dict[int, str]) -> tuple[list[Mover], list[Mover]]:  # fmt: skip
     moves = [
         Mover(names[unit_id], before[unit_id].score, row.score, before[unit_id].colour, row.colour,
               (row.reasons or [""])[0])
@@ -275,16 +272,13 @@ def _risks(start: date, end: date) -> OpenRisks:
 
 
 def _support(start: date, end: date, latest: dict[int, HealthScore], subscriptions: list[Subscription]):
-    first = (start - timedelta(days=150)).replace(day=1)  # six months, this one last
+    starts = month_starts(start, 6)  # six months, this one last
     rows = db.session.execute(
         select(Ticket.opened_at, Ticket.resolved_at, Ticket.system_id, Ticket.unit_id)
-        .where(Ticket.opened_at >= start_of_day(first), Ticket.opened_at < start_of_day(end + timedelta(days=1)))
+        .where(Ticket.opened_at >= start_of_day(starts[0]), Ticket.opened_at < start_of_day(end + timedelta(days=1)))
     ).all()  # fmt: skip
-    months: Counter[date] = Counter(as_utc(row.opened_at).date().replace(day=1) for row in rows)
-    labels, cursor = [], first
-    while cursor <= start:
-        labels.append((cursor.strftime("%b %Y"), months.get(cursor, 0)))
-        cursor = (cursor.replace(day=28) + timedelta(days=4)).replace(day=1)
+    per_month: Counter[date] = Counter(as_utc(row.opened_at).date().replace(day=1) for row in rows)
+    labels = [(month.strftime("%b %Y"), per_month[month]) for month in starts]
     in_month = [row for row in rows if as_utc(row.opened_at).date() >= start]
     active: Counter[int] = Counter()
     for subscription in subscriptions:
@@ -313,10 +307,7 @@ def _demand(
     start: date, end: date, latest: dict[int, HealthScore], subscriptions: list[Subscription]
 ) -> list[SystemDemand]:
     """Per system: the units onboarding it, and its tickets a month projected three months on from six."""
-    months, cursor = [], start
-    for _ in range(6):
-        months.insert(0, cursor)
-        cursor = (cursor - timedelta(days=1)).replace(day=1)
+    months = month_starts(start, 6)
     rows = db.session.execute(
         select(Ticket.system_id, Ticket.opened_at)
         .where(Ticket.opened_at >= start_of_day(months[0]), Ticket.opened_at < start_of_day(end + timedelta(days=1)))
@@ -438,25 +429,27 @@ def _coverage(unit_ids: list[int], end: date) -> list[Coverage]:
 
 
 def build(month: date, organisation: str, made_on: date) -> CioReport:
-    start, end = month, _last_day(month)
+    start, end = month, last_day(month)
     subscriptions = list(db.session.scalars(
         select(Subscription).options(selectinload(Subscription.system), selectinload(Subscription.unit))
     ))  # fmt: skip
     currency = main_currency(subscriptions)
     names = dict(db.session.execute(select(Unit.id, Unit.name)).tuples().all())
-    latest, earlier = _latest(end, subscriptions=True), _latest(start - timedelta(days=1), subscriptions=True)
+    eve = start - timedelta(days=1)  # "a month before": the last day of the month before
+    latest, earlier = _latest(end, subscriptions=True), _latest(eve, subscriptions=True)
+    units_now, units_before = _latest(end, subscriptions=False), _latest(eve, subscriptions=False)
     # A subscription's stage at the month's end against the month before: the table of stages and the moves
     # agree, and a stage that went back and forth within the month counts as no move.
     moves = Counter(
         (earlier[key].stage if key in earlier else "new", row.stage)
         for key, row in latest.items() if key not in earlier or earlier[key].stage != row.stage
     )  # fmt: skip
-    risers, fallers = _movers(start, end, names)
+    risers, fallers = _movers(units_before, units_now, names)
     labels, support, hotspots = _support(start, end, latest, subscriptions)
     report = CioReport(
         month=month, organisation=organisation, made_on=made_on,
-        now=_shares(end, latest, subscriptions, currency),
-        before=_shares(start - timedelta(days=1), earlier, subscriptions, currency),
+        now=_shares(units_now, latest, subscriptions, currency),
+        before=_shares(units_before, earlier, subscriptions, currency),
         stage_moves=moves, risers=risers, fallers=fallers, risks=_risks(start, end),
         licences=licences(end, subscriptions), tickets_by_month=labels, support=support, hotspots=hotspots,
         voice=voice(month), below_target=_coverage(list(names), end),

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from models import SurveyAnswer, System, db
 from models.types import start_of_day
+from portal.months import shift
 from portal.services.health.measures import net_promoter_score
 
 QUARTERS = 4  # the trend: this quarter and the three before
@@ -39,12 +40,6 @@ class Voice:
     nps: int | None  # the organisation's, every system's NPS answers together
     nps_before: int | None
     since: date  # the quarter's first day
-
-
-def months_before(first: date, months: int) -> date:
-    """The first day of the month `months` before the month that starts on `first`."""
-    index = first.year * 12 + first.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass
@@ -85,8 +80,8 @@ def _all_nps(quarter: dict[int | None, _Heard]) -> int | None:
 
 def voice(month: date) -> Voice:
     """The quarter ending with `month` (its first day) and the three quarters before it."""
-    starts = [months_before(month, 2 + 3 * back) for back in range(QUARTERS)]  # this quarter first
-    quarters = [_answers(first, months_before(first, -3)) for first in starts]
+    starts = [shift(month, -2 - 3 * back) for back in range(QUARTERS)]  # this quarter first
+    quarters = [_answers(first, shift(first, 3)) for first in starts]
     now, before = quarters[0], quarters[1]
     names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
     systems = []

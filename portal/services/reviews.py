@@ -38,6 +38,7 @@ from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.computed_cache import remember
 from portal.formatting import amounts, money
+from portal.months import shift
 from portal.services.accounts import is_staff
 from portal.services.errors import RuleViolation
 from portal.services.health import engine
@@ -325,7 +326,7 @@ def _months(period: Period) -> list[tuple[date, date]]:
     months = []
     start = period.start
     while start <= period.end:
-        following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        following = shift(start, 1)
         months.append((start, min(following - timedelta(days=1), period.end)))
         start = following
     return months

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from models import MitigationRoute, Risk, RiskOutcome, RiskStatus, db
 from portal.charts import build as charts
 from portal.charts.shapes import ACCENT, COLOURS, Chart
+from portal.months import month_starts
 
 MONTHS = 12
 TOP_RISKS = 10
@@ -98,18 +99,9 @@ def _age_band(days: int) -> str:
     return next(label for limit, label in AGE_BANDS if limit is None or days < limit)
 
 
-def _month_starts(today: date, months: int) -> list[date]:
-    starts = []
-    year, month = today.year, today.month
-    for _ in range(months):
-        starts.append(date(year, month, 1))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return starts[::-1]
-
-
 def summarise(risks: Sequence[Risk], today: date) -> Escalation:
     open_ = [risk for risk in risks if risk.status != RiskStatus.CLOSED]
-    starts = _month_starts(today, MONTHS)
+    starts = month_starts(today, MONTHS)
     opened: Counter[date] = Counter()
     closed: dict[date, Counter[str]] = defaultdict(Counter)
     lost: Counter[str] = Counter()

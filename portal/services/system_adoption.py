@@ -14,6 +14,7 @@ from models import LicenseModel, Person, Subscription, System, Ticket, UsagePers
 from models.types import start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
+from portal.months import month_starts, shift
 from portal.services.day_bits import assemble_each, days_between, span_of
 from portal.services.forecast import SAMPLES, Projection, SeatForecast, monthly_active_from, project, seats_at_renewal
 from portal.services.health.facts import in_batches
@@ -77,12 +78,7 @@ class SystemAdoption:
 
 def _months(as_of: date) -> list[tuple[date, date]]:
     """The last 12 calendar months, the current (partial) one last."""
-    first = as_of.replace(day=1)
-    starts = []
-    for _ in range(MONTHS):
-        starts.append(first)
-        first = (first - timedelta(days=1)).replace(day=1)
-    starts.reverse()
+    starts = month_starts(as_of, MONTHS)
     ends = [start - timedelta(days=1) for start in starts[1:]] + [as_of]
     return list(zip(starts, ends, strict=True))
 
@@ -168,10 +164,7 @@ def _demand(system: System, as_of: date, units: list[UnitAdoption], series: dict
     if ahead is not None:
         growth = Projection(max(ahead.expected - now, 0.0), max(ahead.low - now, 0.0), max(ahead.high - now, 0.0),
                             ahead.per_week)  # fmt: skip
-    starts, month = [], as_of.replace(day=1)
-    for _ in range(6):
-        month = (month - timedelta(days=1)).replace(day=1)
-        starts.insert(0, month)
+    starts = month_starts(shift(as_of, -1), 6)  # the six whole months before this one
     since = start_of_day(starts[0])
     until = start_of_day(as_of.replace(day=1))
     opened = Counter(
