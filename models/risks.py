@@ -19,7 +19,7 @@ from models import db
 from models.accounts import Account
 from models.catalog import System
 from models.org import Unit
-from models.types import one_of, utcnow
+from models.types import as_utc, one_of, utcnow
 
 
 class RiskBucket(StrEnum):
@@ -180,6 +180,13 @@ class Risk(db.Model):
     def title(self) -> str:
         where = f" × {self.system.name}" if self.system else ""
         return f"{self.unit.name}{where}: {self.reason.name}"
+
+    def progress(self, before: datetime | None = None) -> tuple[int, int, int]:
+        """The plan as (routes, steps done, steps); only the steps done before `before` when it is given."""
+        steps = [step for route in self.routes for step in route.steps]
+        done = sum(1 for step in steps
+                   if step.done_at is not None and (before is None or as_utc(step.done_at) < before))  # fmt: skip
+        return len(self.routes), done, len(steps)
 
 
 class MitigationRoute(db.Model):

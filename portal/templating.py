@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from portal.access.matrix import may_use, roles_for
 from portal.charts.svg import render as svg
-from portal.formatting import money, number
+from portal.formatting import counted, money, number
 from portal.services.quiet_periods import QuietPeriodError, parse_quiet_periods
 
 # (label, endpoint, the endpoints that light it up). A role sees an item only if the matrix allows it.
@@ -67,6 +67,7 @@ def quiet_periods(text: str | None) -> list[str]:
 def init_app(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(number)
+    app.add_template_filter(counted)  # {{ n | counted('route') }}: 1 route, 2 routes
     app.add_template_filter(day)
     app.add_template_filter(plus_days)
     app.add_template_filter(country_name)

@@ -17,7 +17,6 @@ from sqlalchemy.orm import selectinload
 
 from models import (
     HealthScore,
-    MitigationRoute,
     Risk,
     Subscription,
     System,
@@ -36,6 +35,8 @@ from portal.services.cio_voice import Voice, voice
 from portal.services.forecast import Projection, project
 from portal.services.health.stages import Stage
 from portal.services.risk_escalation import Month
+from portal.services.risk_register import with_plan
+from portal.services.risks import plan_progress
 from portal.services.seat_use import GRADES
 from portal.services.touchpoints import relationships
 
@@ -245,24 +246,16 @@ def _movers(before: dict[int, HealthScore], now: dict[int, HealthScore],
 
 def _risks(start: date, end: date) -> OpenRisks:
     after_end = start_of_day(end + timedelta(days=1))
-    rows = db.session.scalars(
-        select(Risk).where(Risk.opened_at < after_end).options(
-            selectinload(Risk.routes).selectinload(MitigationRoute.steps), selectinload(Risk.unit),
-            selectinload(Risk.system), selectinload(Risk.reason), selectinload(Risk.owner))
-    ).all()  # fmt: skip
+    rows = db.session.scalars(with_plan(select(Risk).where(Risk.opened_at < after_end))).all()
     open_then = [r for r in rows if r.closed_at is None or as_utc(r.closed_at) >= after_end]
     closed = Counter(
         r.outcome for r in rows if r.closed_at is not None and start_of_day(start) <= as_utc(r.closed_at) < after_end
     )
-    lines = []
-    for risk in sorted(open_then, key=lambda r: (-r.cost_at_stake, r.id))[:TOP_RISKS]:
-        steps = [step for route in risk.routes for step in route.steps]
-        done = sum(1 for step in steps if step.done_at is not None and as_utc(step.done_at) < after_end)
-        title = f"{risk.unit.name} × {risk.system.name}" if risk.system else risk.unit.name
-        routes = f"{len(risk.routes)} route{'' if len(risk.routes) == 1 else 's'}"
-        lines.append(RiskLine(f"{title}: {risk.reason.name}", risk.owner.name if risk.owner else "—",
-                              risk.likelihood.label, money(risk.cost_at_stake, risk.currency),
-                              f"{routes}, {done} of {len(steps)} steps done"))  # fmt: skip
+    lines = [
+        RiskLine(risk.title, risk.owner.name if risk.owner else "—", risk.likelihood.label,
+                 money(risk.cost_at_stake, risk.currency), plan_progress(risk, after_end))
+        for risk in sorted(open_then, key=lambda r: (-r.cost_at_stake, r.id))[:TOP_RISKS]
+    ]  # fmt: skip
     at_stake: dict[str, Decimal] = defaultdict(Decimal)
     for risk in open_then:
         at_stake[risk.currency] += risk.cost_at_stake

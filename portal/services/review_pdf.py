@@ -131,9 +131,7 @@ def _agreement_part(agreement: Agreement, styles: dict[str, ParagraphStyle]) -> 
         story.append(Spacer(1, 3 * mm))
         if agreement.risks:
             rows = [["Risk", "Status", "Probability", "At stake a year", "Mitigation"]]
-            for risk in agreement.risks:
-                plan = f"{risk.routes} routes, {risk.steps_done} of {risk.steps} steps done"
-                rows.append([risk.title, risk.status, risk.probability, risk.at_stake, plan])
+            rows += [[risk.title, risk.status, risk.probability, risk.at_stake, risk.plan] for risk in agreement.risks]
             story.append(table(rows, [55 * mm, 25 * mm, 28 * mm, 28 * mm, TEXT_WIDTH - 136 * mm], styles))
         else:
             story.append(Paragraph("No risk was open in the period.", body))

@@ -44,6 +44,8 @@ from portal.services.errors import RuleViolation
 from portal.services.health import engine
 from portal.services.health.measures import QUESTION_SCALES, net_promoter_score
 from portal.services.health.rollup import Record
+from portal.services.risk_register import with_plan
+from portal.services.risks import plan_progress
 
 MAX_PERIOD_DAYS = 366
 WEAK_MEASURE = 50.0  # a measure scoring below this gets a recommendation
@@ -206,9 +208,7 @@ class RiskLine:
     status: str
     probability: str
     at_stake: str
-    routes: int
-    steps_done: int
-    steps: int
+    plan: str  # "2 routes, 1 of 3 steps done" by the period's end
 
 
 @dataclass(frozen=True)
@@ -502,12 +502,11 @@ def _agreement(unit: Unit, period: Period, with_risks: bool) -> Agreement:
         still_open = or_(Risk.closed_at.is_(None), Risk.closed_at >= start_of_day(period.start))
         overlapping = select(Risk).where(Risk.unit_id == unit.id, Risk.opened_at < end_moment, still_open)
         risk_lines = []
-        for risk in db.session.scalars(overlapping.order_by(Risk.cost_at_stake.desc(), Risk.id)):
-            steps = [step for route in risk.routes for step in route.steps]
+        for risk in db.session.scalars(with_plan(overlapping.order_by(Risk.cost_at_stake.desc(), Risk.id))):
             status = f"closed: {risk.outcome}" if risk.is_closed else risk.status
             title = f"{risk.system.name}: {risk.reason.name}" if risk.system else risk.reason.name
             risk_lines.append(RiskLine(title, status, risk.likelihood.label, money(risk.cost_at_stake, risk.currency),
-                                       len(risk.routes), sum(1 for s in steps if s.done_at), len(steps)))  # fmt: skip
+                                       plan_progress(risk, end_moment)))  # fmt: skip
     return Agreement(goal_lines, step_lines, risk_lines)
 
 

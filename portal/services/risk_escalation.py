@@ -14,12 +14,12 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from models import MitigationRoute, Risk, RiskOutcome, RiskStatus, db
+from models import Risk, RiskOutcome, RiskStatus, db
 from portal.charts import build as charts
 from portal.charts.shapes import ACCENT, COLOURS, Chart
 from portal.months import month_starts
+from portal.services.risk_register import with_plan
 
 MONTHS = 12
 TOP_RISKS = 10
@@ -131,11 +131,5 @@ def summarise(risks: Sequence[Risk], today: date) -> Escalation:
 
 
 def build(today: date) -> Escalation:
-    risks = db.session.scalars(
-        select(Risk).options(
-            selectinload(Risk.routes).selectinload(MitigationRoute.steps), selectinload(Risk.reason),
-            selectinload(Risk.outcome_reason), selectinload(Risk.owner), selectinload(Risk.unit),
-            selectinload(Risk.system),
-        )
-    ).all()  # fmt: skip
+    risks = db.session.scalars(with_plan(select(Risk))).all()
     return summarise(risks, today)

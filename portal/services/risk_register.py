@@ -33,12 +33,14 @@ class RegisterFilters:
         )
 
 
-def _with_plan(statement: Select) -> Select:
+def with_plan(statement: Select) -> Select:
+    """Risks with all a list of them shows loaded at once: unit, system, reasons, owner, routes and steps."""
     return statement.options(
         selectinload(Risk.routes).selectinload(MitigationRoute.steps),
         selectinload(Risk.unit),
         selectinload(Risk.system),
         selectinload(Risk.reason),
+        selectinload(Risk.outcome_reason),
         selectinload(Risk.owner),
     )
 
@@ -56,7 +58,7 @@ def register(filters: RegisterFilters) -> list[Risk]:
     if filters.unit:
         statement = statement.where(Unit.key == filters.unit)
     statement = statement.order_by(Risk.cost_at_stake.desc(), Risk.opened_at, Risk.id)
-    return list(db.session.scalars(_with_plan(statement)))
+    return list(db.session.scalars(with_plan(statement)))
 
 
 def open_risks_of(unit_ids: Iterable[int]) -> list[Risk]:
@@ -66,7 +68,7 @@ def open_risks_of(unit_ids: Iterable[int]) -> list[Risk]:
         .where(Risk.unit_id.in_(list(unit_ids)), Risk.status != RiskStatus.CLOSED.value)
         .order_by(Risk.cost_at_stake.desc(), Risk.id)
     )
-    return list(db.session.scalars(_with_plan(statement)))
+    return list(db.session.scalars(with_plan(statement)))
 
 
 def open_risks(unit_id: int) -> list[Risk]:

@@ -30,6 +30,7 @@ from models import (
     Unit,
     db,
 )
+from portal.formatting import counted
 from portal.services import audit
 from portal.services.accounts import STAFF_ROLES
 from portal.services.errors import RuleViolation, required_text
@@ -254,3 +255,9 @@ def complete_step(step: MitigationStep, actor: Account) -> None:
 
 def comment(risk: Risk, text: str, actor: Account) -> None:
     _event(risk, actor, "comment", required_text(text, MAX_COMMENT, "Write the comment first.", RiskError))
+
+
+def plan_progress(risk: Risk, before: datetime | None = None) -> str:
+    """How far a risk's plan is, in words: "2 routes, 1 of 3 steps done" (steps done before `before` if given)."""
+    routes, done, steps = risk.progress(before)
+    return f"{counted(routes, 'route')}, {done} of {steps} steps done"

@@ -250,3 +250,16 @@ def test_the_escalation_view_groups_open_risks_and_counts_a_year_of_outcomes(set
     assert view.lost_reasons == [("Success: Low adoption", 1)]
     assert view.downgraded_reasons == [("Commercial: Budget cut", 1)]
     assert "4 opened, 2 closed" in view.trend_chart().label
+
+
+def test_a_plans_progress_reads_in_words_and_counts_steps_done_by_a_moment():
+    from datetime import UTC, datetime
+
+    from models import MitigationRoute, MitigationStep, Risk
+    from portal.services.risks import plan_progress
+
+    done_early = MitigationStep(action="call", done_at=datetime(2026, 9, 3, tzinfo=UTC))
+    done_late = MitigationStep(action="meet", done_at=datetime(2026, 11, 2, tzinfo=UTC))
+    risk = Risk(routes=[MitigationRoute(title="win back", steps=[done_early, done_late, MitigationStep(action="x")])])
+    assert plan_progress(risk) == "1 route, 2 of 3 steps done"
+    assert plan_progress(risk, datetime(2026, 11, 1, tzinfo=UTC)) == "1 route, 1 of 3 steps done"  # as of October
