@@ -39,3 +39,10 @@ def number(value: int | float | Decimal | None) -> str:
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """A count with its noun: "1 risk", "16 subscriptions", digits grouped."""
     return f"{number(count)} {noun if count == 1 else plural or noun + 's'}"
+
+
+def duration(hours: float) -> str:
+    """Hours as people say them: "5 hours", "3 days"."""
+    if hours < 48:
+        return f"{hours:.0f} hour{'s' if round(hours) != 1 else ''}"
+    return f"{hours / 24:.0f} days"

@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from portal.charts import build as charts
 from portal.charts.pdf import drawing
 from portal.charts.shapes import ACCENT, Chart
-from portal.formatting import amounts, counted, money, money_short, number
+from portal.formatting import amounts, counted, duration, money, money_short, number
 from portal.services.cio_licences import RENEWAL_DAYS
 from portal.services.cio_report import COLOURS, STAGES, CioReport
 from portal.services.pdf_document import (
@@ -47,12 +47,6 @@ def _saving(amount, currency: str) -> str:
     if amount > 0:
         return f"saves {money(amount, currency)}"
     return f"{money(-amount, currency)} more" if amount < 0 else "—"
-
-
-def _hours(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.0f} h" if value < 48 else f"{value / 24:.0f} days"
 
 
 def _tiles(report: CioReport, sheet: dict[str, ParagraphStyle]) -> Table:
@@ -199,11 +193,11 @@ def _support(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowab
     ]
     if report.support:
         rows = [["System", "Tickets in the month", "Per 100 active people", "Median time to resolve"]]
-        rows += [[s.system, f"{s.tickets:,}", "—" if s.per_100_active is None else f"{s.per_100_active:.1f}",
-                  _hours(s.median_hours)] for s in report.support]  # fmt: skip
+        rows += [[s.system, number(s.tickets), "—" if s.per_100_active is None else f"{s.per_100_active:.1f}",
+                  "—" if s.median_hours is None else duration(s.median_hours)] for s in report.support]  # fmt: skip
         story.append(table(rows, [60 * mm, 35 * mm, 40 * mm, TEXT_WIDTH - 135 * mm], sheet, {1, 2, 3}))
     if report.hotspots:
-        rows = [["Hotspot: unit", "System", "Tickets"]] + [[u, s, f"{n:,}"] for u, s, n in report.hotspots]
+        rows = [["Hotspot: unit", "System", "Tickets"]] + [[u, s, number(n)] for u, s, n in report.hotspots]
         story += [Spacer(1, 3 * mm), Together([table(rows, [70 * mm, 70 * mm, TEXT_WIDTH - 140 * mm], sheet, {2})])]
     return story
 

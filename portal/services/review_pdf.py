@@ -14,8 +14,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from portal.charts.pdf import drawing
 from portal.charts.shapes import COLOURS
 from portal.computed_cache import remember
-from portal.formatting import money
-from portal.formatting import number as figure
+from portal.formatting import money, number
 from portal.services.pdf_document import TEXT_WIDTH, Heading, build, colour_word, styles, table, text
 from portal.services.reviews import Agreement, Review
 
@@ -59,7 +58,9 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
     heading("Adoption by system")
     rows: list[list[object]] = [["System", "Health", "Stage", "Active", "Habit", "Core modules unused"]]
     for line in review.systems:
-        active = f"{line.active_people:,}" + (f" of {line.seats:,} seats" if line.per_seat and line.seats else "")
+        active = number(line.active_people) + (
+            f" of {number(line.seats)} seats" if line.per_seat and line.seats else ""
+        )
         rows.append([line.name, colour_word(line.colour, styles), (line.stage or "—").capitalize(), active,
                      line.habit or "—", ", ".join(line.unused_modules) or "none"])  # fmt: skip
     story.append(table(rows, [30 * mm, 17 * mm, 23 * mm, 27 * mm, 44 * mm, TEXT_WIDTH - 141 * mm], styles))
@@ -68,7 +69,7 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
     seat_lines = [line for line in review.systems if line.per_seat and line.seats]
     if seat_lines:
         rows = [["System", "Seats", "Used", "Unused", "Unused a year"]]
-        rows += [[line.name, f"{line.seats:,}", f"{min(line.active_people, line.seats):,}", f"{line.reclaimable:,}",
+        rows += [[line.name, number(line.seats), number(min(line.active_people, line.seats)), number(line.reclaimable),
                   money(line.reclaimable_cost, line.currency)] for line in seat_lines]  # fmt: skip
         story.append(table(rows, [60 * mm, 22 * mm, 22 * mm, 22 * mm, TEXT_WIDTH - 126 * mm], styles, {1, 2, 3, 4}))
     else:
@@ -79,7 +80,7 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
     story.append(drawing(review.tickets_chart(), scale=TEXT_WIDTH / review.tickets_chart().width))
     story.append(Paragraph(text(support.describe()), body))
     if support.categories:
-        rows = [["Top categories", "Tickets"]] + [[name, f"{count:,}"] for name, count in support.categories]
+        rows = [["Top categories", "Tickets"]] + [[name, number(count)] for name, count in support.categories]
         story.append(table(rows, [TEXT_WIDTH - 30 * mm, 30 * mm], styles, {1}))
 
     heading("Voice of the unit")
@@ -88,7 +89,7 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
         for item in review.voice:
             average = f"{item.nps:+d} NPS" if item.nps is not None else f"{item.mean:.1f}"
             spread = ", ".join(f"{score}: {count}" for score, count in item.spread.items())
-            rows.append([item.name, f"{item.answers:,}", average, f"{item.low}–{item.high}", spread])
+            rows.append([item.name, number(item.answers), average, f"{item.low}–{item.high}", spread])
         story.append(table(rows, [42 * mm, 22 * mm, 20 * mm, 16 * mm, TEXT_WIDTH - 100 * mm], styles, {1, 2}))
     else:
         story.append(Paragraph("No survey answers in the period.", body))
@@ -98,8 +99,8 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
 
     heading("What IT recommends")
     if review.recommendations:
-        for number, item in enumerate(review.recommendations, start=1):
-            story.append(KeepTogether([Paragraph(f"<b>{number}. {text(item.title)}</b>", body),
+        for index, item in enumerate(review.recommendations, start=1):
+            story.append(KeepTogether([Paragraph(f"<b>{index}. {text(item.title)}</b>", body),
                                        Paragraph(text(item.because), small), Spacer(1, 2 * mm)]))  # fmt: skip
     else:
         story.append(Paragraph("Nothing stands out: keep the current course.", body))
@@ -112,10 +113,10 @@ def _agreement_part(agreement: Agreement, styles: dict[str, ParagraphStyle]) -> 
     if agreement.goals:
         rows: list[list[object]] = [["Goal", "Baseline", "By the period's end", "Target", "By"]]
         for goal in agreement.goals:
-            value = "—" if goal.value is None else figure(goal.value)
+            value = "—" if goal.value is None else number(goal.value)
             if goal.reached_on:
                 value += f" (reached {goal.reached_on:%-d %b})"
-            rows.append([f"{goal.name} ({goal.metric})", figure(goal.baseline), value, figure(goal.target),
+            rows.append([f"{goal.name} ({goal.metric})", number(goal.baseline), value, number(goal.target),
                          f"{goal.due_on:%-d %b %Y}"])  # fmt: skip
         story.append(table(rows, [62 * mm, 22 * mm, 36 * mm, 22 * mm, TEXT_WIDTH - 142 * mm], styles, {1, 2, 3}))
     else:

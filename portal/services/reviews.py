@@ -37,7 +37,7 @@ from portal.access.scope import get_visible_unit_or_404
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.computed_cache import remember
-from portal.formatting import amounts, money
+from portal.formatting import amounts, counted, duration, money, number
 from portal.months import shift
 from portal.services.accounts import is_staff
 from portal.services.errors import RuleViolation
@@ -149,8 +149,8 @@ class Support:
 
     def describe(self) -> str:
         """The figures in one sentence, as the page and the PDF print them."""
-        text = (f"{self.total:,} ticket{'' if self.total == 1 else 's'} in the period ({self.before:,} in the period "
-                f"before), {self.incidents:,} of them incidents; {self.open_now:,} still open.")  # fmt: skip
+        text = (f"{counted(self.total, 'ticket')} in the period ({number(self.before)} in the period before), "
+                f"{number(self.incidents)} of them incidents; {number(self.open_now)} still open.")  # fmt: skip
         if self.median_hours is not None:
             text += f" Median time to resolve: {duration(self.median_hours)}."
         return text
@@ -261,16 +261,9 @@ class Review:
         return charts.line(values, labels, label, ceiling=100)
 
     def tickets_chart(self) -> Chart:
-        label = f"Tickets opened per month, {self.period.label}: {self.support.total:,} in all"
+        label = f"Tickets opened per month, {self.period.label}: {number(self.support.total)} in all"
         months = self.support.months
         return charts.bars([count for _, count in months], [name for name, _ in months], label)
-
-
-def duration(hours: float) -> str:
-    """Hours as people say them: "5 hours", "3 days"."""
-    if hours < 48:
-        return f"{hours:.0f} hour{'s' if round(hours) != 1 else ''}"
-    return f"{hours / 24:.0f} days"
 
 
 def _health(unit: Unit, as_of: date) -> tuple[Record | None, dict[int, Record]]:
@@ -441,18 +434,18 @@ def _summary(review: Review) -> list[str]:
     reclaimable = sum(line.reclaimable for line in scored)
     if seats:
         cost = amounts(review.reclaimable_cost)
-        text = f"{reclaimable:,} of {seats:,} paid seats went unused in the period's last 30 days"
+        text = f"{number(reclaimable)} of {number(seats)} paid seats went unused in the period's last 30 days"
         sentences.append(text + (f", worth {cost} a year." if cost else "."))
     support = review.support
     if support.total or support.before:
-        text = f"{support.total:,} support ticket{' was' if support.total == 1 else 's were'} opened"
-        text += f" ({support.before:,} in the {review.period.days} days before)"
+        text = f"{number(support.total)} support ticket{' was' if support.total == 1 else 's were'} opened"
+        text += f" ({number(support.before)} in the {review.period.days} days before)"
         if support.median_hours is not None:
             text += f"; half were resolved within {duration(support.median_hours)}"
         sentences.append(text + ".")
     nps = next((item for item in review.voice if item.question == "nps"), None)
     if nps is not None:
-        sentences.append(f"The team's net promoter score was {nps.nps:+d} from {nps.answers:,} answers.")
+        sentences.append(f"The team's net promoter score was {nps.nps:+d} from {number(nps.answers)} answers.")
     agreement = review.agreement
     if agreement.goals:
         reached = sum(1 for goal in agreement.goals if goal.reached_on)

@@ -19,6 +19,7 @@ from models import Person, PersonRole, Subscription, SurveyAnswer, Ticket, Unit,
 from models.types import start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
+from portal.formatting import number
 from portal.services.day_bits import days_between, weeks_back
 from portal.services.forecast import REACH_DAYS, SAMPLES, SeatForecast, monthly_active_from, seats_at_renewal
 from portal.services.health.engine import UnitHealth
@@ -73,10 +74,10 @@ class SystemCard:
     def trend_chart(self) -> Chart:
         seats = self.subscription.seats if self.per_seat else None
         peak, latest = max(self.weekly_active, default=0), self.weekly_active[-1] if self.weekly_active else 0
-        label = f"Active people per week over the last {len(self.weekly_active)} weeks: {latest:,} in the latest"
-        label += f", at most {peak:,}"
+        label = f"Active people per week over the last {len(self.weekly_active)} weeks: {number(latest)} in the latest"
+        label += f", at most {number(peak)}"
         if seats:
-            label += f"; {seats:,} seats paid for"
+            label += f"; {number(seats)} seats paid for"
         return charts.weekly_trend(self.weekly_active, self.week_labels, seats, label)
 
     @property

@@ -137,7 +137,7 @@ def _imports(unit: Unit) -> Iterator[Event]:
     )  # fmt: skip
     for run in runs:
         moment = run.finished_at or run.started_at or run.created_at
-        counts = f"{run.inserted:,} new and {run.updated:,} changed rows in all"
+        counts = f"{number(run.inserted)} new and {number(run.updated)} changed rows in all"
         title = f"Import of {run.kind}: {run.file_name or run.source}"
         yield Event(as_utc(moment), "import", title, counts, ("admin.import_run", {"run_id": run.id}))
 

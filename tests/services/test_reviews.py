@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from models import Unit, db
+from portal.formatting import duration
 from portal.services import review_pdf, reviews, risk_reasons
 from portal.services.health import engine
 from tests.services.health.organisation import AS_OF
@@ -134,7 +135,7 @@ def test_support_figures_read_as_sentences():
     )
     many = reviews.Support([], total=12, before=3, incidents=0, median_hours=257, open_now=2, categories=[])
     assert many.describe().startswith("12 tickets in the period") and many.describe().endswith("11 days.")
-    assert reviews.duration(1) == "1 hour"
+    assert duration(1) == "1 hour"
 
 
 def test_a_review_is_kept_until_the_data_changes_then_made_again(scored, monkeypatch):
