@@ -146,6 +146,11 @@ def on_schedule(app: Flask, job: Job) -> str | None:
     return execute(app, job, due) if due is not None else None
 
 
+def next_time(app: Flask, job: Job, now: datetime) -> datetime | None:
+    """When the job runs next on its cron line; None when it is off."""
+    return None if is_off(app, job) else trigger_for(app, job).get_next_fire_time(None, now)
+
+
 def catch_up(app: Flask) -> list[str]:
     """At start: each job's latest time within its grace that no scheduler ran (it was down): run it now."""
     done = []

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from flask import abort, current_app, render_template
 
 from jobs import schedule
-from models import db
 from portal.actions import act, actor, see_other
 from portal.admin import bp
 from portal.services import job_runs
@@ -21,7 +20,7 @@ def jobs_index():
     latest = job_runs.latest_by_job()
     rows = [
         {"job": job, "line": app.config[job.crontab_setting], "last": latest.get(job.name),
-         "next": None if schedule.is_off(app, job) else schedule.trigger_for(app, job).get_next_fire_time(None, now)}
+         "next": schedule.next_time(app, job, now)}
         for job in schedule.JOBS
     ]  # fmt: skip
     return render_template("admin/jobs.html", rows=rows, runs=job_runs.recent(), zone=app.config["SCHEDULER_TIMEZONE"],
@@ -37,5 +36,4 @@ def job_run_now(name: str):
         abort(404)
     done = f"“{job.what}” is queued: the scheduler runs it within {schedule.QUEUE_POLL_SECONDS} seconds."
     act(lambda: job_runs.request(job.name, actor()), done)
-    db.session.commit()
     return see_other("admin.jobs")

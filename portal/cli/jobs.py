@@ -36,11 +36,10 @@ def list_jobs() -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     now = datetime.now(UTC)
     for job in schedule.JOBS:
-        if schedule.is_off(app, job):
+        upcoming = schedule.next_time(app, job, now)
+        if upcoming is None:
             click.echo(f"{job.name:<16} {'off':<14} not scheduled  {job.what}")
             continue
-        trigger = schedule.trigger_for(app, job)
-        upcoming = trigger.get_next_fire_time(None, now)
         click.echo(
             f"{job.name:<16} {app.config[job.crontab_setting]:<14} next {upcoming:%Y-%m-%d %H:%M %Z}  {job.what}"
         )
@@ -82,11 +81,9 @@ def scheduler_command() -> None:
         schedule.install(scheduler, app)
         now = datetime.now(UTC)
         for job in schedule.JOBS:
-            if schedule.is_off(app, job):
-                click.echo(f"{job.name}: off")
-                continue
-            upcoming = schedule.trigger_for(app, job).get_next_fire_time(None, now)
-            click.echo(f"scheduled {job.name}: next {upcoming:%Y-%m-%d %H:%M:%S %Z}")
+            upcoming = schedule.next_time(app, job, now)
+            click.echo(f"{job.name}: off" if upcoming is None else
+                       f"scheduled {job.name}: next {upcoming:%Y-%m-%d %H:%M:%S %Z}")  # fmt: skip
         try:
             scheduler.start()
         except (KeyboardInterrupt, SystemExit):

@@ -174,6 +174,13 @@ def authenticate(email: str, password: str) -> Account | None:
     return account
 
 
+def active_with_role(role: Role) -> list[Account]:
+    """The active accounts of a role, by email: who a job's message goes to."""
+    return list(db.session.scalars(
+        select(Account).where(Account.role == role.value, Account.active.is_(True)).order_by(Account.email)
+    ))  # fmt: skip
+
+
 def count_admins() -> int:
     return db.session.scalar(
         select(func.count()).select_from(Account).where(Account.role == Role.ADMIN, Account.active)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from models import Account, MitigationRoute, MitigationStep, PlanStep, Risk, RiskStatus, Role, StepStatus, Unit, db
-from portal.services import mail, portfolio, risk_suggestions
+from portal.services import accounts, mail, portfolio, risk_suggestions
 
 WEEK = timedelta(days=7)
 
@@ -68,9 +68,7 @@ def digest_for(manager: Account, today: date) -> Digest:
 
 def send_all(today: date) -> str:
     """The job: one digest to each active account manager."""
-    managers = db.session.scalars(
-        select(Account).where(Account.role == Role.ACCOUNT_MANAGER.value, Account.active.is_(True)).order_by(Account.id)
-    ).all()
+    managers = accounts.active_with_role(Role.ACCOUNT_MANAGER)
     ways = []
     for manager in managers:
         digest = digest_for(manager, today)

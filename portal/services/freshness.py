@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from models import Account, ImportRun, Role, RunStatus, db
+from models import ImportRun, Role, RunStatus, db
 from models.types import as_utc
-from portal.services import mail
+from portal.services import accounts, mail
 
 FEEDS = ("usage", "tickets", "surveys")
 
@@ -53,9 +53,7 @@ def check(now: datetime | None = None) -> str:
                              else f"last data {feed.silent_days(now):.0f} days ago ({as_utc(feed.last):%-d %b %Y})")
         for feed in stale
     ]  # fmt: skip
-    admins = list(db.session.scalars(
-        select(Account.email).where(Account.role == Role.ADMIN.value, Account.active.is_(True)).order_by(Account.email)
-    ))  # fmt: skip
+    admins = [account.email for account in accounts.active_with_role(Role.ADMIN)]
     body = ("These data feeds have sent nothing for longer than "
             f"{current_app.config['FRESHNESS_DAYS']} days; the health scores age with them:\n\n"
             + "\n".join(f"  - {line}" for line in described)

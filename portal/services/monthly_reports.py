@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from models import Account, MonthlyReport, Role, db
-from portal.services import audit, cio_report, cio_report_pdf, mail
+from portal.services import accounts, audit, cio_report, cio_report_pdf, mail
 
 SCHEDULER = "the scheduler"
 
@@ -33,9 +33,7 @@ def make(month: date, made_by: Account | str | None, today: date) -> MonthlyRepo
 
 
 def recipients() -> list[str]:
-    return list(db.session.scalars(
-        select(Account.email).where(Account.role == Role.CIO.value, Account.active.is_(True)).order_by(Account.email)
-    ))  # fmt: skip
+    return [account.email for account in accounts.active_with_role(Role.CIO)]
 
 
 def filename(kept: MonthlyReport) -> str:
