@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 
@@ -11,6 +11,14 @@ def money(value: Decimal | float | int | None, currency: str = "EUR") -> str:
         return "—"
     amount = Decimal(value).quantize(Decimal("1"))
     return f"{amount:,.0f} {currency}".replace(",", "\u202f")
+
+
+def by_currency(amounts_in: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """Money summed per currency (currencies never add up), the currencies in order."""
+    totals: dict[str, Decimal] = {}
+    for currency, amount in amounts_in:
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+    return dict(sorted(totals.items()))
 
 
 def amounts(by_currency: Mapping[str, Decimal], none: str = "") -> str:

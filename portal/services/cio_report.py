@@ -27,7 +27,7 @@ from models import (
 from models.types import as_utc, start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import ACCENT, Chart
-from portal.formatting import amounts, counted, money, money_short, number
+from portal.formatting import amounts, by_currency, counted, money, money_short, number
 from portal.months import last_day, month_starts, shift
 from portal.services import risk_escalation
 from portal.services.cio_licences import RENEWAL_DAYS, Licences, licences, main_currency
@@ -256,11 +256,9 @@ def _risks(start: date, end: date) -> OpenRisks:
                  money(risk.cost_at_stake, risk.currency), plan_progress(risk, after_end))
         for risk in sorted(open_then, key=lambda r: (-r.cost_at_stake, r.id))[:TOP_RISKS]
     ]  # fmt: skip
-    at_stake: dict[str, Decimal] = defaultdict(Decimal)
-    for risk in open_then:
-        at_stake[risk.currency] += risk.cost_at_stake
+    at_stake = by_currency((risk.currency, risk.cost_at_stake) for risk in open_then)
     trend = risk_escalation.summarise(rows, end).months  # the twelve months up to this one, by the risks' dates
-    return OpenRisks(lines, len(open_then), dict(sorted(at_stake.items())),
+    return OpenRisks(lines, len(open_then), at_stake,
                      Counter({key: value for key, value in closed.items() if key}), trend)  # fmt: skip
 
 
@@ -361,9 +359,7 @@ def _headlines(report: CioReport) -> list[str]:
         lines.append(f"{never} paid seats were never used, {quarter} more not in 90 days and {month} more not in "
                      f"30 days" + (f"; the never-used ones cost {safe} a year." if safe else "."))  # fmt: skip
     if licences.renewals:
-        saving: dict[str, Decimal] = defaultdict(Decimal)
-        for renewal in licences.renewals:
-            saving[renewal.currency] += renewal.saving
+        saving = by_currency((renewal.currency, renewal.saving) for renewal in licences.renewals)
         net = amounts(saving) if any(amount > 0 for amount in saving.values()) else ""
         lines.append(f"{len(licences.renewals)} subscriptions renew in the next {RENEWAL_DAYS} days"
                      + (f"; renewing at the recommended seats would save {net} a year." if net else "."))  # fmt: skip

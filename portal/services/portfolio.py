@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from models import Account, HealthScore, PlanStep, Risk, Role, StepStatus, Subscription, System, Unit, db
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
+from portal.formatting import by_currency
 from portal.services.health.engine import today
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
@@ -91,11 +92,9 @@ def _follow_ups(unit_ids: list[int], as_of: date) -> dict[int, FollowUp]:
     found = {}
     for unit_id in unit_ids:
         risks = risks_by_unit.get(unit_id, [])
-        money: dict[str, Decimal] = defaultdict(Decimal)
-        for risk in risks:
-            money[risk.currency] += risk.cost_at_stake
+        money = by_currency((risk.currency, risk.cost_at_stake) for risk in risks)
         late = late_plan.get(unit_id, 0) + sum(risk.late_steps(as_of) for risk in risks)
-        found[unit_id] = FollowUp(len(risks), dict(sorted(money.items())), late, figures.get(unit_id))
+        found[unit_id] = FollowUp(len(risks), money, late, figures.get(unit_id))
     return found
 
 
@@ -158,11 +157,7 @@ class Portfolio:
 
     @property
     def at_stake(self) -> dict[str, Decimal]:
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for row in self.rows:
-            for currency, amount in row.at_stake.items():
-                totals[currency] += amount
-        return dict(sorted(totals.items()))
+        return by_currency(pair for row in self.rows for pair in row.at_stake.items())
 
 
 def _units_in_view(viewer: Account, filters: Filters) -> tuple[list[Unit], Account | None]:

@@ -37,7 +37,7 @@ from portal.access.scope import get_visible_unit_or_404
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.computed_cache import remember
-from portal.formatting import amounts, counted, duration, money, number
+from portal.formatting import amounts, by_currency, counted, duration, money, number
 from portal.months import shift
 from portal.services.accounts import is_staff
 from portal.services.errors import RuleViolation
@@ -249,10 +249,8 @@ class Review:
 
     @property
     def reclaimable_cost(self) -> dict[str, Decimal]:
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for line in self.systems:
-            totals[line.currency] += line.reclaimable_cost
-        return {currency: amount for currency, amount in sorted(totals.items()) if amount}
+        totals = by_currency((line.currency, line.reclaimable_cost) for line in self.systems)
+        return {currency: amount for currency, amount in totals.items() if amount}
 
     def score_chart(self) -> Chart:
         values = [score for _, score in self.weekly]

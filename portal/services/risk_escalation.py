@@ -18,6 +18,7 @@ from sqlalchemy import select
 from models import Risk, RiskOutcome, RiskStatus, db
 from portal.charts import build as charts
 from portal.charts.shapes import ACCENT, COLOURS, Chart
+from portal.formatting import by_currency
 from portal.months import month_starts
 from portal.services.risk_register import with_plan
 
@@ -78,10 +79,7 @@ def trend_chart(months: Sequence[Month]) -> Chart:
 
 
 def _money(risks: Sequence[Risk]) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for risk in risks:
-        totals[risk.currency] += risk.cost_at_stake
-    return dict(sorted(totals.items()))
+    return by_currency((risk.currency, risk.cost_at_stake) for risk in risks)
 
 
 def _grouped(risks: Sequence[Risk], key, detail, today: date) -> list[Group]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from models import Account, Risk, RiskSuggestion, Subscription, System, Unit, db
 from portal.access.matrix import may_use
 from portal.access.scope import get_visible_unit_or_404, scope_units, visible_unit_ids
+from portal.formatting import by_currency
 from portal.services import risk_suggestions
 from portal.services.health.engine import UnitHealth, today, unit_health
 from portal.services.risk_register import open_risks
@@ -110,11 +111,8 @@ def _matches(units: list[Unit], by_id: dict[int, Unit], systems: dict[int, int],
 
 def cost_by_currency(subscriptions: Iterable[Subscription]) -> dict[str, Decimal]:
     """Annual cost per currency: systems may be priced in different currencies, which never add up."""
-    totals: dict[str, Decimal] = {}
-    for subscription in subscriptions:
-        currency = subscription.system.currency
-        totals[currency] = totals.get(currency, Decimal(0)) + subscription.effective_annual_cost
-    return dict(sorted(totals.items()))
+    return by_currency((subscription.system.currency, subscription.effective_annual_cost)
+                       for subscription in subscriptions)  # fmt: skip
 
 
 @dataclass(frozen=True)
