@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import selectinload
 
 from models import (
@@ -262,21 +262,37 @@ def _risks(start: date, end: date) -> OpenRisks:
                      Counter({key: value for key, value in closed.items() if key}), trend)  # fmt: skip
 
 
-def _support(start: date, end: date, latest: dict[int, HealthScore], subscriptions: list[Subscription]):
-    starts = month_starts(start, 6)  # six months, this one last
-    rows = db.session.execute(
+TICKET_MONTHS = 6  # support's chart and demand's trend: the six months to the report's, this one last
+
+
+def _tickets(start: date, end: date) -> list[Row]:
+    """The tickets opened in the six months to the month's end, read once for support and demand."""
+    return list(db.session.execute(
         select(Ticket.opened_at, Ticket.resolved_at, Ticket.system_id, Ticket.unit_id)
-        .where(Ticket.opened_at >= start_of_day(starts[0]), Ticket.opened_at < start_of_day(end + timedelta(days=1)))
-    ).all()  # fmt: skip
-    per_month: Counter[date] = Counter(as_utc(row.opened_at).date().replace(day=1) for row in rows)
-    labels = [(month.strftime("%b %Y"), per_month[month]) for month in starts]
+        .where(Ticket.opened_at >= start_of_day(month_starts(start, TICKET_MONTHS)[0]),
+               Ticket.opened_at < start_of_day(end + timedelta(days=1)))
+    ))  # fmt: skip
+
+
+def _per_month(rows: list[Row]) -> dict[int | None, Counter[date]]:
+    """System → tickets opened in each month; None → every system's."""
+    counts: dict[int | None, Counter[date]] = defaultdict(Counter)
+    for row in rows:
+        month = as_utc(row.opened_at).date().replace(day=1)
+        counts[row.system_id][month] += 1
+        counts[None][month] += 1
+    return counts
+
+
+def _support(start: date, rows: list[Row], latest: dict[int, HealthScore], subscriptions: list[Subscription],
+             systems: dict[int, str], units: dict[int, str]):  # fmt: skip
+    per_month = _per_month(rows)[None]
+    labels = [(month.strftime("%b %Y"), per_month[month]) for month in month_starts(start, TICKET_MONTHS)]
     in_month = [row for row in rows if as_utc(row.opened_at).date() >= start]
     active: Counter[int] = Counter()
     for subscription in subscriptions:
         row = latest.get(subscription.id)
         active[subscription.system_id] += row.active_people if row else 0
-    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
-    units = dict(db.session.execute(select(Unit.id, Unit.name)).tuples().all())
     by_system: dict[int, list] = defaultdict(list)
     for row in in_month:
         by_system[row.system_id].append(row)
@@ -285,32 +301,25 @@ def _support(start: date, end: date, latest: dict[int, HealthScore], subscriptio
         hours = [(as_utc(t.resolved_at) - as_utc(t.opened_at)).total_seconds() / 3600 for t in tickets
                  if t.resolved_at is not None and t.resolved_at >= t.opened_at]  # fmt: skip
         people = active.get(system_id, 0)
-        support.append(SystemSupport(names.get(system_id, "no system"), len(tickets),
+        support.append(SystemSupport(systems.get(system_id, "no system"), len(tickets),
                                      100 * len(tickets) / people if people else None,
                                      median(hours) if hours else None))  # fmt: skip
     support.sort(key=lambda line: (-line.tickets, line.system))
     spots = Counter((row.unit_id, row.system_id) for row in in_month)
-    hotspots = [(units.get(u, "?"), names.get(s, "no system"), n) for (u, s), n in spots.most_common(5)]
+    hotspots = [(units.get(u, "?"), systems.get(s, "no system"), n) for (u, s), n in spots.most_common(5)]
     return labels, support[:12], hotspots
 
 
-def _demand(
-    start: date, end: date, latest: dict[int, HealthScore], subscriptions: list[Subscription]
-) -> list[SystemDemand]:
+def _demand(start: date, rows: list[Row], latest: dict[int, HealthScore], subscriptions: list[Subscription],
+            names: dict[int, str]) -> list[SystemDemand]:  # fmt: skip
     """Per system: the units onboarding it, and its tickets a month projected three months on from six."""
-    months = month_starts(start, 6)
-    rows = db.session.execute(
-        select(Ticket.system_id, Ticket.opened_at)
-        .where(Ticket.opened_at >= start_of_day(months[0]), Ticket.opened_at < start_of_day(end + timedelta(days=1)))
-    ).all()  # fmt: skip
-    counts: dict[int, Counter[date]] = defaultdict(Counter)
-    for system_id, opened in rows:
-        counts[system_id][as_utc(opened).date().replace(day=1)] += 1
+    months = month_starts(start, TICKET_MONTHS)
+    counts = _per_month(rows)
+    counts.pop(None, None)  # every system's: the support chart's
     onboarding: Counter[int] = Counter(
         subscription.system_id for subscription in subscriptions
         if (row := latest.get(subscription.id)) is not None and row.stage == "onboarding"
     )  # fmt: skip
-    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
     found = []
     for system_id in set(counts) | set(onboarding):
         monthly = [counts[system_id].get(month, 0) for month in months]
@@ -434,7 +443,9 @@ def build(month: date, organisation: str, made_on: date) -> CioReport:
         for key, row in latest.items() if key not in earlier or earlier[key].stage != row.stage
     )  # fmt: skip
     risers, fallers = _movers(units_before, units_now, names)
-    labels, support, hotspots = _support(start, end, latest, subscriptions)
+    systems = dict(db.session.execute(select(System.id, System.name)).tuples().all())
+    tickets = _tickets(start, end)
+    labels, support, hotspots = _support(start, tickets, latest, subscriptions, systems, names)
     report = CioReport(
         month=month, organisation=organisation, made_on=made_on,
         now=_shares(units_now, latest, subscriptions, currency),
@@ -442,7 +453,7 @@ def build(month: date, organisation: str, made_on: date) -> CioReport:
         stage_moves=moves, risers=risers, fallers=fallers, risks=_risks(start, end),
         licences=licences(end, subscriptions), tickets_by_month=labels, support=support, hotspots=hotspots,
         voice=voice(month), below_target=_coverage(list(names), end),
-        demand=_demand(start, end, latest, subscriptions),
+        demand=_demand(start, tickets, latest, subscriptions, systems),
     )  # fmt: skip
     report.decisions.extend(_decisions(report, _declining(subscriptions, latest)))
     report.headlines.extend(_headlines(report))
