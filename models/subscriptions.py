@@ -46,5 +46,10 @@ class Subscription(db.Model):
         return (self.system.seat_cost * self.seats).quantize(Decimal("0.01"))
 
     @property
+    def cost_per_seat(self) -> Decimal:
+        """What one seat costs a year: the subscription's cost over its seats (0 without seats)."""
+        return self.effective_annual_cost / self.seats if self.seats else Decimal(0)
+
+    @property
     def cost_is_default(self) -> bool:
         return self.annual_cost is None

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from models import Subscription
-from portal.services.forecast import SAMPLES, monthly_active, seats_at_renewal
+from portal.services.forecast import monthly_active, renewal_forecast, renews_within
 from portal.services.seat_use import GRADES, money_by_grade, seat_use, unused_by_grade
 
 RENEWAL_DAYS = 90
@@ -96,17 +96,16 @@ def renewals(end: date, subscriptions: Sequence[Subscription]) -> list[Renewal]:
     found = []
     series_of: dict[int, dict[int, list[int]]] = {}
     for subscription in subscriptions:
-        due = subscription.renewal_date
-        if due is None or not (end < due <= end + timedelta(days=RENEWAL_DAYS)) or not subscription.seats:
-            continue
+        if not renews_within(subscription, end, RENEWAL_DAYS):
+            continue  # before reading the unit's use: the renewals are few, the subscriptions many
         if subscription.unit_id not in series_of:
             series_of[subscription.unit_id] = monthly_active(subscription.unit_id, end)
-        series = series_of[subscription.unit_id].get(subscription.system_id, [0] * SAMPLES)
-        seen = seats_at_renewal(series, subscription.seats, subscription.effective_annual_cost,
-                                subscription.system.currency, due, end)  # fmt: skip
+        seen = renewal_forecast(subscription, series_of[subscription.unit_id].get(subscription.system_id), end,
+                                RENEWAL_DAYS)  # fmt: skip
         if seen is None:
             continue
-        found.append(Renewal(subscription.unit.name, subscription.system.name, due, subscription.seats,
-                             seen.active_now, seen.recommended, seen.saving, subscription.system.currency,
-                             round(seen.projection.low), round(seen.projection.high)))  # fmt: skip
+        found.append(Renewal(subscription.unit.name, subscription.system.name, subscription.renewal_date,
+                             subscription.seats, seen.active_now, seen.recommended, seen.saving,
+                             subscription.system.currency, round(seen.projection.low),
+                             round(seen.projection.high)))  # fmt: skip
     return sorted(found, key=lambda r: (r.renewal, r.unit, r.system))

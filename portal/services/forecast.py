@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from models import Subscription
 from portal.services.day_bits import days_between
 from portal.services.health.facts import person_days
 
@@ -104,3 +105,21 @@ def seats_at_renewal(series: Sequence[int], seats: int, annual_cost: Decimal, cu
     per_seat = annual_cost / seats if seats else Decimal(0)
     recent = max(series[-RECENT_WEEKS:], default=0)
     return SeatForecast(renewal, seats, series[-1] if series else 0, recent, projection, per_seat, currency)
+
+
+def renewal_forecast(subscription: Subscription, series: Sequence[int] | None, as_of: date,
+                     within_days: int | None = None) -> SeatForecast | None:  # fmt: skip
+    """The seats a subscription's next renewal needs, from its weekly series (none read: nobody active), when
+    it renews after `as_of` (and within `within_days`); None for no renewal, no seats or too few points."""
+    if not renews_within(subscription, as_of, within_days):
+        return None
+    assert subscription.renewal_date is not None
+    return seats_at_renewal(series or [0] * SAMPLES, subscription.seats, subscription.effective_annual_cost,
+                            subscription.system.currency, subscription.renewal_date, as_of)  # fmt: skip
+
+
+def renews_within(subscription: Subscription, as_of: date, days: int | None = None) -> bool:
+    """Whether a subscription with seats renews after `as_of` (and within `days` when given)."""
+    due = subscription.renewal_date
+    return (due is not None and due > as_of and bool(subscription.seats)
+            and (days is None or due <= as_of + timedelta(days=days)))  # fmt: skip

@@ -299,7 +299,7 @@ def _system_lines(subscriptions: list[Subscription], records: dict[int, Record])
         if depth and (found := UNUSED.search(depth.get("reason", ""))):
             unused = [name.strip() for name in found.group(1).split(",") if name.strip()]
         reclaimable = record.reclaimable_seats if record else 0
-        per_seat_cost = subscription.effective_annual_cost / subscription.seats if subscription.seats else Decimal(0)
+        per_seat_cost = subscription.cost_per_seat
         lines.append(
             SystemLine(
                 name=system.name, key=system.key, colour=record.colour if record else "grey",

@@ -16,7 +16,13 @@ from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.months import month_starts, shift
 from portal.services.day_bits import assemble_each, days_between, span_of
-from portal.services.forecast import SAMPLES, Projection, SeatForecast, monthly_active_from, project, seats_at_renewal
+from portal.services.forecast import (
+    Projection,
+    SeatForecast,
+    monthly_active_from,
+    project,
+    renewal_forecast,
+)
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
 
@@ -145,10 +151,7 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
     series = monthly_active_from(days_by_unit, first, as_of)
     renewals = [
         (subscription, seen) for subscription in subscriptions
-        if subscription.renewal_date and as_of < subscription.renewal_date <= as_of + timedelta(days=RENEWAL_HORIZON)
-        and subscription.seats and (seen := seats_at_renewal(
-            series.get(subscription.unit_id, [0] * SAMPLES), subscription.seats, subscription.effective_annual_cost,
-            system.currency, subscription.renewal_date, as_of)) is not None
+        if (seen := renewal_forecast(subscription, series.get(subscription.unit_id), as_of, RENEWAL_HORIZON))
     ]  # fmt: skip
     demand = _demand(system, as_of, units, series)
     return SystemAdoption(system, as_of, labels, units, dict(stages), hotspots,

@@ -21,7 +21,12 @@ from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.formatting import number
 from portal.services.day_bits import days_between, weeks_back
-from portal.services.forecast import REACH_DAYS, SAMPLES, SeatForecast, monthly_active_from, seats_at_renewal
+from portal.services.forecast import (
+    REACH_DAYS,
+    SeatForecast,
+    monthly_active_from,
+    renewal_forecast,
+)
 from portal.services.health.engine import UnitHealth
 from portal.services.health.facts import person_days
 from portal.services.health.measures import net_promoter_score
@@ -142,14 +147,6 @@ def _satisfaction(unit_id: int, as_of: date) -> dict[int, Satisfaction]:
 NO_ANSWERS = Satisfaction(0, None, None, None, None, None)
 
 
-def _forecast(subscription: Subscription, monthly: dict[int, list[int]], as_of: date) -> SeatForecast | None:
-    if subscription.renewal_date is None or subscription.renewal_date <= as_of or not subscription.seats:
-        return None
-    series = monthly.get(subscription.system_id, [0] * SAMPLES)
-    return seats_at_renewal(series, subscription.seats, subscription.effective_annual_cost,
-                            subscription.system.currency, subscription.renewal_date, as_of)  # fmt: skip
-
-
 def cards(unit: Unit, subscriptions: Sequence[Subscription], health: UnitHealth, as_of: date) -> list[SystemCard]:
     """The unit's systems as cards, in the order of `subscriptions`."""
     trend_days = 7 * TREND_WEEKS
@@ -195,7 +192,7 @@ def cards(unit: Unit, subscriptions: Sequence[Subscription], health: UnitHealth,
         unused = max(subscription.seats - active, 0) if subscription.system.license_model == LICENSED else 0
         if record:
             unused = record.reclaimable_seats
-        per_seat = subscription.effective_annual_cost / subscription.seats if subscription.seats else Decimal(0)
+        per_seat = subscription.cost_per_seat
         recent, before, incidents = tickets.get(system_id, (0, 0, 0))
         known_keys = {user.key for user in key_users.get(system_id, [])}
         silent = [KeyUser(key, 0, 0.0) for key in sorted(key_people.values()) if key not in known_keys]
@@ -205,7 +202,8 @@ def cards(unit: Unit, subscriptions: Sequence[Subscription], health: UnitHealth,
                 unused_cost=(per_seat * unused).quantize(Decimal("1")), tickets=recent, tickets_before=before,
                 incidents=incidents, satisfaction=satisfaction.get(system_id, NO_ANSWERS),
                 key_users=sorted(key_users.get(system_id, []), key=lambda user: user.key) + silent,
-                weekly_active=weekly[system_id], week_labels=labels, forecast=_forecast(subscription, monthly, as_of),
+                weekly_active=weekly[system_id], week_labels=labels,
+                forecast=renewal_forecast(subscription, monthly.get(system_id), as_of),
             )
         )  # fmt: skip
     return found
