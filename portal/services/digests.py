@@ -7,8 +7,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from models import Account, MitigationRoute, MitigationStep, PlanStep, Risk, RiskStatus, Role, StepStatus, Unit, db
+from models import (
+    Account,
+    MitigationRoute,
+    MitigationStep,
+    PlanStep,
+    Risk,
+    RiskStatus,
+    RiskSuggestion,
+    Role,
+    StepStatus,
+    Unit,
+    db,
+)
 from portal.services import accounts, mail, portfolio, risk_suggestions
 
 WEEK = timedelta(days=7)
@@ -47,21 +60,26 @@ class Digest:
         return "\n".join([*lines, "— Rapport"])
 
 
-def digest_for(manager: Account, today: date) -> Digest:
+def digest_for(manager: Account, today: date, pending: list[RiskSuggestion] | None = None) -> Digest:
+    """`pending`: the suggestions waiting for a decision, when the caller read them once for every manager."""
     moves = portfolio.movers(manager, portfolio.Filters.from_args({"manager": str(manager.id)}), today - WEEK, today)
     units = {unit.id for unit in db.session.scalars(select(Unit).where(Unit.account_manager_id == manager.id))}
-    suggestions = [s for s in risk_suggestions.pending() if s.unit_id in units and s.first_seen_on > today - WEEK]
+    waiting = risk_suggestions.pending() if pending is None else pending
+    suggestions = [s for s in waiting if s.unit_id in units and s.first_seen_on > today - WEEK]
     late = [
         f"{step.unit.name}: “{step.action}” ({step.owner_name}), due {step.due_on:%-d %b}"
         for step in db.session.scalars(select(PlanStep).where(
             PlanStep.unit_id.in_(units), PlanStep.due_on < today,
-            PlanStep.status.in_((StepStatus.PLANNED.value, StepStatus.IN_PROGRESS.value))).order_by(PlanStep.due_on))
+            PlanStep.status.in_((StepStatus.PLANNED.value, StepStatus.IN_PROGRESS.value)))
+            .options(selectinload(PlanStep.unit)).order_by(PlanStep.due_on))
     ]  # fmt: skip
     late += [
         f"risk at {step.route.risk.unit.name}: “{step.action}”, due {step.due_on:%-d %b}"
         for step in db.session.scalars(select(MitigationStep).join(MitigationRoute).join(Risk).where(
             MitigationStep.owner_id == manager.id, MitigationStep.done_at.is_(None), MitigationStep.due_on < today,
-            Risk.status != RiskStatus.CLOSED.value).order_by(MitigationStep.due_on))
+            Risk.status != RiskStatus.CLOSED.value)
+            .options(selectinload(MitigationStep.route).selectinload(MitigationRoute.risk).selectinload(Risk.unit))
+            .order_by(MitigationStep.due_on))
     ]  # fmt: skip
     return Digest(manager, moves, suggestions, late)
 
@@ -70,8 +88,9 @@ def send_all(today: date) -> str:
     """The job: one digest to each active account manager."""
     managers = accounts.active_with_role(Role.ACCOUNT_MANAGER)
     ways = []
+    waiting = risk_suggestions.pending()
     for manager in managers:
-        digest = digest_for(manager, today)
+        digest = digest_for(manager, today, waiting)
         ways.append(mail.send(f"Your units this week: {today:%-d %B %Y}", digest.text(today), [manager.email]))
     outbox = sum(1 for way in ways if way.startswith("written to the outbox"))
     return f"{len(ways)} digests: {len(ways) - outbox} by email, {outbox} to the outbox"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from models import (
     Account,
@@ -66,8 +67,13 @@ class TimelinePage:
     offered: dict[str, str]  # the kinds this viewer may filter by
 
 
+def _system_names() -> dict[int, str]:
+    """Every system's name: a colour or stage of the past may be of a system the unit no longer has."""
+    return dict(db.session.execute(select(System.id, System.name)).tuples().all())
+
+
 def _colours(unit: Unit) -> Iterator[Event]:
-    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
+    names = _system_names()
     rows = db.session.execute(
         select(HealthScore.system_id, HealthScore.as_of, HealthScore.colour, HealthScore.reasons)
         .where(HealthScore.unit_id == unit.id).order_by(HealthScore.system_id, HealthScore.as_of)
@@ -84,7 +90,7 @@ def _colours(unit: Unit) -> Iterator[Event]:
 
 
 def _stages(unit: Unit) -> Iterator[Event]:
-    names = dict(db.session.execute(select(System.id, System.name)).tuples().all())
+    names = _system_names()
     for row in db.session.scalars(select(StageTransition).where(StageTransition.unit_id == unit.id)):
         subject = unit.name if row.system_id is None else f"{unit.name} × {names.get(row.system_id, '?')}"
         yield Event(
@@ -93,7 +99,12 @@ def _stages(unit: Unit) -> Iterator[Event]:
 
 
 def _risks(unit: Unit) -> Iterator[Event]:
-    for risk in db.session.scalars(select(Risk).where(Risk.unit_id == unit.id)):
+    risks = (
+        select(Risk)
+        .where(Risk.unit_id == unit.id)
+        .options(selectinload(Risk.system), selectinload(Risk.reason), selectinload(Risk.outcome_reason))
+    )
+    for risk in db.session.scalars(risks):
         link = ("risks.detail", {"risk_id": risk.id})
         what = f"{risk.system.name}: " if risk.system else ""
         yield Event(
@@ -121,7 +132,12 @@ def _steps(unit: Unit) -> Iterator[Event]:
 
 
 def _touchpoints(unit: Unit) -> Iterator[Event]:
-    for touchpoint in db.session.scalars(select(Touchpoint).where(Touchpoint.unit_id == unit.id)):
+    touchpoints = (
+        select(Touchpoint)
+        .where(Touchpoint.unit_id == unit.id)
+        .options(selectinload(Touchpoint.people), selectinload(Touchpoint.it_account))
+    )
+    for touchpoint in db.session.scalars(touchpoints):
         people = len(touchpoint.people)
         by = touchpoint.it_account.name if touchpoint.it_account else ""
         title = f"{touchpoint.kind_label} with {people} of the unit"
