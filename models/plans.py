@@ -73,12 +73,15 @@ class Goal(db.Model):
 
     @property
     def share_done(self) -> float:
-        """How far from the baseline to the target the latest value is, 0–1 (either direction of goal)."""
-        latest = self.latest
-        if latest is None or self.target == self.baseline:
-            return 1.0 if latest is not None and latest.value == self.target else 0.0
-        share = float((latest.value - self.baseline) / (self.target - self.baseline))
-        return max(0.0, min(1.0, share))
+        return share_done(self.baseline, self.target, self.latest.value if self.latest else None)
+
+
+def share_done(baseline: Decimal, target: Decimal, value: Decimal | None) -> float:
+    """How far from the baseline to the target a value is, 0–1 (a goal may go up or down); a goal whose
+    target is its baseline is done once the value is there."""
+    if value is None or target == baseline:
+        return 1.0 if value is not None and value == target else 0.0
+    return max(0.0, min(1.0, float((value - baseline) / (target - baseline))))
 
 
 class GoalProgress(db.Model):

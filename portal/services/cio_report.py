@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from statistics import median
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import selectinload
@@ -38,6 +37,7 @@ from portal.services.risk_escalation import Month
 from portal.services.risk_register import with_plan
 from portal.services.risks import plan_progress
 from portal.services.seat_use import GRADES
+from portal.services.ticket_figures import median_hours_to_resolve
 from portal.services.touchpoints import relationships
 
 COLOURS = ("green", "yellow", "red", "grey")
@@ -298,12 +298,10 @@ def _support(start: date, rows: list[Row], latest: dict[int, HealthScore], subsc
         by_system[row.system_id].append(row)
     support = []
     for system_id, tickets in by_system.items():
-        hours = [(as_utc(t.resolved_at) - as_utc(t.opened_at)).total_seconds() / 3600 for t in tickets
-                 if t.resolved_at is not None and t.resolved_at >= t.opened_at]  # fmt: skip
         people = active.get(system_id, 0)
         support.append(SystemSupport(systems.get(system_id, "no system"), len(tickets),
                                      100 * len(tickets) / people if people else None,
-                                     median(hours) if hours else None))  # fmt: skip
+                                     median_hours_to_resolve(tickets)))  # fmt: skip
     support.sort(key=lambda line: (-line.tickets, line.system))
     spots = Counter((row.unit_id, row.system_id) for row in in_month)
     hotspots = [(units.get(u, "?"), systems.get(s, "no system"), n) for (u, s), n in spots.most_common(5)]

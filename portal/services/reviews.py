@@ -12,7 +12,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from statistics import median
 
 from sqlalchemy import or_, select
 
@@ -32,6 +31,7 @@ from models import (
     Unit,
     db,
 )
+from models.plans import share_done
 from models.types import as_utc, start_of_day
 from portal.access.scope import get_visible_unit_or_404
 from portal.charts import build as charts
@@ -46,6 +46,7 @@ from portal.services.health.measures import QUESTION_SCALES, net_promoter_score
 from portal.services.health.rollup import Record
 from portal.services.risk_register import with_plan
 from portal.services.risks import plan_progress
+from portal.services.ticket_figures import median_hours_to_resolve
 
 MAX_PERIOD_DAYS = 366
 WEAK_MEASURE = 50.0  # a measure scoring below this gets a recommendation
@@ -188,9 +189,7 @@ class GoalLine:
 
     @property
     def share_done(self) -> float:
-        if self.value is None or self.target == self.baseline:
-            return 0.0
-        return max(0.0, min(1.0, float((self.value - self.baseline) / (self.target - self.baseline))))
+        return share_done(self.baseline, self.target, self.value)
 
 
 @dataclass(frozen=True)
@@ -335,17 +334,12 @@ def _support(unit: Unit, period: Period) -> Support:
     in_period = [row for row in rows if row.opened_at.date() >= period.start]
     months = _months(period)
     counts = [sum(1 for row in in_period if start <= row.opened_at.date() <= end) for start, end in months]
-    hours = [
-        (row.resolved_at - row.opened_at).total_seconds() / 3600
-        for row in in_period
-        if row.resolved_at is not None and row.resolved_at >= row.opened_at
-    ]
     categories = Counter(row.category for row in in_period if row.category)
     return Support(
         months=[(start.strftime("%b %Y"), count) for (start, _), count in zip(months, counts, strict=True)],
         total=len(in_period), before=len(rows) - len(in_period),
         incidents=sum(1 for row in in_period if row.type == "incident"),
-        median_hours=median(hours) if hours else None,
+        median_hours=median_hours_to_resolve(in_period),
         open_now=sum(1 for row in in_period if row.status not in ("resolved", "closed")),
         categories=categories.most_common(5),
     )  # fmt: skip
