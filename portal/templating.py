@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 import pycountry
@@ -23,6 +24,11 @@ NAVIGATION = (
     ("Systems", "catalog.index", ("catalog.index", "catalog.system")),
     ("Admin", "admin.index", ("admin.",)),
 )
+
+
+def choices(items: Iterable[object], value: str, text: str = "name") -> list[tuple[object, object]]:
+    """(value, text) pairs of a list of objects, for a select's options."""
+    return [(getattr(item, value), getattr(item, text)) for item in items]
 
 
 def navigation_for(role: str) -> list[dict]:
@@ -68,6 +74,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(number)
     app.add_template_filter(counted)  # {{ n | counted('route') }}: 1 route, 2 routes
+    app.add_template_filter(choices)  # {{ systems | choices('key') }}: (value, text) pairs for filter_select
     app.add_template_filter(day)
     app.add_template_filter(plus_days)
     app.add_template_filter(country_name)
