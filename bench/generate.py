@@ -34,8 +34,17 @@ CHUNK = 50_000  # rows per write: big enough to amortise the call, small enough 
 MODULE_POOL = ("core", "reports", "mobile", "admin", "planning", "approvals", "analytics", "api", "workflow")
 CATEGORIES = ("ERP", "CRM", "Collaboration", "HR", "Finance", "Analytics", "Service desk", "Engineering")
 VENDORS = ("Northwind", "Contoso", "Fabrikam", "Initech", "Globex", "Umbrella", "Hooli", "Soylent")
-USAGE_HEADER = ("source_system", "source_record_id", "person_key", "system_key", "occurred_at", "feature", "count",
-                "duration_seconds", "unit_key")  # fmt: skip
+USAGE_HEADER = (
+    "source_system",
+    "source_record_id",
+    "person_key",
+    "system_key",
+    "occurred_at",
+    "feature",
+    "count",
+    "duration_seconds",
+    "unit_key",
+)
 
 
 @dataclass(frozen=True)
@@ -73,12 +82,23 @@ def write_units(folder: Path, rng: random.Random) -> list[str]:
     units = _units()
     headcount = PEOPLE // len(units)
     rows = [
-        (key, key.replace("-", " ").title(), parent, f"head.{key}@example.org", f"am{n % 8}@example.org",
-         headcount, rng.choice(("SE", "DE", "FR", "NL")), "07-01..07-31" if n % 5 == 0 else "")
+        (
+            key,
+            key.replace("-", " ").title(),
+            parent,
+            f"head.{key}@example.org",
+            f"am{n % 8}@example.org",
+            headcount,
+            rng.choice(("SE", "DE", "FR", "NL")),
+            "07-01..07-31" if n % 5 == 0 else "",
+        )
         for n, (key, parent) in enumerate(units)
-    ]  # fmt: skip
-    _write(folder / "units.csv", ("unit_key", "name", "parent_key", "head_email", "manager_email", "headcount",
-                                  "country", "quiet_periods"), rows)  # fmt: skip
+    ]
+    _write(
+        folder / "units.csv",
+        ("unit_key", "name", "parent_key", "head_email", "manager_email", "headcount", "country", "quiet_periods"),
+        rows,
+    )
     return [key for key, _ in units]
 
 
@@ -90,11 +110,36 @@ def write_systems(folder: Path, rng: random.Random) -> dict[str, tuple[str, ...]
         # "core" first, then a few others: every system has a core module the subscriptions can point at.
         modules[key] = ("core", *rng.sample(MODULE_POOL[1:], rng.randint(2, 5)))
         model = "site" if s % 10 == 0 else "free" if s % 10 == 1 else "per_seat"
-        rows.append((key, f"System {s}", rng.choice(CATEGORIES), rng.choice(VENDORS), f"it{s % 12}@example.org",
-                     model, 0 if model == "free" else rng.choice((60, 120, 240, 480)), "EUR", ";".join(modules[key]),
-                     ";".join(modules[key][:2])))  # fmt: skip
-    _write(folder / "systems.csv", ("system_key", "name", "category", "vendor", "owner_email", "license_model",
-                                    "seat_cost", "currency", "modules", "core_modules"), rows)  # fmt: skip
+        rows.append(
+            (
+                key,
+                f"System {s}",
+                rng.choice(CATEGORIES),
+                rng.choice(VENDORS),
+                f"it{s % 12}@example.org",
+                model,
+                0 if model == "free" else rng.choice((60, 120, 240, 480)),
+                "EUR",
+                ";".join(modules[key]),
+                ";".join(modules[key][:2]),
+            )
+        )
+    _write(
+        folder / "systems.csv",
+        (
+            "system_key",
+            "name",
+            "category",
+            "vendor",
+            "owner_email",
+            "license_model",
+            "seat_cost",
+            "currency",
+            "modules",
+            "core_modules",
+        ),
+        rows,
+    )
     return modules
 
 
@@ -103,13 +148,33 @@ def write_subscriptions(folder: Path, rng: random.Random, units: list[str], modu
     subscribed = {unit: sorted(rng.sample(systems, SUBSCRIPTIONS_PER_UNIT)) for unit in units}
     seats = PEOPLE // len(units)
     rows = [
-        (unit, system, seats, seats * rng.choice((100, 200, 300)), f"{rng.randint(2019, 2024)}-01-01",
-         f"2027-{rng.randint(1, 12):02d}-01", modules[system][1], rng.choice((7, 30)))
+        (
+            unit,
+            system,
+            seats,
+            seats * rng.choice((100, 200, 300)),
+            f"{rng.randint(2019, 2024)}-01-01",
+            f"2027-{rng.randint(1, 12):02d}-01",
+            modules[system][1],
+            rng.choice((7, 30)),
+        )
         for unit, keys in subscribed.items()
         for system in keys
-    ]  # fmt: skip
-    _write(folder / "subscriptions.csv", ("unit_key", "system_key", "seats", "annual_cost", "go_live",
-                                          "renewal_date", "key_action", "key_action_every_days"), rows)  # fmt: skip
+    ]
+    _write(
+        folder / "subscriptions.csv",
+        (
+            "unit_key",
+            "system_key",
+            "seats",
+            "annual_cost",
+            "go_live",
+            "renewal_date",
+            "key_action",
+            "key_action_every_days",
+        ),
+        rows,
+    )
     return subscribed
 
 
@@ -167,8 +232,10 @@ def usage_lines(organisation: Organisation, rng: random.Random, total: int) -> I
                 system, modules = options[int(draw() * len(options))]
                 moment = stamp + clock[int(draw() * len(clock))]
                 feature = modules[int(draw() * len(modules))]
-                append(f"idp,{record},{people[person]},{system},{moment},{feature},"
-                       f"{int(draw() * 8) + 1},{int(draw() * 1770) + 30},\n")  # fmt: skip
+                append(
+                    f"idp,{record},{people[person]},{system},{moment},{feature},"
+                    f"{int(draw() * 8) + 1},{int(draw() * 1770) + 30},\n"
+                )
             start += size
             remaining -= size
             yield chunk

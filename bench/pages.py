@@ -71,8 +71,20 @@ def _free_port() -> int:
 def served(app: str, env: dict[str, str], root: Path) -> Iterator[str]:
     """gunicorn serving `app` on a free loopback port until the block ends."""
     port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-               "--log-level", "warning", app]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app,
+    ]
     server = subprocess.Popen(command, env=env, cwd=root)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -146,8 +158,13 @@ def first_reviews(base: str, unit_key: str, opener: urllib.request.OpenerDirecto
 
 
 def _account(flask: list[str], env: dict[str, str], root: Path, email: str, role: str, *extra: str) -> str:
-    result = subprocess.run([*flask, "create-user", email, "--role", role, "--generate-password", *extra], env=env,
-                            cwd=root, capture_output=True, text=True)  # fmt: skip
+    result = subprocess.run(
+        [*flask, "create-user", email, "--role", role, "--generate-password", *extra],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     found = re.search(r"Password: (\S+)", result.stdout)
     if result.returncode != 0 or not found:
         raise SystemExit(f"create-user {email} failed:\n{result.stdout}{result.stderr}")
@@ -187,8 +204,12 @@ def measure_pages(organisation: str, flask: list[str], env: dict[str, str], root
     pages: list[Latency] = []
     with served("wsgi:app", env, root) as base:
         heads = signed_in(base, head_email, head_password)
-        for path in (f"/units/{unit_key}", f"/units/{unit_key}/explain", f"/units/{unit_key}/review",
-                     f"/units/{unit_key}/review.pdf"):  # fmt: skip
+        for path in (
+            f"/units/{unit_key}",
+            f"/units/{unit_key}/explain",
+            f"/units/{unit_key}/review",
+            f"/units/{unit_key}/review.pdf",
+        ):
             pages.append(latency(base, path, "department head", heads))
         first = first_reviews(base, unit_key, heads[0])
         cios = signed_in(base, cio_email, cio_password)
@@ -197,16 +218,22 @@ def measure_pages(organisation: str, flask: list[str], env: dict[str, str], root
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "review.pdf"
         started = time.perf_counter()
-        result = subprocess.run([*flask, "report", "review", "--unit", unit_key, "--out", str(out)], env=env, cwd=root,
-                                capture_output=True, text=True)  # fmt: skip
+        result = subprocess.run(
+            [*flask, "report", "review", "--unit", unit_key, "--out", str(out)],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - started
         if result.returncode != 0:
             raise SystemExit(f"flask report review failed:\n{result.stdout}{result.stderr[-2000:]}")
         size = out.stat().st_size / 1024
         cio_out = Path(scratch) / "cio.pdf"
         started = time.perf_counter()
-        result = subprocess.run([*flask, "report", "cio", "--out", str(cio_out)], env=env, cwd=root,
-                                capture_output=True, text=True)  # fmt: skip
+        result = subprocess.run(
+            [*flask, "report", "cio", "--out", str(cio_out)], env=env, cwd=root, capture_output=True, text=True
+        )
         cio_seconds = time.perf_counter() - started
         if result.returncode != 0:
             raise SystemExit(f"flask report cio failed:\n{result.stdout}{result.stderr[-2000:]}")

@@ -28,11 +28,16 @@ with app.app_context():
     db.session.commit()
     stamp = datetime.now(UTC)
     records = [
-        {"source_system": "bench-push", "source_record_id": f"{stamp.timestamp()}-{n}",
-         "person_key": people[n % len(people)], "system_key": subscription.system.key,
-         "occurred_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), "feature": "bench"}
+        {
+            "source_system": "bench-push",
+            "source_record_id": f"{stamp.timestamp()}-{n}",
+            "person_key": people[n % len(people)],
+            "system_key": subscription.system.key,
+            "occurred_at": stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "feature": "bench",
+        }
         for n in range(RECORDS)
-    ]  # fmt: skip
+    ]
     client = app.test_client()
     started = time.perf_counter()
     answer = client.post("/api/v1/usage", json=records, headers={"Authorization": f"Bearer {secret}"})

@@ -113,13 +113,19 @@ def data_folder(scale: float, seed: int) -> tuple[Path, float | None]:
 
 def app_environment(database_url: str) -> dict[str, str]:
     # Production settings with a fixed key: development mode would write a secret key into instance/.
-    return {**os.environ, "FLASK_APP": "wsgi", "RAPPORT_ENV": "production", "SECRET_KEY": "bench-only-not-secret",
-            "DATABASE_URL": database_url}  # fmt: skip
+    return {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "RAPPORT_ENV": "production",
+        "SECRET_KEY": "bench-only-not-secret",
+        "DATABASE_URL": database_url,
+    }
 
 
 def flask(database_url: str, *args: str) -> str:
-    result = subprocess.run([*FLASK, *args], env=app_environment(database_url), cwd=ROOT, capture_output=True,
-                            text=True)  # fmt: skip
+    result = subprocess.run(
+        [*FLASK, *args], env=app_environment(database_url), cwd=ROOT, capture_output=True, text=True
+    )
     if result.returncode != EXIT_OK:
         raise SystemExit(f"`flask {' '.join(args)}` exited with {result.returncode}:\n{result.stdout}{result.stderr}")
     return result.stdout
@@ -278,9 +284,13 @@ def app_pragmas() -> list[tuple[str, str]]:
 def sqlite_baseline(migrated: Path, path: Path, folder: Path) -> Baseline:
     """usage_event alone in a fresh file: its parent tables are absent, so foreign keys are off."""
     source = sqlite3.connect(migrated)
-    schema = [sql for (sql,) in source.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name = 'usage_event' AND sql IS NOT NULL "
-        "ORDER BY type = 'index', name")]  # fmt: skip
+    schema = [
+        sql
+        for (sql,) in source.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'usage_event' AND sql IS NOT NULL "
+            "ORDER BY type = 'index', name"
+        )
+    ]
     if not schema:
         raise SystemExit("The migrated database has no usage_event table.")
     lookups = read_lookups(source)
@@ -360,8 +370,17 @@ def postgres_server(scratch: Path) -> Iterator[tuple[str, str]]:
         subprocess.run([*as_postgres, str(bin_dir / args[0]), *args[1:]], check=True, stdout=subprocess.DEVNULL)
 
     run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
-    run("pg_ctl", "-D", str(data), "-l", str(scratch / "server.log"), "-w",
-        "-o", f"-h 127.0.0.1 -p {port} -k {scratch} -c fsync=off -c synchronous_commit=off", "start")  # fmt: skip
+    run(
+        "pg_ctl",
+        "-D",
+        str(data),
+        "-l",
+        str(scratch / "server.log"),
+        "-w",
+        "-o",
+        f"-h 127.0.0.1 -p {port} -k {scratch} -c fsync=off -c synchronous_commit=off",
+        "start",
+    )
     try:
         run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "rapport_bench")
         # "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" -> "15.18"
@@ -434,8 +453,10 @@ def _row(engine: str, measured: Import, baseline: Baseline) -> str:
     else:
         rss += verdict
     own = f"{measured.engine_rate:,.0f}" if measured.engine_rate else "–"
-    return (f"| {engine} | {measured.seconds:,.1f} s | {measured.rate:,.0f} | {own} | {baseline.rate:,.0f} "
-            f"| {ratio_text} | {pss} | {rss} |")  # fmt: skip
+    return (
+        f"| {engine} | {measured.seconds:,.1f} s | {measured.rate:,.0f} | {own} | {baseline.rate:,.0f} "
+        f"| {ratio_text} | {pss} | {rss} |"
+    )
 
 
 def _health_row(engine: str, health: HealthFigures) -> str:
@@ -443,8 +464,10 @@ def _health_row(engine: str, health: HealthFigures) -> str:
     ratio = f"{health.ratio:.1f}×" + (f" {_mark(health.ratio <= TARGET_RECOMPUTE_RATIO)}" if judged else "")
     run = health.recompute
     pushed = f"{health.push_seconds:.2f} s" + ("" if health.push_rescored else " (not re-scored!)")
-    return (f"| {engine} | {run.seconds:,.1f} s | {max(run.pss_peak_mb, run.rss_peak_mb):,.0f} MB "
-            f"| {health.duckdb_seconds:,.1f} s | {ratio} | {pushed} |")  # fmt: skip
+    return (
+        f"| {engine} | {run.seconds:,.1f} s | {max(run.pss_peak_mb, run.rss_peak_mb):,.0f} MB "
+        f"| {health.duckdb_seconds:,.1f} s | {ratio} | {pushed} |"
+    )
 
 
 def health_table(results: dict[str, EngineResult]) -> list[str]:
@@ -465,8 +488,13 @@ def health_table(results: dict[str, EngineResult]) -> list[str]:
     ]
 
 
-def report(scale: float, generated: float | None, results: dict[str, EngineResult], pg: str | None,
-           demo: PagesFigures | None = None) -> str:  # fmt: skip
+def report(
+    scale: float,
+    generated: float | None,
+    results: dict[str, EngineResult],
+    pg: str | None,
+    demo: PagesFigures | None = None,
+) -> str:
     first = next(iter(results.values())).measured
     lines = [
         f"# Usage import benchmark — {datetime.now():%Y-%m-%d %H:%M}",
@@ -490,8 +518,13 @@ def report(scale: float, generated: float | None, results: dict[str, EngineResul
     ]
     measured_pages = [found for found in (demo, *(r.pages for r in results.values())) if found is not None]
     if measured_pages:
-        lines += ["", "Pages (SQLite): each page's answer time under concurrent clients; the demo organisation and the "
-                  "large one above.", "", *pages_table(measured_pages)]  # fmt: skip
+        lines += [
+            "",
+            "Pages (SQLite): each page's answer time under concurrent clients; the demo organisation and the "
+            "large one above.",
+            "",
+            *pages_table(measured_pages),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -510,14 +543,24 @@ def main() -> None:
         description="Measure `flask import usage` (wall time, rows/s, peak memory) against a bare executemany of "
         "the same rows into a same-shaped table. Results: bench/results/LATEST.md; method: bench/README.md.",
     )
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="share of the 10 million usage rows (default 1.0; 0.05 for a quick run)")  # fmt: skip
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="share of the 10 million usage rows (default 1.0; 0.05 for a quick run)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--postgres", action="store_true", help="also measure on a throwaway PostgreSQL server")
-    parser.add_argument("--pages-only", action="store_true",
-                        help="only the page latencies on the demo organisation (quick; nothing saved)")  # fmt: skip
-    parser.add_argument("--skip-sqlite", action="store_true",
-                        help="with --postgres: measure PostgreSQL alone (LATEST.md is left as it is)")  # fmt: skip
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="only the page latencies on the demo organisation (quick; nothing saved)",
+    )
+    parser.add_argument(
+        "--skip-sqlite",
+        action="store_true",
+        help="with --postgres: measure PostgreSQL alone (LATEST.md is left as it is)",
+    )
     arguments = parser.parse_args()
     if arguments.skip_sqlite and not arguments.postgres:
         parser.error("--skip-sqlite leaves nothing to measure without --postgres")

@@ -40,18 +40,43 @@ class Job:
 
 
 JOBS = (
-    Job("recompute", "score every subscription and unit from scratch", nightly_recompute, "JOB_RECOMPUTE_CRON",
-        timedelta(hours=6)),
-    Job("purge-activity", "purge raw usage past its retention", purge_old_activity, "JOB_PURGE_ACTIVITY_CRON",
-        timedelta(days=1)),
+    Job(
+        "recompute",
+        "score every subscription and unit from scratch",
+        nightly_recompute,
+        "JOB_RECOMPUTE_CRON",
+        timedelta(hours=6),
+    ),
+    Job(
+        "purge-activity",
+        "purge raw usage past its retention",
+        purge_old_activity,
+        "JOB_PURGE_ACTIVITY_CRON",
+        timedelta(days=1),
+    ),
     # A week's grace: a scheduler down on the first still sends the month's report when it is back.
-    Job("cio-report", "make and send the CIO's report of the month before", monthly_cio_report,
-        "JOB_CIO_REPORT_CRON", timedelta(days=7)),
-    Job("weekly-digest", "send each account manager the week's changes, suggestions and late steps",
-        weekly_digest, "JOB_DIGEST_CRON", timedelta(hours=12)),
-    Job("freshness", "tell the admins about data feeds gone quiet", freshness_check, "JOB_FRESHNESS_CRON",
-        timedelta(hours=12)),
-)  # fmt: skip
+    Job(
+        "cio-report",
+        "make and send the CIO's report of the month before",
+        monthly_cio_report,
+        "JOB_CIO_REPORT_CRON",
+        timedelta(days=7),
+    ),
+    Job(
+        "weekly-digest",
+        "send each account manager the week's changes, suggestions and late steps",
+        weekly_digest,
+        "JOB_DIGEST_CRON",
+        timedelta(hours=12),
+    ),
+    Job(
+        "freshness",
+        "tell the admins about data feeds gone quiet",
+        freshness_check,
+        "JOB_FRESHNESS_CRON",
+        timedelta(hours=12),
+    ),
+)
 
 
 def find(name: str) -> Job:
@@ -99,8 +124,15 @@ def trigger_for(app: Flask, job: Job) -> CronTrigger:
             raise ValueError(f"{len(fields)} fields; five are wanted, or six with the seconds first")
         second = fields.pop(0) if len(fields) == 6 else "0"
         minute, hour, day, month, weekday = fields
-        return CronTrigger(second=second, minute=minute, hour=hour, day=day, month=month,
-                           day_of_week=crontab_weekdays(weekday), timezone=time_zone(app))  # fmt: skip
+        return CronTrigger(
+            second=second,
+            minute=minute,
+            hour=hour,
+            day=day,
+            month=month,
+            day_of_week=crontab_weekdays(weekday),
+            timezone=time_zone(app),
+        )
     except ValueError as error:
         raise ScheduleError(
             f"RAPPORT_{job.crontab_setting}={line!r} is not a cron line (minute hour day month weekday): {error}"
@@ -187,13 +219,27 @@ def install(scheduler: BaseScheduler, app: Flask) -> None:
         if is_off(app, job):
             continue
         scheduler.add_job(
-            on_schedule, trigger_for(app, job), args=(app, job), id=job.name, name=job.what, coalesce=True,
-            max_instances=1, misfire_grace_time=int(job.grace.total_seconds()), replace_existing=True,
-        )  # fmt: skip
+            on_schedule,
+            trigger_for(app, job),
+            args=(app, job),
+            id=job.name,
+            name=job.what,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=int(job.grace.total_seconds()),
+            replace_existing=True,
+        )
     scheduler.add_job(
-        run_queued, "interval", seconds=QUEUE_POLL_SECONDS, args=(app,), id="run-now-queue",
-        name="the runs people asked for", coalesce=True, max_instances=1, replace_existing=True,
-    )  # fmt: skip
+        run_queued,
+        "interval",
+        seconds=QUEUE_POLL_SECONDS,
+        args=(app,),
+        id="run-now-queue",
+        name="the runs people asked for",
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+    )
 
 
 def run_logged(app: Flask, job: Job) -> str:

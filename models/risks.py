@@ -184,8 +184,9 @@ class Risk(db.Model):
     def progress(self, before: datetime | None = None) -> tuple[int, int, int]:
         """The plan as (routes, steps done, steps); only the steps done before `before` when it is given."""
         steps = [step for route in self.routes for step in route.steps]
-        done = sum(1 for step in steps
-                   if step.done_at is not None and (before is None or as_utc(step.done_at) < before))  # fmt: skip
+        done = sum(
+            1 for step in steps if step.done_at is not None and (before is None or as_utc(step.done_at) < before)
+        )
         return len(self.routes), done, len(steps)
 
 

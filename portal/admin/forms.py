@@ -126,17 +126,20 @@ class ScoringProfileForm(AdminForm):
     """Weights per measure are added by `scoring_profile_form`, one field each."""
 
     green_at = FloatField(
-        "Green from score", validators=[InputRequired(), NumberRange(0, 100)],
+        "Green from score",
+        validators=[InputRequired(), NumberRange(0, 100)],
         description="A score at or above this is green.",
-    )  # fmt: skip
+    )
     yellow_at = FloatField(
-        "Yellow from score", validators=[InputRequired(), NumberRange(0, 100)],
+        "Yellow from score",
+        validators=[InputRequired(), NumberRange(0, 100)],
         description="At or above this (and below green) yellow; below it red.",
-    )  # fmt: skip
+    )
     min_coverage = FloatField(
-        "Weight that must be able to judge (%)", validators=[InputRequired(), NumberRange(1, 100)],
+        "Weight that must be able to judge (%)",
+        validators=[InputRequired(), NumberRange(1, 100)],
         description="Below this share of the weight the score is grey: not enough data.",
-    )  # fmt: skip
+    )
     note = StringField("Why this change", validators=[Optional(), Length(max=500)], filters=[strip])
 
     def weight_fields(self) -> list[Any]:
@@ -154,19 +157,24 @@ def scoring_profile_form(in_force: Any) -> ScoringProfileForm:
 
     weight = [InputRequired(), NumberRange(0, 100)]
     for key in MEASURE_KEYS:
-        setattr(Form, f"weight_{key}", FloatField(MEASURE_LABELS[key], validators=weight,
-                                                  default=in_force.weights.get(key, 0)))  # fmt: skip
+        setattr(
+            Form,
+            f"weight_{key}",
+            FloatField(MEASURE_LABELS[key], validators=weight, default=in_force.weights.get(key, 0)),
+        )
     coverage = round(in_force.min_coverage * 100, 1)
     return Form(green_at=in_force.green_at, yellow_at=in_force.yellow_at, min_coverage=coverage)
 
 
 class RiskReasonForm(AdminForm):
     bucket = SelectField("Bucket", choices=[SelectChoice(bucket.value, bucket.label) for bucket in RiskBucket])
-    name = StringField("New reason", validators=[DataRequired(message="Give the reason a name."), Length(max=120)],
-                       filters=[strip])  # fmt: skip
+    name = StringField(
+        "New reason", validators=[DataRequired(message="Give the reason a name."), Length(max=120)], filters=[strip]
+    )
 
 
 class RiskReasonRenameForm(AdminForm):
-    name = StringField("Name", validators=[DataRequired(message="Give the reason a name."), Length(max=120)],
-                       filters=[strip])  # fmt: skip
+    name = StringField(
+        "Name", validators=[DataRequired(message="Give the reason a name."), Length(max=120)], filters=[strip]
+    )
     active = BooleanField("Offered for new risks")

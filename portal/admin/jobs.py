@@ -19,12 +19,17 @@ def jobs_index():
     now = datetime.now(UTC)
     latest = job_runs.latest_by_job()
     rows = [
-        {"job": job, "line": app.config[job.crontab_setting], "last": latest.get(job.name),
-         "next": schedule.next_time(app, job, now)}
+        {
+            "job": job,
+            "line": app.config[job.crontab_setting],
+            "last": latest.get(job.name),
+            "next": schedule.next_time(app, job, now),
+        }
         for job in schedule.JOBS
-    ]  # fmt: skip
-    return render_template("admin/jobs.html", rows=rows, runs=job_runs.recent(), zone=app.config["SCHEDULER_TIMEZONE"],
-                           now=now)  # fmt: skip
+    ]
+    return render_template(
+        "admin/jobs.html", rows=rows, runs=job_runs.recent(), zone=app.config["SCHEDULER_TIMEZONE"], now=now
+    )
 
 
 @bp.route("/jobs/<name>/run", methods=["POST"], endpoint="job_run_now")

@@ -13,8 +13,11 @@ from portal.services import risk_reasons
 
 def _page(form: RiskReasonForm, status: int = 200):
     groups = risk_reasons.by_bucket(include_retired=True)
-    renames = {reason.id: RiskReasonRenameForm(formdata=None, prefix=f"r{reason.id}", obj=reason)
-               for reasons in groups.values() for reason in reasons}  # fmt: skip
+    renames = {
+        reason.id: RiskReasonRenameForm(formdata=None, prefix=f"r{reason.id}", obj=reason)
+        for reasons in groups.values()
+        for reason in reasons
+    }
     return render_template("admin/risk_reasons.html", groups=groups, form=form, renames=renames), status
 
 

@@ -26,9 +26,13 @@ def scoring_index():
     db.session.commit()  # the defaults, stored as the first versions on the first visit
     authors = {account.id: account.email for account in db.session.scalars(db.select(Account))}
     return render_template(
-        "admin/scoring.html", current=current, history={stage: profiles.history(stage) for stage in Stage},
-        labels=profiles.MEASURE_LABELS, playbook=PLAYBOOK, authors=authors,
-    )  # fmt: skip
+        "admin/scoring.html",
+        current=current,
+        history={stage: profiles.history(stage) for stage in Stage},
+        labels=profiles.MEASURE_LABELS,
+        playbook=PLAYBOOK,
+        authors=authors,
+    )
 
 
 @bp.route("/scoring/<stage>/edit", methods=["GET", "POST"], endpoint="scoring_edit")
@@ -57,5 +61,6 @@ def scoring_edit(stage: str):
                 "success",
             )
             return see_other("admin.scoring")
-    return render_template("admin/scoring_form.html", form=form, stage=chosen, in_force=in_force,
-                           labels=profiles.MEASURE_LABELS)  # fmt: skip
+    return render_template(
+        "admin/scoring_form.html", form=form, stage=chosen, in_force=in_force, labels=profiles.MEASURE_LABELS
+    )

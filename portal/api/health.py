@@ -63,14 +63,16 @@ def units() -> Response:
     answer = []
     for unit in rows:
         record = health.get(unit.key)
-        answer.append({
-            "unit_key": unit.key,
-            "name": unit.name,
-            "parent_key": parents.get(unit.parent_id) if unit.parent_id else None,
-            "score": None if record is None or record.score is None else round(record.score, 1),
-            "colour": record.colour if record else "grey",
-            "stage": (record.stage or "") if record else "",
-        })  # fmt: skip
+        answer.append(
+            {
+                "unit_key": unit.key,
+                "name": unit.name,
+                "parent_key": parents.get(unit.parent_id) if unit.parent_id else None,
+                "score": None if record is None or record.score is None else round(record.score, 1),
+                "colour": record.colour if record else "grey",
+                "stage": (record.stage or "") if record else "",
+            }
+        )
     return jsonify(answer)
 
 
@@ -91,8 +93,10 @@ def unit_health(unit_key: str) -> Response:
         records = [*result.subscription_records.values(), *result.unit_records.values()]
     own = next((r for r in records if r.unit_key == unit.key and not r.system_key), None)
     subscriptions = sorted((r for r in records if r.system_key and r.unit_key == unit.key), key=lambda r: r.system_key)
-    return jsonify({
-        "as_of": (as_of or engine.today()).isoformat(),
-        "unit": _detail(own) if own else {"unit_key": unit.key, "colour": "grey", "reasons": ["not scored yet"]},
-        "subscriptions": [_detail(record) for record in subscriptions],
-    })  # fmt: skip
+    return jsonify(
+        {
+            "as_of": (as_of or engine.today()).isoformat(),
+            "unit": _detail(own) if own else {"unit_key": unit.key, "colour": "grey", "reasons": ["not scored yet"]},
+            "subscriptions": [_detail(record) for record in subscriptions],
+        }
+    )

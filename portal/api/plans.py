@@ -24,28 +24,56 @@ def _iso(moment) -> str | None:
 
 def risk_record(risk: Risk) -> dict[str, object]:
     return {
-        "id": risk.id, "unit_key": risk.unit.key, "system_key": risk.system.key if risk.system else None,
-        "bucket": risk.reason.bucket, "reason": risk.reason.name, "source": risk.source,
-        "probability": risk.probability, "status": risk.status, "outcome": risk.outcome,
+        "id": risk.id,
+        "unit_key": risk.unit.key,
+        "system_key": risk.system.key if risk.system else None,
+        "bucket": risk.reason.bucket,
+        "reason": risk.reason.name,
+        "source": risk.source,
+        "probability": risk.probability,
+        "status": risk.status,
+        "outcome": risk.outcome,
         "outcome_reason": risk.outcome_reason.name if risk.outcome_reason else None,
-        "seats_at_stake": risk.seats_at_stake, "cost_at_stake": str(risk.cost_at_stake), "currency": risk.currency,
-        "owner": risk.owner.email if risk.owner else None, "description": risk.description,
-        "opened_at": _iso(risk.opened_at), "closed_at": _iso(risk.closed_at),
-        "routes": [{"title": route.title, "steps": [
-            {"action": step.action, "owner": step.owner.email if step.owner else None, "due_on": _iso(step.due_on),
-             "done_at": _iso(step.done_at)} for step in route.steps]} for route in risk.routes],
-    }  # fmt: skip
+        "seats_at_stake": risk.seats_at_stake,
+        "cost_at_stake": str(risk.cost_at_stake),
+        "currency": risk.currency,
+        "owner": risk.owner.email if risk.owner else None,
+        "description": risk.description,
+        "opened_at": _iso(risk.opened_at),
+        "closed_at": _iso(risk.closed_at),
+        "routes": [
+            {
+                "title": route.title,
+                "steps": [
+                    {
+                        "action": step.action,
+                        "owner": step.owner.email if step.owner else None,
+                        "due_on": _iso(step.due_on),
+                        "done_at": _iso(step.done_at),
+                    }
+                    for step in route.steps
+                ],
+            }
+            for route in risk.routes
+        ],
+    }
 
 
 def goal_record(goal: Goal) -> dict[str, object]:
     latest = goal.latest
     return {
-        "id": goal.id, "unit_key": goal.unit.key, "name": goal.name, "metric": goal.metric,
-        "baseline": str(goal.baseline), "target": str(goal.target), "due_on": _iso(goal.due_on),
-        "measure": goal.measure, "system_key": goal.system.key if goal.system else None,
+        "id": goal.id,
+        "unit_key": goal.unit.key,
+        "name": goal.name,
+        "metric": goal.metric,
+        "baseline": str(goal.baseline),
+        "target": str(goal.target),
+        "due_on": _iso(goal.due_on),
+        "measure": goal.measure,
+        "system_key": goal.system.key if goal.system else None,
         "latest": None if latest is None else {"recorded_on": _iso(latest.recorded_on), "value": str(latest.value)},
         "reached_on": _iso(goal.reached_on),
-    }  # fmt: skip
+    }
 
 
 @bp.route("/risks")

@@ -60,9 +60,13 @@ def _nice_top(value: float) -> int:
 
 
 def weekly_trend(
-    active: Sequence[int], week_labels: Sequence[str], seats: int | None, label: str,
-    width: float = 320, height: float = 120,
-) -> Chart:  # fmt: skip
+    active: Sequence[int],
+    week_labels: Sequence[str],
+    seats: int | None,
+    label: str,
+    width: float = 320,
+    height: float = 120,
+) -> Chart:
     """Active people per week (oldest first) as bars, with the seats paid for as a dashed line when there
     are seats; a label under every fourth week. The y axis starts at zero, so a bar's height is honest."""
     left, right, top, bottom = 30.0, 6.0, 8.0, 18.0
@@ -81,8 +85,16 @@ def weekly_trend(
     slot = plot_w / max(len(active), 1)
     for index, value in enumerate(active):
         x = left + index * slot + slot * 0.15
-        shapes.append(Rect(x, y(value), slot * 0.7, y(0) - y(value), ACCENT,
-                           title=f"week of {week_labels[index]}: {value:,} active"))  # fmt: skip
+        shapes.append(
+            Rect(
+                x,
+                y(value),
+                slot * 0.7,
+                y(0) - y(value),
+                ACCENT,
+                title=f"week of {week_labels[index]}: {value:,} active",
+            )
+        )
         if index % 4 == 0 and index < len(week_labels):
             shapes.append(Text(x + slot * 0.35, height - 5, week_labels[index], size=7, fill=MUTED, anchor="middle"))
     if seats:
@@ -101,9 +113,13 @@ def heat_colour(share: float) -> str:
 
 
 def heatmap(
-    rows: Sequence[tuple[str, Sequence[float | None]]], columns: Sequence[str], label: str,
-    cell: float = 30, label_width: float = 180, describe: str = "{:.0%} of seats in use",
-) -> Chart:  # fmt: skip
+    rows: Sequence[tuple[str, Sequence[float | None]]],
+    columns: Sequence[str],
+    label: str,
+    cell: float = 30,
+    label_width: float = 180,
+    describe: str = "{:.0%} of seats in use",
+) -> Chart:
     """Rows × columns of shares (0–1; None: no data, left blank with a hairline). Each cell's tooltip
     says its row, column and value, so the picture never relies on the shade alone."""
     top = 18.0
@@ -126,8 +142,9 @@ def heatmap(
     return Chart(width, height, label, tuple(shapes))
 
 
-def _frame(ceiling: float, width: float, height: float, left: float, top: float, bottom: float,
-           right: float) -> tuple[list[Shape], Callable[[float], float]]:  # fmt: skip
+def _frame(
+    ceiling: float, width: float, height: float, left: float, top: float, bottom: float, right: float
+) -> tuple[list[Shape], Callable[[float], float]]:
     """Axes for a chart whose values start at 0: the baseline, the top gridline and their labels."""
     plot_h = height - top - bottom
 
@@ -143,8 +160,14 @@ def _frame(ceiling: float, width: float, height: float, left: float, top: float,
     return shapes, y
 
 
-def line(values: Sequence[float | None], labels: Sequence[str], label: str, ceiling: float | None = None,
-         width: float = 480, height: float = 150) -> Chart:  # fmt: skip
+def line(
+    values: Sequence[float | None],
+    labels: Sequence[str],
+    label: str,
+    ceiling: float | None = None,
+    width: float = 480,
+    height: float = 150,
+) -> Chart:
     """Values over time as a line with a dot per point; gaps break it. Labels under about six points."""
     left, right, top, bottom = 30.0, 8.0, 10.0, 18.0
     top_value = ceiling or _nice_top(max([value for value in values if value is not None] or [1]))
@@ -173,8 +196,9 @@ def bars(values: Sequence[int], labels: Sequence[str], label: str, width: float 
     return Chart(width, height, label, tuple(shapes))
 
 
-def paired_bars(left: Series, right: Sequence[Series], labels: Sequence[str], label: str, width: float = 560,
-                height: float = 170) -> Chart:  # fmt: skip
+def paired_bars(
+    left: Series, right: Sequence[Series], labels: Sequence[str], label: str, width: float = 560, height: float = 170
+) -> Chart:
     """Per label two bars side by side: `left` alone, and the `right` series stacked; a legend above."""
     margin_left, margin_right, top, bottom = 30.0, 8.0, 26.0, 18.0
     totals = [sum(series.values[index] for series in right) for index in range(len(labels))]
@@ -190,8 +214,16 @@ def paired_bars(left: Series, right: Sequence[Series], labels: Sequence[str], la
         for series in right:
             part = series.values[index]
             if part:
-                shapes.append(Rect(x + bar, y(base + part), bar, y(base) - y(base + part), series.colour,
-                                   f"{name}: {series.name} {part:,}"))  # fmt: skip
+                shapes.append(
+                    Rect(
+                        x + bar,
+                        y(base + part),
+                        bar,
+                        y(base) - y(base + part),
+                        series.colour,
+                        f"{name}: {series.name} {part:,}",
+                    )
+                )
             base += part
         shapes.append(Text(x + bar, height - 5, name, size=7, fill=MUTED, anchor="middle"))
     legend_x = margin_left
@@ -202,8 +234,14 @@ def paired_bars(left: Series, right: Sequence[Series], labels: Sequence[str], la
     return Chart(width, height, label, tuple(shapes))
 
 
-def _stack(y: float, height: float, x: float, parts: Sequence[tuple[str, float, str]], name: str,
-           written: Callable[[float], str] | None) -> list[Shape]:  # fmt: skip
+def _stack(
+    y: float,
+    height: float,
+    x: float,
+    parts: Sequence[tuple[str, float, str]],
+    name: str,
+    written: Callable[[float], str] | None,
+) -> list[Shape]:
     """One bar of parts (a name, a length, a colour) laid end to end from `x`; each part's figure written in
     it by `written` when there is room."""
     shapes: list[Shape] = []
@@ -212,14 +250,24 @@ def _stack(y: float, height: float, x: float, parts: Sequence[tuple[str, float, 
             continue
         shapes.append(Rect(x, y, length, height, colour, f"{name}: {part}"))
         if written is not None and length >= 26:
-            shapes.append(Text(x + length / 2, y + height * 0.68, written(length), size=7.5, fill="#ffffff",
-                               anchor="middle", bold=True))  # fmt: skip
+            shapes.append(
+                Text(
+                    x + length / 2,
+                    y + height * 0.68,
+                    written(length),
+                    size=7.5,
+                    fill="#ffffff",
+                    anchor="middle",
+                    bold=True,
+                )
+            )
         x += length
     return shapes
 
 
-def share_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]], label: str, width: float = 520,
-               row_height: float = 18) -> Chart:  # fmt: skip
+def share_bars(
+    rows: Sequence[tuple[str, Sequence[tuple[str, float]]]], label: str, width: float = 520, row_height: float = 18
+) -> Chart:
     """One 100% bar per row, split into its parts (a name of COLOURS, a share 0–1), each part's share written
     in it when there is room; the row's name on the left."""
     left, right, top = 118.0, 8.0, 4.0
@@ -234,8 +282,14 @@ def share_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]], label: s
     return Chart(width, height, label, tuple(shapes))
 
 
-def amount_bars(rows: Sequence[tuple[str, Sequence[float]]], parts: Sequence[tuple[str, str]], label: str,
-                figure: Callable[[float], str], width: float = 520, row_height: float = 14) -> Chart:  # fmt: skip
+def amount_bars(
+    rows: Sequence[tuple[str, Sequence[float]]],
+    parts: Sequence[tuple[str, str]],
+    label: str,
+    figure: Callable[[float], str],
+    width: float = 520,
+    row_height: float = 14,
+) -> Chart:
     """One bar per row, as long as its total, split into `parts` (a name and a colour each, one value per part
     in each row); a legend above, the row's name on the left and its total, written by `figure`, at its end."""
     left, right, top = 118.0, 70.0, 22.0

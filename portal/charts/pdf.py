@@ -22,22 +22,42 @@ def drawing(chart: Chart, scale: float = 1.0) -> rl.Drawing:
         if isinstance(shape, Line):
             points = [coordinate for point in shape.points for coordinate in point]
             group.add(
-                rl.PolyLine(points, strokeColor=HexColor(shape.stroke), strokeWidth=shape.width,
-                            strokeDashArray=[3, 2] if shape.dashed else None, strokeLineJoin=1, strokeLineCap=1)
-            )  # fmt: skip
+                rl.PolyLine(
+                    points,
+                    strokeColor=HexColor(shape.stroke),
+                    strokeWidth=shape.width,
+                    strokeDashArray=[3, 2] if shape.dashed else None,
+                    strokeLineJoin=1,
+                    strokeLineCap=1,
+                )
+            )
         elif isinstance(shape, Rect):
             stroke = HexColor(shape.stroke) if shape.stroke else None
             group.add(
-                rl.Rect(shape.x, shape.y, shape.width, shape.height, fillColor=HexColor(shape.fill),
-                        strokeColor=stroke, strokeWidth=0.5 if stroke else 0)
-            )  # fmt: skip
+                rl.Rect(
+                    shape.x,
+                    shape.y,
+                    shape.width,
+                    shape.height,
+                    fillColor=HexColor(shape.fill),
+                    strokeColor=stroke,
+                    strokeWidth=0.5 if stroke else 0,
+                )
+            )
         elif isinstance(shape, Circle):
             group.add(rl.Circle(shape.x, shape.y, shape.radius, fillColor=HexColor(shape.fill), strokeColor=None))
         else:
             assert isinstance(shape, Text)
             # A text is un-flipped around its own baseline, or it would print upside down.
-            text = rl.String(0, 0, shape.text, fontName=FONTS[shape.bold], fontSize=shape.size,
-                             fillColor=HexColor(shape.fill), textAnchor=shape.anchor)  # fmt: skip
+            text = rl.String(
+                0,
+                0,
+                shape.text,
+                fontName=FONTS[shape.bold],
+                fontSize=shape.size,
+                fillColor=HexColor(shape.fill),
+                textAnchor=shape.anchor,
+            )
             holder = rl.Group(text)
             holder.transform = (1, 0, 0, -1, shape.x, shape.y)
             group.add(holder)

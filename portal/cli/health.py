@@ -14,8 +14,16 @@ from portal.services.health import backtest, engine
 from portal.services.health.rollup import Record
 
 EXPORT_FIELDS = (
-    "unit_key", "system_key", "score", "colour", "stage", "seats", "active_people", "reclaimable_seats", "reasons",
-)  # fmt: skip
+    "unit_key",
+    "system_key",
+    "score",
+    "colour",
+    "stage",
+    "seats",
+    "active_people",
+    "reclaimable_seats",
+    "reasons",
+)
 
 
 class _Day(click.ParamType):
@@ -31,18 +39,24 @@ class _Day(click.ParamType):
 
 
 AS_OF = click.option(
-    "--as-of", "as_of", type=_Day(), default=None,
+    "--as-of",
+    "as_of",
+    type=_Day(),
+    default=None,
     help="Score as of the end of this day, from the data up to it (default: today).",
-)  # fmt: skip
+)
 
 
 @click.command("recompute")
 @AS_OF
 @click.option(
-    "--weeks", type=click.IntRange(0, 260), default=0, show_default=True,
+    "--weeks",
+    type=click.IntRange(0, 260),
+    default=0,
+    show_default=True,
     help="Also store the weekly snapshots of this many weeks before, oldest first (after a first import that "
     "brings a history: the trend lines and stage transitions appear at once).",
-)  # fmt: skip
+)
 @with_appcontext
 def recompute_command(as_of: date | None, weeks: int) -> None:
     """Score every subscription and unit and store the result (the nightly job does the same).
@@ -122,9 +136,12 @@ def export_command(as_of: date | None, output_format: str, output) -> None:  # t
 )
 @click.option("--to", "end", type=_Day(), default=None, help="Last week to replay (default: the last day with data).")
 @click.option(
-    "--horizon-days", type=click.IntRange(7, 365), default=backtest.HORIZON_DAYS, show_default=True,
+    "--horizon-days",
+    type=click.IntRange(7, 365),
+    default=backtest.HORIZON_DAYS,
+    show_default=True,
     help="An alert counts as borne out when a decline or abandonment begins within this many days.",
-)  # fmt: skip
+)
 @click.option("--details/--summary", default=True, show_default=True, help="List every event and false alarm.")
 @with_appcontext
 def backtest_command(start: date | None, end: date | None, horizon_days: int, details: bool) -> None:

@@ -82,8 +82,11 @@ def scheduler_command() -> None:
         now = datetime.now(UTC)
         for job in schedule.JOBS:
             upcoming = schedule.next_time(app, job, now)
-            click.echo(f"{job.name}: off" if upcoming is None else
-                       f"scheduled {job.name}: next {upcoming:%Y-%m-%d %H:%M:%S %Z}")  # fmt: skip
+            click.echo(
+                f"{job.name}: off"
+                if upcoming is None
+                else f"scheduled {job.name}: next {upcoming:%Y-%m-%d %H:%M:%S %Z}"
+            )
         try:
             scheduler.start()
         except (KeyboardInterrupt, SystemExit):

@@ -28,8 +28,9 @@ def movers():
     since = _since(request.args.get("since", ""))
     filters = portfolio.Filters.from_args(request.args)
     moves = portfolio.movers(current_user, filters, since)
-    return render_page_or_partial("portfolio/movers.html", "portfolio/_movers.html", moves=moves, since=since,
-                                  filters=filters)  # fmt: skip
+    return render_page_or_partial(
+        "portfolio/movers.html", "portfolio/_movers.html", moves=moves, since=since, filters=filters
+    )
 
 
 def _since(text: str) -> date:

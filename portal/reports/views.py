@@ -17,16 +17,22 @@ from portal.services.health.engine import today
 @bp.route("/")
 def index():
     """The archive, newest month first, and the form to make a month's report."""
-    return render_template("reports/index.html", reports=monthly_reports.archive(),
-                           default_month=f"{cio_report.last_month(today()):%Y-%m}")  # fmt: skip
+    return render_template(
+        "reports/index.html", reports=monthly_reports.archive(), default_month=f"{cio_report.last_month(today()):%Y-%m}"
+    )
 
 
 @bp.route("/<int:year>-<int:month>.pdf")
 def download(year: int, month: int):
     kept = db.one_or_404(select(MonthlyReport).where(MonthlyReport.month == _first(year, month)))
-    return current_app.response_class(kept.pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{monthly_reports.filename(kept)}"',
-        "Cache-Control": "private, no-store"})  # fmt: skip
+    return current_app.response_class(
+        kept.pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{monthly_reports.filename(kept)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def _first(year: int, month: int) -> date:
@@ -44,6 +50,8 @@ def make():
     except cio_report.ReportError as error:
         flash(str(error), "error")
         return see_other("reports.index")
-    act(lambda: monthly_reports.make(month, actor(), today()),
-        f"The {month:%B %Y} report is made from the data as it is now.")  # fmt: skip
+    act(
+        lambda: monthly_reports.make(month, actor(), today()),
+        f"The {month:%B %Y} report is made from the data as it is now.",
+    )
     return see_other("reports.index")

@@ -24,27 +24,46 @@ def _grouped(groups: list[tuple[str, list[tuple[int, str]]]]) -> list[SelectChoi
 
 
 class RiskForm(RuleForm):
-    system_id = SelectField("System", coerce=optional_id, description="Empty when the risk is about the whole unit.",
-                            invalid_choice_message="Choose one of the unit's systems.")  # fmt: skip
-    reason_id = SelectField("Reason", coerce=int, validators=[InputRequired(message="Choose a reason.")],
-                            invalid_choice_message="Choose a reason from the list.")  # fmt: skip
+    system_id = SelectField(
+        "System",
+        coerce=optional_id,
+        description="Empty when the risk is about the whole unit.",
+        invalid_choice_message="Choose one of the unit's systems.",
+    )
+    reason_id = SelectField(
+        "Reason",
+        coerce=int,
+        validators=[InputRequired(message="Choose a reason.")],
+        invalid_choice_message="Choose a reason from the list.",
+    )
     source = SelectField("Where it came from", choices=[SelectChoice(s.value, s.label) for s in RiskSource])
     probability = SelectField(
-        "Probability", choices=[SelectChoice(p.value, p.label) for p in Probability],
+        "Probability",
+        choices=[SelectChoice(p.value, p.label) for p in Probability],
         description="From a first look at alternatives to a decision taken.",
-    )  # fmt: skip
+    )
     seats_at_stake = IntegerField(
-        "Seats at stake", validators=[Optional(), NumberRange(min=0, message="Seats cannot be negative.")],
+        "Seats at stake",
+        validators=[Optional(), NumberRange(min=0, message="Seats cannot be negative.")],
         description="Filled from the subscription; change it to what the unit could really cut.",
-    )  # fmt: skip
+    )
     cost_at_stake = DecimalField(
-        "Annual cost at stake", places=2,
+        "Annual cost at stake",
+        places=2,
         validators=[Optional(), NumberRange(min=0, message="The cost cannot be negative.")],
-    )  # fmt: skip
-    owner_id = SelectField("Owner", coerce=optional_id, description="Empty: the unit's account manager.",
-                           invalid_choice_message="Choose someone in IT.")  # fmt: skip
-    description = TextAreaField("What is happening", validators=[Length(max=4000)], filters=[strip],
-                                description="What was seen or heard, and by whom.")  # fmt: skip
+    )
+    owner_id = SelectField(
+        "Owner",
+        coerce=optional_id,
+        description="Empty: the unit's account manager.",
+        invalid_choice_message="Choose someone in IT.",
+    )
+    description = TextAreaField(
+        "What is happening",
+        validators=[Length(max=4000)],
+        filters=[strip],
+        description="What was seen or heard, and by whom.",
+    )
 
     def __init__(self, *args: Any, unit: Unit, risk: Risk | None = None, **kwargs: Any) -> None:
         super().__init__(*args, obj=risk, **kwargs)
@@ -55,24 +74,36 @@ class RiskForm(RuleForm):
 
     def assessment(self) -> risks.Assessment:
         return risks.Assessment(
-            system_id=self.system_id.data, reason_id=self.reason_id.data, source=RiskSource(self.source.data),
-            probability=Probability(self.probability.data), seats_at_stake=self.seats_at_stake.data,
-            cost_at_stake=self.cost_at_stake.data, owner_id=self.owner_id.data, description=self.description.data or "",
-        )  # fmt: skip
+            system_id=self.system_id.data,
+            reason_id=self.reason_id.data,
+            source=RiskSource(self.source.data),
+            probability=Probability(self.probability.data),
+            seats_at_stake=self.seats_at_stake.data,
+            cost_at_stake=self.cost_at_stake.data,
+            owner_id=self.owner_id.data,
+            description=self.description.data or "",
+        )
 
 
 class RouteForm(RuleForm):
     title = StringField(
-        "New route", validators=[DataRequired(message="Say what the route is."), Length(max=200)], filters=[strip],
+        "New route",
+        validators=[DataRequired(message="Say what the route is."), Length(max=200)],
+        filters=[strip],
         description="One way of keeping the unit, e.g. “Retrain the planners”.",
-    )  # fmt: skip
+    )
 
 
 class StepForm(RuleForm):
-    action = StringField("Step", validators=[DataRequired(message="Say what is to be done."), Length(max=300)],
-                         filters=[strip])  # fmt: skip
-    owner_id = SelectField("Owner", coerce=optional_id, validators=[InputRequired(message="Choose who owns it.")],
-                           invalid_choice_message="Choose someone in IT.")  # fmt: skip
+    action = StringField(
+        "Step", validators=[DataRequired(message="Say what is to be done."), Length(max=300)], filters=[strip]
+    )
+    owner_id = SelectField(
+        "Owner",
+        coerce=optional_id,
+        validators=[InputRequired(message="Choose who owns it.")],
+        invalid_choice_message="Choose someone in IT.",
+    )
     due_on = DateField("Due", validators=[InputRequired(message="Give it a due date.")])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -82,8 +113,9 @@ class StepForm(RuleForm):
 
 class CloseForm(RuleForm):
     outcome = SelectField("Outcome", choices=[SelectChoice(o.value, o.label) for o in RiskOutcome])
-    outcome_reason_id = SelectField("Why it ended so", coerce=int,
-                                    invalid_choice_message="Choose a reason from the list.")  # fmt: skip
+    outcome_reason_id = SelectField(
+        "Why it ended so", coerce=int, invalid_choice_message="Choose a reason from the list."
+    )
     note = TextAreaField("Note", validators=[Length(max=4000)], filters=[strip])
 
     def __init__(self, *args: Any, risk: Risk, **kwargs: Any) -> None:
@@ -94,5 +126,6 @@ class CloseForm(RuleForm):
 
 
 class CommentForm(RuleForm):
-    text = TextAreaField("Comment", validators=[DataRequired(message="Write the comment first."), Length(max=4000)],
-                         filters=[strip])  # fmt: skip
+    text = TextAreaField(
+        "Comment", validators=[DataRequired(message="Write the comment first."), Length(max=4000)], filters=[strip]
+    )

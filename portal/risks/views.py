@@ -36,24 +36,67 @@ def index():
     """Every risk the filters ask for (open ones by default), most money at stake first."""
     filters = risk_register.RegisterFilters.from_args(request.args)
     return render_page_or_partial(
-        "risks/index.html", "risks/_results.html", risks=risk_register.register(filters), filters=filters,
-        buckets=list(RiskBucket), owners=accounts.staff_choices(), statuses=risk_register.STATUS_FILTERS, today=today(),
+        "risks/index.html",
+        "risks/_results.html",
+        risks=risk_register.register(filters),
+        filters=filters,
+        buckets=list(RiskBucket),
+        owners=accounts.staff_choices(),
+        statuses=risk_register.STATUS_FILTERS,
+        today=today(),
         suggestions=risk_suggestions.pending(first_for=current_user.id),
-    )  # fmt: skip
+    )
 
 
-RISK_COLUMNS = ("id", "unit_key", "unit", "system", "bucket", "reason", "source", "probability", "status", "outcome",
-                "outcome_reason", "seats_at_stake", "cost_at_stake", "currency", "owner", "opened_on", "closed_on",
-                "routes", "steps_late", "description")  # fmt: skip
+RISK_COLUMNS = (
+    "id",
+    "unit_key",
+    "unit",
+    "system",
+    "bucket",
+    "reason",
+    "source",
+    "probability",
+    "status",
+    "outcome",
+    "outcome_reason",
+    "seats_at_stake",
+    "cost_at_stake",
+    "currency",
+    "owner",
+    "opened_on",
+    "closed_on",
+    "routes",
+    "steps_late",
+    "description",
+)
 
 
 def _csv_row(risk: Risk, day: date) -> tuple:
     reason = risk.outcome_reason.name if risk.outcome_reason else ""
     closed = risk.closed_at.date() if risk.closed_at else ""
-    return (risk.id, risk.unit.key, risk.unit.name, risk.system.name if risk.system else "", risk.reason.bucket,
-            risk.reason.name, risk.source, risk.probability, risk.status, risk.outcome or "", reason,
-            risk.seats_at_stake, risk.cost_at_stake, risk.currency, risk.owner.email if risk.owner else "",
-            risk.opened_at.date(), closed, len(risk.routes), risk.late_steps(day), risk.description)  # fmt: skip
+    return (
+        risk.id,
+        risk.unit.key,
+        risk.unit.name,
+        risk.system.name if risk.system else "",
+        risk.reason.bucket,
+        risk.reason.name,
+        risk.source,
+        risk.probability,
+        risk.status,
+        risk.outcome or "",
+        reason,
+        risk.seats_at_stake,
+        risk.cost_at_stake,
+        risk.currency,
+        risk.owner.email if risk.owner else "",
+        risk.opened_at.date(),
+        closed,
+        len(risk.routes),
+        risk.late_steps(day),
+        risk.description,
+    )
 
 
 @bp.route("/export.csv")
@@ -102,14 +145,22 @@ def _step_form(route_id: int, formdata: object = None) -> StepForm:
     return StepForm(prefix=f"route{route_id}", **({} if formdata else {"formdata": None}))
 
 
-def _detail(risk: Risk, status: int = 200, failed_step: StepForm | None = None, failed_route: int | None = None,
-            **forms):  # fmt: skip
+def _detail(
+    risk: Risk, status: int = 200, failed_step: StepForm | None = None, failed_route: int | None = None, **forms
+):
     step_forms = {route.id: _step_form(route.id) for route in risk.routes}
     if failed_step is not None and failed_route is not None:
         step_forms[failed_route] = failed_step
     forms = {"route_form": RouteForm(formdata=None), "comment_form": CommentForm(formdata=None), **forms}
-    return render_template("risks/detail.html", risk=risk, gaps=risks.plan_gaps(risk), today=today(),
-                           moves=risks.next_moves(risk), step_forms=step_forms, **forms), status  # fmt: skip
+    return render_template(
+        "risks/detail.html",
+        risk=risk,
+        gaps=risks.plan_gaps(risk),
+        today=today(),
+        moves=risks.next_moves(risk),
+        step_forms=step_forms,
+        **forms,
+    ), status
 
 
 @bp.route("/<int:risk_id>")
@@ -161,8 +212,9 @@ def close(risk_id: int):
 def route_add(risk_id: int):
     risk = _risk_or_404(risk_id)
     form = RouteForm()
-    return _change_on_detail(risk, form, lambda: risks.add_route(risk, form.title.data, actor()), "plan",
-                             route_form=form)  # fmt: skip
+    return _change_on_detail(
+        risk, form, lambda: risks.add_route(risk, form.title.data, actor()), "plan", route_form=form
+    )
 
 
 @bp.route("/<int:risk_id>/routes/<int:route_id>/steps", methods=["POST"])
@@ -172,8 +224,13 @@ def step_add(risk_id: int, route_id: int):
     route = db.one_or_404(select(MitigationRoute).where(*in_risk))
     form = _step_form(route.id, formdata=True)
     return _change_on_detail(
-        risk, form, lambda: risks.add_step(route, form.action.data, form.owner_id.data, form.due_on.data, actor()),
-        f"route-{route.id}", failed_step=form, failed_route=route.id)  # fmt: skip
+        risk,
+        form,
+        lambda: risks.add_step(route, form.action.data, form.owner_id.data, form.due_on.data, actor()),
+        f"route-{route.id}",
+        failed_step=form,
+        failed_route=route.id,
+    )
 
 
 @bp.route("/<int:risk_id>/steps/<int:step_id>/done", methods=["POST"])
@@ -189,8 +246,9 @@ def step_done(risk_id: int, step_id: int):
 def comment(risk_id: int):
     risk = _risk_or_404(risk_id)
     form = CommentForm()
-    return _change_on_detail(risk, form, lambda: risks.comment(risk, form.text.data, actor()), "timeline",
-                             comment_form=form)  # fmt: skip
+    return _change_on_detail(
+        risk, form, lambda: risks.comment(risk, form.text.data, actor()), "timeline", comment_form=form
+    )
 
 
 def _change_on_detail(risk: Risk, form: RuleForm, change: Callable[[], object], anchor: str, **failed: object):
@@ -228,8 +286,10 @@ def suggestion_dismiss(suggestion_id: int):
     """Not a risk: the signal is not suggested again for this unit and system."""
     suggestion = _suggestion_or_404(suggestion_id)
     note = request.form.get("note", "")
-    act(lambda: risk_suggestions.dismiss(suggestion, note, actor()),
-        f"Dismissed: {suggestion.kind.label.lower()} at {suggestion.unit.name}.")  # fmt: skip
+    act(
+        lambda: risk_suggestions.dismiss(suggestion, note, actor()),
+        f"Dismissed: {suggestion.kind.label.lower()} at {suggestion.unit.name}.",
+    )
     return _back_from(suggestion)
 
 
@@ -242,6 +302,8 @@ def suggestion_snooze(suggestion_id: int):
         until = date.fromisoformat(request.form.get("until", ""))
     except ValueError:
         until = None
-    act(lambda: risk_suggestions.snooze(suggestion, until, note, today(), actor()),
-        f"Snoozed until {until}: {suggestion.kind.label.lower()} at {suggestion.unit.name}.")  # fmt: skip
+    act(
+        lambda: risk_suggestions.snooze(suggestion, until, note, today(), actor()),
+        f"Snoozed until {until}: {suggestion.kind.label.lower()} at {suggestion.unit.name}.",
+    )
     return _back_from(suggestion)

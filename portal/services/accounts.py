@@ -176,9 +176,11 @@ def authenticate(email: str, password: str) -> Account | None:
 
 def active_with_role(role: Role) -> list[Account]:
     """The active accounts of a role, by email: who a job's message goes to."""
-    return list(db.session.scalars(
-        select(Account).where(Account.role == role.value, Account.active.is_(True)).order_by(Account.email)
-    ))  # fmt: skip
+    return list(
+        db.session.scalars(
+            select(Account).where(Account.role == role.value, Account.active.is_(True)).order_by(Account.email)
+        )
+    )
 
 
 def count_admins() -> int:

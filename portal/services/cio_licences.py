@@ -83,12 +83,17 @@ def licences(end: date, subscriptions: Sequence[Subscription]) -> Licences:
                 system_unused[name][grade] += amount
     costliest = sorted(system_spend.items(), key=lambda pair: (-pair[1], pair[0]))[:SYSTEMS_PICTURED]
     return Licences(
-        currency=currency, spend=dict(sorted(spend.items())), unused_seats={grade: unused[grade] for grade in GRADES},
+        currency=currency,
+        spend=dict(sorted(spend.items())),
+        unused_seats={grade: unused[grade] for grade in GRADES},
         reclaimable={grade: dict(sorted(reclaimable[grade].items())) for grade in GRADES},
-        by_system=[SystemMoney(name, amount, {grade: system_unused[name][grade] for grade in GRADES})
-                   for name, amount in costliest if amount],
+        by_system=[
+            SystemMoney(name, amount, {grade: system_unused[name][grade] for grade in GRADES})
+            for name, amount in costliest
+            if amount
+        ],
         renewals=renewals(end, subscriptions),
-    )  # fmt: skip
+    )
 
 
 def renewals(end: date, subscriptions: Sequence[Subscription]) -> list[Renewal]:
@@ -100,12 +105,23 @@ def renewals(end: date, subscriptions: Sequence[Subscription]) -> list[Renewal]:
             continue  # before reading the unit's use: the renewals are few, the subscriptions many
         if subscription.unit_id not in series_of:
             series_of[subscription.unit_id] = monthly_active(subscription.unit_id, end)
-        seen = renewal_forecast(subscription, series_of[subscription.unit_id].get(subscription.system_id), end,
-                                RENEWAL_DAYS)  # fmt: skip
+        seen = renewal_forecast(
+            subscription, series_of[subscription.unit_id].get(subscription.system_id), end, RENEWAL_DAYS
+        )
         if seen is None:
             continue
-        found.append(Renewal(subscription.unit.name, subscription.system.name, subscription.renewal_date,
-                             subscription.seats, seen.active_now, seen.recommended, seen.saving,
-                             subscription.system.currency, round(seen.projection.low),
-                             round(seen.projection.high)))  # fmt: skip
+        found.append(
+            Renewal(
+                subscription.unit.name,
+                subscription.system.name,
+                subscription.renewal_date,
+                subscription.seats,
+                seen.active_now,
+                seen.recommended,
+                seen.saving,
+                subscription.system.currency,
+                round(seen.projection.low),
+                round(seen.projection.high),
+            )
+        )
     return sorted(found, key=lambda r: (r.renewal, r.unit, r.system))

@@ -180,8 +180,11 @@ class CioReport:
             for shares, when in ((self.before, "a month before"), (self.now, "now")):
                 rows.append((f"{what}, {when}", [(colour, shares.share(measure, colour)) for colour in COLOURS]))
         green = self.now.share("seats", "green")
-        return charts.share_bars(rows, f"Units, seats and licence spend by health colour at the end of {self.label} "
-                                       f"and a month before: {green:.0%} of the seats green now")  # fmt: skip
+        return charts.share_bars(
+            rows,
+            f"Units, seats and licence spend by health colour at the end of {self.label} "
+            f"and a month before: {green:.0%} of the seats green now",
+        )
 
     def licence_chart(self) -> Chart:
         """Where the licence money goes: the costliest systems' spend, split into the seats in use and those
@@ -192,9 +195,12 @@ class CioReport:
         idle = sum((sum(m.unused.values(), Decimal(0)) for m in systems), Decimal(0))
         share = f"{idle / spend:.0%}" if spend else "none"
         return charts.amount_bars(
-            rows, list(zip(("in use", *GRADES), LICENCE_COLOURS, strict=True)),
+            rows,
+            list(zip(("in use", *GRADES), LICENCE_COLOURS, strict=True)),
             f"Licence spend a year of the {len(systems)} costliest systems, in {currency}: {share} of it pays for "
-            f"seats nobody used in 30 days or more", lambda value: money_short(value, currency))  # fmt: skip
+            f"seats nobody used in 30 days or more",
+            lambda value: money_short(value, currency),
+        )
 
     @property
     def end(self) -> date:
@@ -207,16 +213,21 @@ def _latest(end: date, subscriptions: bool) -> dict[int, HealthScore]:
     kind = HealthScore.subscription_id.is_not(None) if subscriptions else HealthScore.system_id.is_(None)
     found: dict[int, HealthScore] = {}
     rows = db.session.scalars(
-        select(HealthScore).where(kind, HealthScore.as_of <= end, HealthScore.as_of > end - timedelta(days=28))
+        select(HealthScore)
+        .where(kind, HealthScore.as_of <= end, HealthScore.as_of > end - timedelta(days=28))
         .order_by(HealthScore.as_of)
-    )  # fmt: skip
+    )
     for row in rows:
         found[getattr(row, column.key)] = row
     return found
 
 
-def _shares(by_unit: dict[int, HealthScore], by_subscription: dict[int, HealthScore],
-            subscriptions: list[Subscription], currency: str) -> Shares:  # fmt: skip
+def _shares(
+    by_unit: dict[int, HealthScore],
+    by_subscription: dict[int, HealthScore],
+    subscriptions: list[Subscription],
+    currency: str,
+) -> Shares:
     units = Counter(row.colour for row in by_unit.values())
     seats: Counter[str] = Counter()
     spend: dict[str, Decimal] = defaultdict(Decimal)
@@ -231,14 +242,21 @@ def _shares(by_unit: dict[int, HealthScore], by_subscription: dict[int, HealthSc
     return Shares(units, seats, dict(spend), stages)
 
 
-def _movers(before: dict[int, HealthScore], now: dict[int, HealthScore],
-            names: dict[int, str]) -> tuple[list[Mover], list[Mover]]:  # fmt: skip
+def _movers(
+    before: dict[int, HealthScore], now: dict[int, HealthScore], names: dict[int, str]
+) -> tuple[list[Mover], list[Mover]]:
     moves = [
-        Mover(names[unit_id], before[unit_id].score, row.score, before[unit_id].colour, row.colour,
-              (row.reasons or [""])[0])
+        Mover(
+            names[unit_id],
+            before[unit_id].score,
+            row.score,
+            before[unit_id].colour,
+            row.colour,
+            (row.reasons or [""])[0],
+        )
         for unit_id, row in now.items()
         if row.score is not None and unit_id in before and before[unit_id].score is not None
-    ]  # fmt: skip
+    ]
     risers = sorted((m for m in moves if m.change > 0), key=lambda m: (-m.change, m.unit))[:MOVERS]
     fallers = sorted((m for m in moves if m.change < 0), key=lambda m: (m.change, m.unit))[:MOVERS]
     return risers, fallers
@@ -252,14 +270,20 @@ def _risks(start: date, end: date) -> OpenRisks:
         r.outcome for r in rows if r.closed_at is not None and start_of_day(start) <= as_utc(r.closed_at) < after_end
     )
     lines = [
-        RiskLine(risk.title, risk.owner.name if risk.owner else "—", risk.likelihood.label,
-                 money(risk.cost_at_stake, risk.currency), plan_progress(risk, after_end))
+        RiskLine(
+            risk.title,
+            risk.owner.name if risk.owner else "—",
+            risk.likelihood.label,
+            money(risk.cost_at_stake, risk.currency),
+            plan_progress(risk, after_end),
+        )
         for risk in sorted(open_then, key=lambda r: (-r.cost_at_stake, r.id))[:TOP_RISKS]
-    ]  # fmt: skip
+    ]
     at_stake = by_currency((risk.currency, risk.cost_at_stake) for risk in open_then)
     trend = risk_escalation.summarise(rows, end).months  # the twelve months up to this one, by the risks' dates
-    return OpenRisks(lines, len(open_then), at_stake,
-                     Counter({key: value for key, value in closed.items() if key}), trend)  # fmt: skip
+    return OpenRisks(
+        lines, len(open_then), at_stake, Counter({key: value for key, value in closed.items() if key}), trend
+    )
 
 
 TICKET_MONTHS = 6  # support's chart and demand's trend: the six months to the report's, this one last
@@ -267,11 +291,14 @@ TICKET_MONTHS = 6  # support's chart and demand's trend: the six months to the r
 
 def _tickets(start: date, end: date) -> list[Row]:
     """The tickets opened in the six months to the month's end, read once for support and demand."""
-    return list(db.session.execute(
-        select(Ticket.opened_at, Ticket.resolved_at, Ticket.system_id, Ticket.unit_id)
-        .where(Ticket.opened_at >= start_of_day(month_starts(start, TICKET_MONTHS)[0]),
-               Ticket.opened_at < start_of_day(end + timedelta(days=1)))
-    ))  # fmt: skip
+    return list(
+        db.session.execute(
+            select(Ticket.opened_at, Ticket.resolved_at, Ticket.system_id, Ticket.unit_id).where(
+                Ticket.opened_at >= start_of_day(month_starts(start, TICKET_MONTHS)[0]),
+                Ticket.opened_at < start_of_day(end + timedelta(days=1)),
+            )
+        )
+    )
 
 
 def _per_month(rows: list[Row]) -> dict[int | None, Counter[date]]:
@@ -284,8 +311,14 @@ def _per_month(rows: list[Row]) -> dict[int | None, Counter[date]]:
     return counts
 
 
-def _support(start: date, rows: list[Row], latest: dict[int, HealthScore], subscriptions: list[Subscription],
-             systems: dict[int, str], units: dict[int, str]):  # fmt: skip
+def _support(
+    start: date,
+    rows: list[Row],
+    latest: dict[int, HealthScore],
+    subscriptions: list[Subscription],
+    systems: dict[int, str],
+    units: dict[int, str],
+):
     per_month = _per_month(rows)[None]
     labels = [(month.strftime("%b %Y"), per_month[month]) for month in month_starts(start, TICKET_MONTHS)]
     in_month = [row for row in rows if as_utc(row.opened_at).date() >= start]
@@ -299,25 +332,36 @@ def _support(start: date, rows: list[Row], latest: dict[int, HealthScore], subsc
     support = []
     for system_id, tickets in by_system.items():
         people = active.get(system_id, 0)
-        support.append(SystemSupport(systems.get(system_id, "no system"), len(tickets),
-                                     100 * len(tickets) / people if people else None,
-                                     median_hours_to_resolve(tickets)))  # fmt: skip
+        support.append(
+            SystemSupport(
+                systems.get(system_id, "no system"),
+                len(tickets),
+                100 * len(tickets) / people if people else None,
+                median_hours_to_resolve(tickets),
+            )
+        )
     support.sort(key=lambda line: (-line.tickets, line.system))
     spots = Counter((row.unit_id, row.system_id) for row in in_month)
     hotspots = [(units.get(u, "?"), systems.get(s, "no system"), n) for (u, s), n in spots.most_common(5)]
     return labels, support[:12], hotspots
 
 
-def _demand(start: date, rows: list[Row], latest: dict[int, HealthScore], subscriptions: list[Subscription],
-            names: dict[int, str]) -> list[SystemDemand]:  # fmt: skip
+def _demand(
+    start: date,
+    rows: list[Row],
+    latest: dict[int, HealthScore],
+    subscriptions: list[Subscription],
+    names: dict[int, str],
+) -> list[SystemDemand]:
     """Per system: the units onboarding it, and its tickets a month projected three months on from six."""
     months = month_starts(start, TICKET_MONTHS)
     counts = _per_month(rows)
     counts.pop(None, None)  # every system's: the support chart's
     onboarding: Counter[int] = Counter(
-        subscription.system_id for subscription in subscriptions
+        subscription.system_id
+        for subscription in subscriptions
         if (row := latest.get(subscription.id)) is not None and row.stage == "onboarding"
-    )  # fmt: skip
+    )
     found = []
     for system_id in set(counts) | set(onboarding):
         monthly = [counts[system_id].get(month, 0) for month in months]
@@ -340,12 +384,16 @@ def _headlines(report: CioReport) -> list[str]:
     for measure, what in (("units", "units"), ("seats", "paid seats")):
         red_now, red_before = report.now.share(measure, "red"), report.before.share(measure, "red")
         green_now = report.now.share(measure, "green")
-        lines.append(f"{green_now:.0%} of the {what} are green and {red_now:.0%} red at the end of {report.label} "
-                     f"({red_before:.0%} red a month before).")  # fmt: skip
+        lines.append(
+            f"{green_now:.0%} of the {what} are green and {red_now:.0%} red at the end of {report.label} "
+            f"({red_before:.0%} red a month before)."
+        )
     declining, declining_before = report.now.stages[Stage.DECLINE.value], report.before.stages[Stage.DECLINE.value]
     if declining or declining_before:
-        lines.append(f"{counted(declining, 'subscription')} (a unit × a system) {'is' if declining == 1 else 'are'} in "
-                     f"decline, {declining - declining_before:+d} on the month before.")  # fmt: skip
+        lines.append(
+            f"{counted(declining, 'subscription')} (a unit × a system) {'is' if declining == 1 else 'are'} in "
+            f"decline, {declining - declining_before:+d} on the month before."
+        )
     if report.fallers:
         worst = report.fallers[0]
         lines.append(
@@ -353,9 +401,11 @@ def _headlines(report: CioReport) -> list[str]:
         )
     risks = report.risks
     if risks.top:
-        lines.append(f"{counted(risks.count, 'risk')} {'is' if risks.count == 1 else 'are'} open with "
-                     f"{amounts(risks.at_stake)} a year at stake; the largest: {risks.top[0].title} "
-                     f"({risks.top[0].at_stake}).")  # fmt: skip
+        lines.append(
+            f"{counted(risks.count, 'risk')} {'is' if risks.count == 1 else 'are'} open with "
+            f"{amounts(risks.at_stake)} a year at stake; the largest: {risks.top[0].title} "
+            f"({risks.top[0].at_stake})."
+        )
     if risks.closed:
         told = ", ".join(f"{count} {outcome}" for outcome, count in sorted(risks.closed.items()))
         lines.append(f"Risks closed in the month: {told}.")
@@ -363,13 +413,17 @@ def _headlines(report: CioReport) -> list[str]:
     if sum(licences.unused_seats.values()):
         never, quarter, month = (number(licences.unused_seats[grade]) for grade in GRADES)
         safe = amounts(licences.reclaimable[GRADES[0]])
-        lines.append(f"{never} paid seats were never used, {quarter} more not in 90 days and {month} more not in "
-                     f"30 days" + (f"; the never-used ones cost {safe} a year." if safe else "."))  # fmt: skip
+        lines.append(
+            f"{never} paid seats were never used, {quarter} more not in 90 days and {month} more not in "
+            f"30 days" + (f"; the never-used ones cost {safe} a year." if safe else ".")
+        )
     if licences.renewals:
         saving = by_currency((renewal.currency, renewal.saving) for renewal in licences.renewals)
         net = amounts(saving) if any(amount > 0 for amount in saving.values()) else ""
-        lines.append(f"{len(licences.renewals)} subscriptions renew in the next {RENEWAL_DAYS} days"
-                     + (f"; renewing at the recommended seats would save {net} a year." if net else "."))  # fmt: skip
+        lines.append(
+            f"{len(licences.renewals)} subscriptions renew in the next {RENEWAL_DAYS} days"
+            + (f"; renewing at the recommended seats would save {net} a year." if net else ".")
+        )
     if len(report.tickets_by_month) >= 2 and report.tickets_by_month[-1][1]:
         (_, before), (_, now) = report.tickets_by_month[-2:]
         versus = _change(now, before)
@@ -378,13 +432,18 @@ def _headlines(report: CioReport) -> list[str]:
             if report.support
             else ""
         )
-        lines.append(f"{number(now)} tickets were opened in the month"
-                     + (f", {versus} the month before" if versus else "") + f"{most}.")  # fmt: skip
+        lines.append(
+            f"{number(now)} tickets were opened in the month"
+            + (f", {versus} the month before" if versus else "")
+            + f"{most}."
+        )
     voice = report.voice
     if voice.nps is not None:
         trend = "" if voice.nps_before is None else f", {voice.nps - voice.nps_before:+d} on the quarter before"
-        lines.append(f"The units' NPS for IT's systems is {voice.nps:+d} over the quarter to {report.month:%B} "
-                     f"({number(voice.answers)} responses{trend}).")  # fmt: skip
+        lines.append(
+            f"The units' NPS for IT's systems is {voice.nps:+d} over the quarter to {report.month:%B} "
+            f"({number(voice.answers)} responses{trend})."
+        )
     if report.below_target:
         lines.append(f"{len(report.below_target)} units are below the relationship target.")
     if report.decisions:
@@ -397,19 +456,24 @@ def _decisions(report: CioReport, declining: Counter[str]) -> list[str]:
     asks = [
         f"Cut {r.system} for {r.unit} from {r.seats} to {r.recommended} seats at its renewal on {r.renewal:%-d %b}: "
         f"{r.active} people use it a month, {r.low}–{r.high} expected then; saves {money(r.saving, r.currency)} a year."
-        for r in report.licences.renewals if r.seats and (r.seats - r.recommended) / r.seats >= CUT_SHARE
-    ]  # fmt: skip
-    asks += [f"{system} is in decline in {count} units: decide whether to retrain, replace or retire it."
-             for system, count in declining.most_common() if count >= DECLINE_UNITS]  # fmt: skip
+        for r in report.licences.renewals
+        if r.seats and (r.seats - r.recommended) / r.seats >= CUT_SHARE
+    ]
+    asks += [
+        f"{system} is in decline in {count} units: decide whether to retrain, replace or retire it."
+        for system, count in declining.most_common()
+        if count >= DECLINE_UNITS
+    ]
     return asks
 
 
 def _declining(subscriptions: list[Subscription], latest: dict[int, HealthScore]) -> Counter[str]:
     """System → the units where it was in decline at the month's end."""
     return Counter(
-        subscription.system.name for subscription in subscriptions
+        subscription.system.name
+        for subscription in subscriptions
         if (row := latest.get(subscription.id)) is not None and row.stage == "decline"
-    )  # fmt: skip
+    )
 
 
 def _coverage(unit_ids: list[int], end: date) -> list[Coverage]:
@@ -419,16 +483,25 @@ def _coverage(unit_ids: list[int], end: date) -> list[Coverage]:
     for unit_id, figure in relationships(unit_ids, end).items():
         if figure.below_target and figure.per_100 is not None:
             manager = by_id[unit_id].account_manager
-            found.append(Coverage(by_id[unit_id].name, manager.name if manager else "—", figure.people_met,
-                                  figure.users, figure.per_100))  # fmt: skip
+            found.append(
+                Coverage(
+                    by_id[unit_id].name,
+                    manager.name if manager else "—",
+                    figure.people_met,
+                    figure.users,
+                    figure.per_100,
+                )
+            )
     return sorted(found, key=lambda line: (line.per_100, -line.users, line.unit))
 
 
 def build(month: date, organisation: str, made_on: date) -> CioReport:
     start, end = month, last_day(month)
-    subscriptions = list(db.session.scalars(
-        select(Subscription).options(selectinload(Subscription.system), selectinload(Subscription.unit))
-    ))  # fmt: skip
+    subscriptions = list(
+        db.session.scalars(
+            select(Subscription).options(selectinload(Subscription.system), selectinload(Subscription.unit))
+        )
+    )
     currency = main_currency(subscriptions)
     names = dict(db.session.execute(select(Unit.id, Unit.name)).tuples().all())
     eve = start - timedelta(days=1)  # "a month before": the last day of the month before
@@ -438,21 +511,31 @@ def build(month: date, organisation: str, made_on: date) -> CioReport:
     # agree, and a stage that went back and forth within the month counts as no move.
     moves = Counter(
         (earlier[key].stage if key in earlier else "new", row.stage)
-        for key, row in latest.items() if key not in earlier or earlier[key].stage != row.stage
-    )  # fmt: skip
+        for key, row in latest.items()
+        if key not in earlier or earlier[key].stage != row.stage
+    )
     risers, fallers = _movers(units_before, units_now, names)
     systems = dict(db.session.execute(select(System.id, System.name)).tuples().all())
     tickets = _tickets(start, end)
     labels, support, hotspots = _support(start, tickets, latest, subscriptions, systems, names)
     report = CioReport(
-        month=month, organisation=organisation, made_on=made_on,
+        month=month,
+        organisation=organisation,
+        made_on=made_on,
         now=_shares(units_now, latest, subscriptions, currency),
         before=_shares(units_before, earlier, subscriptions, currency),
-        stage_moves=moves, risers=risers, fallers=fallers, risks=_risks(start, end),
-        licences=licences(end, subscriptions), tickets_by_month=labels, support=support, hotspots=hotspots,
-        voice=voice(month), below_target=_coverage(list(names), end),
+        stage_moves=moves,
+        risers=risers,
+        fallers=fallers,
+        risks=_risks(start, end),
+        licences=licences(end, subscriptions),
+        tickets_by_month=labels,
+        support=support,
+        hotspots=hotspots,
+        voice=voice(month),
+        below_target=_coverage(list(names), end),
         demand=_demand(start, tickets, latest, subscriptions, systems),
-    )  # fmt: skip
+    )
     report.decisions.extend(_decisions(report, _declining(subscriptions, latest)))
     report.headlines.extend(_headlines(report))
     return report

@@ -55,10 +55,14 @@ class _Heard:
 
 def _answers(first: date, after_last: date) -> dict[int | None, _Heard]:
     rows = db.session.execute(
-        select(SurveyAnswer.system_id, SurveyAnswer.source_system, SurveyAnswer.response_id, SurveyAnswer.question,
-               SurveyAnswer.score)
-        .where(SurveyAnswer.submitted_at >= start_of_day(first), SurveyAnswer.submitted_at < start_of_day(after_last))
-    ).all()  # fmt: skip
+        select(
+            SurveyAnswer.system_id,
+            SurveyAnswer.source_system,
+            SurveyAnswer.response_id,
+            SurveyAnswer.question,
+            SurveyAnswer.score,
+        ).where(SurveyAnswer.submitted_at >= start_of_day(first), SurveyAnswer.submitted_at < start_of_day(after_last))
+    ).all()
     heard: dict[int | None, _Heard] = defaultdict(_Heard)
     for system_id, source, response, question, score in rows:
         heard[system_id].scores[question].append(score)
@@ -88,11 +92,18 @@ def voice(month: date) -> Voice:
     for system_id, heard in now.items():
         earlier = before.get(system_id, _Heard())
         trend = tuple(_nps(quarter.get(system_id, _Heard()).of("nps")) for quarter in reversed(quarters))
-        systems.append(SystemVoice(
-            names.get(system_id, "no system") if system_id else "IT as a whole", len(heard.responses),
-            _nps(heard.of("nps")), _mean(heard.of("csat")), _mean(heard.of("value")), _nps(earlier.of("nps")),
-            _mean(earlier.of("csat")), trend,
-        ))  # fmt: skip
+        systems.append(
+            SystemVoice(
+                names.get(system_id, "no system") if system_id else "IT as a whole",
+                len(heard.responses),
+                _nps(heard.of("nps")),
+                _mean(heard.of("csat")),
+                _mean(heard.of("value")),
+                _nps(earlier.of("nps")),
+                _mean(earlier.of("csat")),
+                trend,
+            )
+        )
     systems.sort(key=lambda line: (-line.answers, line.system))
     responses = set().union(*(heard.responses for heard in now.values()))
     return Voice(systems[:SHOWN], len(responses), _all_nps(now), _all_nps(before), starts[0])

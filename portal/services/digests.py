@@ -44,8 +44,10 @@ class Digest:
             lines.append("Colour or stage changed:")
             for move in self.moves:
                 before = f"{move.before.colour}, {move.before.stage}" if move.before else "not scored"
-                lines.append(f"  - {move.unit.name}: {before} → {move.now.colour}, {move.now.stage}"
-                             + (f" ({move.now.reasons[0]})" if move.now.reasons else ""))  # fmt: skip
+                lines.append(
+                    f"  - {move.unit.name}: {before} → {move.now.colour}, {move.now.stage}"
+                    + (f" ({move.now.reasons[0]})" if move.now.reasons else "")
+                )
             lines.append("")
         if self.suggestions:
             lines.append("The data suggests these risks (open, snooze or dismiss them in Rapport):")
@@ -68,19 +70,33 @@ def digest_for(manager: Account, today: date, pending: list[RiskSuggestion] | No
     suggestions = [s for s in waiting if s.unit_id in units and s.first_seen_on > today - WEEK]
     late = [
         f"{step.unit.name}: “{step.action}” ({step.owner_name}), due {step.due_on:%-d %b}"
-        for step in db.session.scalars(select(PlanStep).where(
-            PlanStep.unit_id.in_(units), PlanStep.due_on < today,
-            PlanStep.status.in_((StepStatus.PLANNED.value, StepStatus.IN_PROGRESS.value)))
-            .options(selectinload(PlanStep.unit)).order_by(PlanStep.due_on))
-    ]  # fmt: skip
+        for step in db.session.scalars(
+            select(PlanStep)
+            .where(
+                PlanStep.unit_id.in_(units),
+                PlanStep.due_on < today,
+                PlanStep.status.in_((StepStatus.PLANNED.value, StepStatus.IN_PROGRESS.value)),
+            )
+            .options(selectinload(PlanStep.unit))
+            .order_by(PlanStep.due_on)
+        )
+    ]
     late += [
         f"risk at {step.route.risk.unit.name}: “{step.action}”, due {step.due_on:%-d %b}"
-        for step in db.session.scalars(select(MitigationStep).join(MitigationRoute).join(Risk).where(
-            MitigationStep.owner_id == manager.id, MitigationStep.done_at.is_(None), MitigationStep.due_on < today,
-            Risk.status != RiskStatus.CLOSED.value)
+        for step in db.session.scalars(
+            select(MitigationStep)
+            .join(MitigationRoute)
+            .join(Risk)
+            .where(
+                MitigationStep.owner_id == manager.id,
+                MitigationStep.done_at.is_(None),
+                MitigationStep.due_on < today,
+                Risk.status != RiskStatus.CLOSED.value,
+            )
             .options(selectinload(MitigationStep.route).selectinload(MitigationRoute.risk).selectinload(Risk.unit))
-            .order_by(MitigationStep.due_on))
-    ]  # fmt: skip
+            .order_by(MitigationStep.due_on)
+        )
+    ]
     return Digest(manager, moves, suggestions, late)
 
 

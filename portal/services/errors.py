@@ -15,8 +15,9 @@ class RuleViolation(ValueError):
         self.field = field
 
 
-def required_text(text: str, limit: int, empty: str, error: type[RuleViolation] = RuleViolation,
-                  field: str = "text") -> str:  # fmt: skip
+def required_text(
+    text: str, limit: int, empty: str, error: type[RuleViolation] = RuleViolation, field: str = "text"
+) -> str:
     """A comment or a reason as the person wrote it, trimmed: refused when empty (`empty` says what to write)
     or longer than `limit` characters."""
     text = text.strip()

@@ -55,8 +55,9 @@ def project(points: Sequence[float], ahead: float) -> Projection | None:
 REACH_DAYS = 7 * (SAMPLES - 1) + MONTH_DAYS  # the days of activity the weekly series needs
 
 
-def monthly_active_from(days: dict[tuple[int, int], int], first: date, as_of: date,
-                        samples: int = SAMPLES) -> dict[int, list[int]]:  # fmt: skip
+def monthly_active_from(
+    days: dict[tuple[int, int], int], first: date, as_of: date, samples: int = SAMPLES
+) -> dict[int, list[int]]:
     """From (system, person) → day bits starting on `first`: system id → the people active in the 30 days up
     to each of the last `samples` weeks' ends (oldest first)."""
     series: dict[int, list[int]] = {}
@@ -97,8 +98,9 @@ class SeatForecast:
         return (self.per_seat * (self.seats - self.recommended)).quantize(Decimal("1"))
 
 
-def seats_at_renewal(series: Sequence[int], seats: int, annual_cost: Decimal, currency: str, renewal: date,
-                     as_of: date) -> SeatForecast | None:  # fmt: skip
+def seats_at_renewal(
+    series: Sequence[int], seats: int, annual_cost: Decimal, currency: str, renewal: date, as_of: date
+) -> SeatForecast | None:
     projection = project(series, max((renewal - as_of).days, 0) / 7)
     if projection is None:
         return None
@@ -107,19 +109,30 @@ def seats_at_renewal(series: Sequence[int], seats: int, annual_cost: Decimal, cu
     return SeatForecast(renewal, seats, series[-1] if series else 0, recent, projection, per_seat, currency)
 
 
-def renewal_forecast(subscription: Subscription, series: Sequence[int] | None, as_of: date,
-                     within_days: int | None = None) -> SeatForecast | None:  # fmt: skip
+def renewal_forecast(
+    subscription: Subscription, series: Sequence[int] | None, as_of: date, within_days: int | None = None
+) -> SeatForecast | None:
     """The seats a subscription's next renewal needs, from its weekly series (none read: nobody active), when
     it renews after `as_of` (and within `within_days`); None for no renewal, no seats or too few points."""
     if not renews_within(subscription, as_of, within_days):
         return None
     assert subscription.renewal_date is not None
-    return seats_at_renewal(series or [0] * SAMPLES, subscription.seats, subscription.effective_annual_cost,
-                            subscription.system.currency, subscription.renewal_date, as_of)  # fmt: skip
+    return seats_at_renewal(
+        series or [0] * SAMPLES,
+        subscription.seats,
+        subscription.effective_annual_cost,
+        subscription.system.currency,
+        subscription.renewal_date,
+        as_of,
+    )
 
 
 def renews_within(subscription: Subscription, as_of: date, days: int | None = None) -> bool:
     """Whether a subscription with seats renews after `as_of` (and within `days` when given)."""
     due = subscription.renewal_date
-    return (due is not None and due > as_of and bool(subscription.seats)
-            and (days is None or due <= as_of + timedelta(days=days)))  # fmt: skip
+    return (
+        due is not None
+        and due > as_of
+        and bool(subscription.seats)
+        and (days is None or due <= as_of + timedelta(days=days))
+    )

@@ -33,12 +33,19 @@ class Feed:
 def feeds() -> list[Feed]:
     allowed = current_app.config["FRESHNESS_DAYS"]
     landed = (RunStatus.SUCCEEDED.value, RunStatus.REFUSED_ROWS.value)
-    rows = dict(db.session.execute(
-        select(ImportRun.kind, func.max(ImportRun.finished_at))
-        .where(ImportRun.kind.in_(FEEDS), ImportRun.status.in_(landed),
-               or_(ImportRun.inserted > 0, ImportRun.updated > 0))
-        .group_by(ImportRun.kind)
-    ).tuples().all())  # fmt: skip
+    rows = dict(
+        db.session.execute(
+            select(ImportRun.kind, func.max(ImportRun.finished_at))
+            .where(
+                ImportRun.kind.in_(FEEDS),
+                ImportRun.status.in_(landed),
+                or_(ImportRun.inserted > 0, ImportRun.updated > 0),
+            )
+            .group_by(ImportRun.kind)
+        )
+        .tuples()
+        .all()
+    )
     return [Feed(kind, rows.get(kind), allowed) for kind in FEEDS]
 
 
@@ -49,14 +56,20 @@ def check(now: datetime | None = None) -> str:
     if not stale:
         return "every feed sent data within its allowance"
     described = [
-        f"{feed.kind}: " + ("nothing imported yet" if feed.last is None
-                             else f"last data {feed.silent_days(now):.0f} days ago ({as_utc(feed.last):%-d %b %Y})")
+        f"{feed.kind}: "
+        + (
+            "nothing imported yet"
+            if feed.last is None
+            else f"last data {feed.silent_days(now):.0f} days ago ({as_utc(feed.last):%-d %b %Y})"
+        )
         for feed in stale
-    ]  # fmt: skip
+    ]
     admins = [account.email for account in accounts.active_with_role(Role.ADMIN)]
-    body = ("These data feeds have sent nothing for longer than "
-            f"{current_app.config['FRESHNESS_DAYS']} days; the health scores age with them:\n\n"
-            + "\n".join(f"  - {line}" for line in described)
-            + "\n\nCheck the exports that feed Rapport (Admin › Imports shows every run).\n\n— Rapport")  # fmt: skip
+    body = (
+        "These data feeds have sent nothing for longer than "
+        f"{current_app.config['FRESHNESS_DAYS']} days; the health scores age with them:\n\n"
+        + "\n".join(f"  - {line}" for line in described)
+        + "\n\nCheck the exports that feed Rapport (Admin › Imports shows every run).\n\n— Rapport"
+    )
     how = mail.send("Rapport: data feeds gone quiet", body, admins)
     return f"stale: {'; '.join(described)}; {how}"

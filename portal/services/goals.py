@@ -38,8 +38,15 @@ class GoalDetails:
 
 def _snapshot(goal: Goal) -> dict[str, object]:
     system = goal.system.key if goal.system else None
-    return {"name": goal.name, "metric": goal.metric, "baseline": goal.baseline, "target": goal.target,
-            "due_on": goal.due_on, "measure": goal.measure, "system": system}  # fmt: skip
+    return {
+        "name": goal.name,
+        "metric": goal.metric,
+        "baseline": goal.baseline,
+        "target": goal.target,
+        "due_on": goal.due_on,
+        "measure": goal.measure,
+        "system": system,
+    }
 
 
 def _apply(goal: Goal, unit: Unit, details: GoalDetails) -> None:
@@ -57,8 +64,13 @@ def _apply(goal: Goal, unit: Unit, details: GoalDetails) -> None:
             raise GoalError("A computed goal follows one of the unit's systems: choose it.", "system_id")
         system_id = details.system_id
         metric = metric or ("active people" if details.measure == GoalMeasure.ACTIVE_PEOPLE else "% of seats in use")
-    goal.name, goal.metric, goal.baseline, goal.target, goal.due_on = (name[:200], metric[:120], details.baseline,
-                                                                         details.target, details.due_on)  # fmt: skip
+    goal.name, goal.metric, goal.baseline, goal.target, goal.due_on = (
+        name[:200],
+        metric[:120],
+        details.baseline,
+        details.target,
+        details.due_on,
+    )
     goal.measure, goal.system_id = details.measure.value, system_id
 
 
@@ -98,8 +110,9 @@ def _set(goal: Goal, day: date, value: Decimal, note: str, computed: bool, actor
     return entry
 
 
-def record_progress(goal: Goal, value: Decimal | None, day: date | None, note: str, today: date,
-                    actor: Account) -> GoalProgress:  # fmt: skip
+def record_progress(
+    goal: Goal, value: Decimal | None, day: date | None, note: str, today: date, actor: Account
+) -> GoalProgress:
     """A progress entry by hand, in the goal's own numbers."""
     if goal.kind != GoalMeasure.MANUAL:
         raise GoalError("This goal's progress is computed from Rapport's measures each day.")
@@ -131,9 +144,13 @@ def refresh_computed(as_of: date) -> int:
         subscription = db.session.scalar(
             select(Subscription).where(Subscription.unit_id == goal.unit_id, Subscription.system_id == goal.system_id)
         )
-        row = db.session.scalar(
-            select(HealthScore).where(HealthScore.subscription_id == subscription.id, HealthScore.as_of == as_of)
-        ) if subscription else None  # fmt: skip
+        row = (
+            db.session.scalar(
+                select(HealthScore).where(HealthScore.subscription_id == subscription.id, HealthScore.as_of == as_of)
+            )
+            if subscription
+            else None
+        )
         if row is None:
             continue
         _set(goal, as_of, _computed_value(goal, row, subscription.seats), "", computed=True, actor=None)

@@ -26,8 +26,14 @@ def runner_name() -> str:
 
 def claim(job: str, scheduled_for: datetime, trigger: JobTrigger = JobTrigger.SCHEDULE) -> JobRun | None:
     """The run of `job` for its time `scheduled_for`, now this process's; None when another has it already."""
-    run = JobRun(job=job, scheduled_for=scheduled_for, trigger=trigger.value, status=JobRunStatus.RUNNING.value,
-                 started_at=datetime.now(UTC), runner=runner_name())  # fmt: skip
+    run = JobRun(
+        job=job,
+        scheduled_for=scheduled_for,
+        trigger=trigger.value,
+        status=JobRunStatus.RUNNING.value,
+        started_at=datetime.now(UTC),
+        runner=runner_name(),
+    )
     db.session.add(run)
     try:
         db.session.commit()
@@ -70,9 +76,12 @@ def finish(run: JobRun, outcome: str = "", error: str = "") -> None:
 
 
 def has_run(job: str, scheduled_for: datetime) -> bool:
-    return db.session.scalar(
-        select(func.count()).select_from(JobRun).where(JobRun.job == job, JobRun.scheduled_for == scheduled_for)
-    ) > 0  # fmt: skip
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(JobRun).where(JobRun.job == job, JobRun.scheduled_for == scheduled_for)
+        )
+        > 0
+    )
 
 
 def recent(job: str | None = None, limit: int = RECENT_RUNS) -> list[JobRun]:

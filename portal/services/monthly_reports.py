@@ -44,12 +44,13 @@ def deliver(kept: MonthlyReport) -> str:
     """Send the report to the CIO (or file it in the outbox); records and returns how it went."""
     label = f"{kept.month:%B %Y}"
     told = "".join(f"- {line}\n" for line in kept.headlines)
-    body = (f"The IT customer success report for {label} is attached: the organisation's health and how it moved, "
-            f"the top risks, licence waste and savings, support and satisfaction, and the decisions asked of you.\n\n"
-            + (f"The month in short:\n{told}\n" if told else "")
-            + "Every earlier month is in Rapport's report archive.")  # fmt: skip
-    how = mail.send(f"IT customer success: {label}", body, recipients(),
-                    [mail.Attachment(filename(kept), kept.pdf)])  # fmt: skip
+    body = (
+        f"The IT customer success report for {label} is attached: the organisation's health and how it moved, "
+        f"the top risks, licence waste and savings, support and satisfaction, and the decisions asked of you.\n\n"
+        + (f"The month in short:\n{told}\n" if told else "")
+        + "Every earlier month is in Rapport's report archive."
+    )
+    how = mail.send(f"IT customer success: {label}", body, recipients(), [mail.Attachment(filename(kept), kept.pdf)])
     kept.delivery = how
     return how
 

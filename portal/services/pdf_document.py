@@ -85,17 +85,27 @@ def with_heading(heading: Flowable, first: Flowable) -> Together:
 class _Document(BaseDocTemplate):
     def __init__(self, buffer: BytesIO, title: str, author: str, subject: str, header: str) -> None:
         super().__init__(
-            buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 8 * mm,
-            bottomMargin=MARGIN, title=title, author=author, subject=subject, creator="Rapport",
-        )  # fmt: skip
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + 8 * mm,
+            bottomMargin=MARGIN,
+            title=title,
+            author=author,
+            subject=subject,
+            creator="Rapport",
+        )
         # No padding inside the frames: text, tables and charts all TEXT_WIDTH wide, flush with the header's rule.
         flush = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
         frame = Frame(MARGIN, MARGIN, TEXT_WIDTH, PAGE_HEIGHT - 2 * MARGIN - 8 * mm, id="body", **flush)
         cover = Frame(MARGIN, MARGIN, TEXT_WIDTH, PAGE_HEIGHT - 2 * MARGIN, id="cover", **flush)
-        self.addPageTemplates([
-            PageTemplate("cover", [cover]),
-            PageTemplate("body", [frame], onPage=lambda canvas, _doc: _header(canvas, header)),
-        ])  # fmt: skip
+        self.addPageTemplates(
+            [
+                PageTemplate("cover", [cover]),
+                PageTemplate("body", [frame], onPage=lambda canvas, _doc: _header(canvas, header)),
+            ]
+        )
 
     def afterFlowable(self, flowable: Flowable) -> None:  # ReportLab names it so
         if isinstance(flowable, Heading):
@@ -138,8 +148,9 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
-def table(rows: list[list[object]], widths: list[float], sheet: dict[str, ParagraphStyle],
-           numeric: set[int] = frozenset()) -> LongTable:  # fmt: skip
+def table(
+    rows: list[list[object]], widths: list[float], sheet: dict[str, ParagraphStyle], numeric: set[int] = frozenset()
+) -> LongTable:
     """A table whose header repeats on every page it spans; cells are escaped paragraphs, the `numeric`
     columns set flush right (a paragraph aligns itself: the cell's ALIGN does not reach it)."""
     head, *body = rows
@@ -150,8 +161,12 @@ def table(rows: list[list[object]], widths: list[float], sheet: dict[str, Paragr
 
     cells = [[Paragraph(text(cell).upper(), style("head", column)) for column, cell in enumerate(head)]]
     for row in body:
-        cells.append([cell if isinstance(cell, Flowable) else Paragraph(text(cell), style("cell", column))
-                      for column, cell in enumerate(row)])  # fmt: skip
+        cells.append(
+            [
+                cell if isinstance(cell, Flowable) else Paragraph(text(cell), style("cell", column))
+                for column, cell in enumerate(row)
+            ]
+        )
     table = LongTable(cells, colWidths=widths, repeatRows=1, splitByRow=1)
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -175,8 +190,15 @@ def contents(style: ParagraphStyle | None = None) -> TableOfContents:
     return TableOfContents(levelStyles=[style or styles()["toc"]], dotsMinLevel=0)
 
 
-def build(title: str, author: str, subject: str, header: str, cover: Sequence[Flowable],
-          sections: Sequence[Flowable], contents_page: bool = True) -> bytes:  # fmt: skip
+def build(
+    title: str,
+    author: str,
+    subject: str,
+    header: str,
+    cover: Sequence[Flowable],
+    sections: Sequence[Flowable],
+    contents_page: bool = True,
+) -> bytes:
     """The document: its cover, a page of contents (the `Heading`s of the sections) unless the cover holds
     them, then the sections."""
     register_fonts()

@@ -82,12 +82,19 @@ def _follow_ups(unit_ids: list[int], as_of: date) -> dict[int, FollowUp]:
     risks_by_unit: dict[int, list[Risk]] = defaultdict(list)
     for risk in open_risks_of(unit_ids):
         risks_by_unit[risk.unit_id].append(risk)
-    late_plan = dict(db.session.execute(
-        select(PlanStep.unit_id, func.count()).where(
-            PlanStep.unit_id.in_(unit_ids), PlanStep.due_on < as_of,
-            PlanStep.status.in_((StepStatus.PLANNED.value, StepStatus.IN_PROGRESS.value)),
-        ).group_by(PlanStep.unit_id)
-    ).tuples().all())  # fmt: skip
+    late_plan = dict(
+        db.session.execute(
+            select(PlanStep.unit_id, func.count())
+            .where(
+                PlanStep.unit_id.in_(unit_ids),
+                PlanStep.due_on < as_of,
+                PlanStep.status.in_((StepStatus.PLANNED.value, StepStatus.IN_PROGRESS.value)),
+            )
+            .group_by(PlanStep.unit_id)
+        )
+        .tuples()
+        .all()
+    )
     figures = relationships(unit_ids, as_of)
     found = {}
     for unit_id in unit_ids:
@@ -138,8 +145,13 @@ class PortfolioRow:
     def attention(self) -> tuple:
         """Red before yellow before grey before green; then falling before rising; then more open risks; then
         more money at stake first."""
-        return (SEVERITY.get(self.colour, 2), self.direction if self.direction is not None else 0.0,
-                -self.follow_up.open_risks, -self.at_stake_total, self.unit.name.casefold())  # fmt: skip
+        return (
+            SEVERITY.get(self.colour, 2),
+            self.direction if self.direction is not None else 0.0,
+            -self.follow_up.open_risks,
+            -self.at_stake_total,
+            self.unit.name.casefold(),
+        )
 
 
 @dataclass(frozen=True)
@@ -192,12 +204,19 @@ def _history(unit_ids: Sequence[int], since: date, until: date) -> dict[int, lis
     found: dict[int, list[Snapshot]] = defaultdict(list)
     for batch in in_batches(list(unit_ids)):
         rows = db.session.execute(
-            select(HealthScore.unit_id, HealthScore.as_of, HealthScore.score, HealthScore.colour, HealthScore.stage,
-                   HealthScore.reasons)
-            .where(HealthScore.unit_id.in_(batch), HealthScore.system_id.is_(None),
-                   HealthScore.as_of.between(since, until))
+            select(
+                HealthScore.unit_id,
+                HealthScore.as_of,
+                HealthScore.score,
+                HealthScore.colour,
+                HealthScore.stage,
+                HealthScore.reasons,
+            )
+            .where(
+                HealthScore.unit_id.in_(batch), HealthScore.system_id.is_(None), HealthScore.as_of.between(since, until)
+            )
             .order_by(HealthScore.as_of)
-        )  # fmt: skip
+        )
         for unit_id, as_of, score, colour, stage, reasons in rows:
             found[unit_id].append(Snapshot(as_of, score, colour, stage, tuple(reasons or ())))
     return found
@@ -212,8 +231,9 @@ def _before(history: Sequence[Snapshot], day: date) -> Snapshot | None:
     return found
 
 
-def _row(unit: Unit, division: Unit, history: list[Snapshot], latest: dict[int, Latest], as_of: date,
-         follow_up: FollowUp) -> PortfolioRow:  # fmt: skip
+def _row(
+    unit: Unit, division: Unit, history: list[Snapshot], latest: dict[int, Latest], as_of: date, follow_up: FollowUp
+) -> PortfolioRow:
     now = history[-1] if history else None
     weekly = [snapshot for snapshot in history if snapshot is not now][-(SPARK_WEEKS - 1) :]
     if now is not None:
@@ -235,10 +255,18 @@ def _row(unit: Unit, division: Unit, history: list[Snapshot], latest: dict[int, 
         if found is not None and found.colour in AT_RISK:
             at_stake[subscription.system.currency] += subscription.effective_annual_cost
     return PortfolioRow(
-        unit=unit, division=division, now=now, history=weekly, direction=direction, changed_this_month=changed,
-        seats_used=used, seats_paid=paid, at_stake=dict(at_stake),
-        systems=frozenset(subscription.system.key for subscription in unit.subscriptions), follow_up=follow_up,
-    )  # fmt: skip
+        unit=unit,
+        division=division,
+        now=now,
+        history=weekly,
+        direction=direction,
+        changed_this_month=changed,
+        seats_used=used,
+        seats_paid=paid,
+        at_stake=dict(at_stake),
+        systems=frozenset(subscription.system.key for subscription in unit.subscriptions),
+        follow_up=follow_up,
+    )
 
 
 def _matches(row: PortfolioRow, filters: Filters) -> bool:
@@ -262,8 +290,9 @@ def build(viewer: Account, filters: Filters, as_of: date | None = None) -> Portf
     subscription_ids = [subscription.id for unit in units for subscription in unit.subscriptions]
     latest = latest_by_subscription(subscription_ids, as_of)
     follow_ups = _follow_ups([unit.id for unit in units], as_of)
-    everything = [_row(unit, divisions[unit.id], history.get(unit.id, []), latest, as_of, follow_ups[unit.id])
-                  for unit in units]  # fmt: skip
+    everything = [
+        _row(unit, divisions[unit.id], history.get(unit.id, []), latest, as_of, follow_ups[unit.id]) for unit in units
+    ]
     rows = sorted((row for row in everything if _matches(row, filters)), key=PortfolioRow.attention)
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
@@ -279,8 +308,9 @@ def build(viewer: Account, filters: Filters, as_of: date | None = None) -> Portf
         key=lambda system: system.name.casefold(),
     )
     used_divisions = sorted({row.division for row in everything}, key=lambda unit: unit.name.casefold())
-    return Portfolio(viewer, filters, as_of, rows, managers, manager, systems, used_divisions, len(everything),
-                     dict(counts))  # fmt: skip
+    return Portfolio(
+        viewer, filters, as_of, rows, managers, manager, systems, used_divisions, len(everything), dict(counts)
+    )
 
 
 @dataclass(frozen=True)

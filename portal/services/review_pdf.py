@@ -20,18 +20,33 @@ from portal.services.reviews import Agreement, Review
 
 
 def _cover(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    story: list[Flowable] = [Spacer(1, 50 * mm), Paragraph(text(review.organisation), styles["subtitle"]),
-                             Spacer(1, 4 * mm), Paragraph("Success review", styles["title"]), Spacer(1, 3 * mm),
-                             Paragraph(text(review.unit.name), styles["title"]), Spacer(1, 6 * mm),
-                             Paragraph(text(review.period.label), styles["subtitle"])]  # fmt: skip
+    story: list[Flowable] = [
+        Spacer(1, 50 * mm),
+        Paragraph(text(review.organisation), styles["subtitle"]),
+        Spacer(1, 4 * mm),
+        Paragraph("Success review", styles["title"]),
+        Spacer(1, 3 * mm),
+        Paragraph(text(review.unit.name), styles["title"]),
+        Spacer(1, 6 * mm),
+        Paragraph(text(review.period.label), styles["subtitle"]),
+    ]
     if review.now is not None and review.now.score is not None:
         shade = COLOURS.get(review.now.colour, COLOURS["grey"])
-        story += [Spacer(1, 16 * mm), Paragraph(
-            f'Health at the end of the period: <font color="{shade}"><b>{text(review.now.colour)}</b></font>, '
-            f"{review.now.score:.0f} of 100" + (f", {text(review.now.stage)}" if review.now.stage else ""),
-            styles["subtitle"])]  # fmt: skip
-    story += [Spacer(1, 40 * mm), Paragraph(f"Made on {review.made_on:%-d %B %Y} by Rapport, from the data up to "
-                                            f"{review.period.end:%-d %B %Y}.", styles["small"])]  # fmt: skip
+        story += [
+            Spacer(1, 16 * mm),
+            Paragraph(
+                f'Health at the end of the period: <font color="{shade}"><b>{text(review.now.colour)}</b></font>, '
+                f"{review.now.score:.0f} of 100" + (f", {text(review.now.stage)}" if review.now.stage else ""),
+                styles["subtitle"],
+            ),
+        ]
+    story += [
+        Spacer(1, 40 * mm),
+        Paragraph(
+            f"Made on {review.made_on:%-d %B %Y} by Rapport, from the data up to {review.period.end:%-d %B %Y}.",
+            styles["small"],
+        ),
+    ]
     return story
 
 
@@ -61,16 +76,32 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
         active = number(line.active_people) + (
             f" of {number(line.seats)} seats" if line.per_seat and line.seats else ""
         )
-        rows.append([line.name, colour_word(line.colour, styles), (line.stage or "—").capitalize(), active,
-                     line.habit or "—", ", ".join(line.unused_modules) or "none"])  # fmt: skip
+        rows.append(
+            [
+                line.name,
+                colour_word(line.colour, styles),
+                (line.stage or "—").capitalize(),
+                active,
+                line.habit or "—",
+                ", ".join(line.unused_modules) or "none",
+            ]
+        )
     story.append(table(rows, [30 * mm, 17 * mm, 23 * mm, 27 * mm, 44 * mm, TEXT_WIDTH - 141 * mm], styles))
 
     heading("Licence utilisation")
     seat_lines = [line for line in review.systems if line.per_seat and line.seats]
     if seat_lines:
         rows = [["System", "Seats", "Used", "Unused", "Unused a year"]]
-        rows += [[line.name, number(line.seats), number(min(line.active_people, line.seats)), number(line.reclaimable),
-                  money(line.reclaimable_cost, line.currency)] for line in seat_lines]  # fmt: skip
+        rows += [
+            [
+                line.name,
+                number(line.seats),
+                number(min(line.active_people, line.seats)),
+                number(line.reclaimable),
+                money(line.reclaimable_cost, line.currency),
+            ]
+            for line in seat_lines
+        ]
         story.append(table(rows, [60 * mm, 22 * mm, 22 * mm, 22 * mm, TEXT_WIDTH - 126 * mm], styles, {1, 2, 3, 4}))
     else:
         story.append(Paragraph("None of the unit's systems is licensed per seat.", body))
@@ -100,8 +131,15 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
     heading("What IT recommends")
     if review.recommendations:
         for index, item in enumerate(review.recommendations, start=1):
-            story.append(KeepTogether([Paragraph(f"<b>{index}. {text(item.title)}</b>", body),
-                                       Paragraph(text(item.because), small), Spacer(1, 2 * mm)]))  # fmt: skip
+            story.append(
+                KeepTogether(
+                    [
+                        Paragraph(f"<b>{index}. {text(item.title)}</b>", body),
+                        Paragraph(text(item.because), small),
+                        Spacer(1, 2 * mm),
+                    ]
+                )
+            )
     else:
         story.append(Paragraph("Nothing stands out: keep the current course.", body))
     return story
@@ -116,8 +154,15 @@ def _agreement_part(agreement: Agreement, styles: dict[str, ParagraphStyle]) -> 
             value = "—" if goal.value is None else number(goal.value)
             if goal.reached_on:
                 value += f" (reached {goal.reached_on:%-d %b})"
-            rows.append([f"{goal.name} ({goal.metric})", number(goal.baseline), value, number(goal.target),
-                         f"{goal.due_on:%-d %b %Y}"])  # fmt: skip
+            rows.append(
+                [
+                    f"{goal.name} ({goal.metric})",
+                    number(goal.baseline),
+                    value,
+                    number(goal.target),
+                    f"{goal.due_on:%-d %b %Y}",
+                ]
+            )
         story.append(table(rows, [62 * mm, 22 * mm, 36 * mm, 22 * mm, TEXT_WIDTH - 142 * mm], styles, {1, 2, 3}))
     else:
         story.append(Paragraph("No goals are set with the unit yet.", body))
@@ -125,8 +170,10 @@ def _agreement_part(agreement: Agreement, styles: dict[str, ParagraphStyle]) -> 
         story.append(Spacer(1, 3 * mm))
         words = {"done": "Done in the period", "late": "Late", "next": "Next"}
         rows = [["Plan step", "Whose", "Owner", "Due", "State"]]
-        rows += [[step.action, step.side, step.owner, f"{step.due_on:%-d %b %Y}", words[step.state]]
-                 for step in agreement.steps]  # fmt: skip
+        rows += [
+            [step.action, step.side, step.owner, f"{step.due_on:%-d %b %Y}", words[step.state]]
+            for step in agreement.steps
+        ]
         story.append(table(rows, [70 * mm, 26 * mm, 28 * mm, 24 * mm, TEXT_WIDTH - 148 * mm], styles))
     if agreement.risks is not None:
         story.append(Spacer(1, 3 * mm))
@@ -143,10 +190,13 @@ def render(review: Review) -> bytes:
     sheet = styles()
     unit, period = review.unit.name, review.period.label
     return build(
-        title=f"Success review: {unit}, {period}", author=review.organisation, subject="Success review",
+        title=f"Success review: {unit}, {period}",
+        author=review.organisation,
+        subject="Success review",
         header=f"{review.organisation} · Success review · {unit} · {period}",
-        cover=_cover(review, sheet), sections=_sections(review, sheet),
-    )  # fmt: skip
+        cover=_cover(review, sheet),
+        sections=_sections(review, sheet),
+    )
 
 
 def render_kept(review: Review) -> bytes:

@@ -50,8 +50,12 @@ from portal.services.ticket_figures import median_hours_to_resolve
 
 MAX_PERIOD_DAYS = 366
 WEAK_MEASURE = 50.0  # a measure scoring below this gets a recommendation
-QUESTION_NAMES = {"nps": "Net promoter score", "csat": "Satisfaction (CSAT)", "ces": "Ease (CES, 7 = very easy)",
-                  "value": "Business value"}  # fmt: skip
+QUESTION_NAMES = {
+    "nps": "Net promoter score",
+    "csat": "Satisfaction (CSAT)",
+    "ces": "Ease (CES, 7 = very easy)",
+    "value": "Business value",
+}
 ACTIONS = {
     "seat_utilisation": "Reclaim or reassign unused {system} seats",
     "breadth": "Bring more of the team onto {system}",
@@ -150,8 +154,10 @@ class Support:
 
     def describe(self) -> str:
         """The figures in one sentence, as the page and the PDF print them."""
-        text = (f"{counted(self.total, 'ticket')} in the period ({number(self.before)} in the period before), "
-                f"{number(self.incidents)} of them incidents; {number(self.open_now)} still open.")  # fmt: skip
+        text = (
+            f"{counted(self.total, 'ticket')} in the period ({number(self.before)} in the period before), "
+            f"{number(self.incidents)} of them incidents; {number(self.open_now)} still open."
+        )
         if self.median_hours is not None:
             text += f" Median time to resolve: {duration(self.median_hours)}."
         return text
@@ -301,13 +307,21 @@ def _system_lines(subscriptions: list[Subscription], records: dict[int, Record])
         per_seat_cost = subscription.cost_per_seat
         lines.append(
             SystemLine(
-                name=system.name, key=system.key, colour=record.colour if record else "grey",
-                stage=record.stage if record else None, score=record.score if record else None,
-                active_people=record.active_people if record else 0, seats=subscription.seats, per_seat=per_seat,
-                habit=habit.get("reason", "") if habit else "", unused_modules=unused, reclaimable=reclaimable,
-                reclaimable_cost=(per_seat_cost * reclaimable).quantize(Decimal("1")), currency=system.currency,
+                name=system.name,
+                key=system.key,
+                colour=record.colour if record else "grey",
+                stage=record.stage if record else None,
+                score=record.score if record else None,
+                active_people=record.active_people if record else 0,
+                seats=subscription.seats,
+                per_seat=per_seat,
+                habit=habit.get("reason", "") if habit else "",
+                unused_modules=unused,
+                reclaimable=reclaimable,
+                reclaimable_cost=(per_seat_cost * reclaimable).quantize(Decimal("1")),
+                currency=system.currency,
             )
-        )  # fmt: skip
+        )
     severity = {"red": 0, "yellow": 1, "grey": 2, "green": 3}
     return sorted(lines, key=lambda line: (severity.get(line.colour, 2), line.name.casefold()))
 
@@ -337,12 +351,13 @@ def _support(unit: Unit, period: Period) -> Support:
     categories = Counter(row.category for row in in_period if row.category)
     return Support(
         months=[(start.strftime("%b %Y"), count) for (start, _), count in zip(months, counts, strict=True)],
-        total=len(in_period), before=len(rows) - len(in_period),
+        total=len(in_period),
+        before=len(rows) - len(in_period),
         incidents=sum(1 for row in in_period if row.type == "incident"),
         median_hours=median_hours_to_resolve(in_period),
         open_now=sum(1 for row in in_period if row.status not in ("resolved", "closed")),
         categories=categories.most_common(5),
-    )  # fmt: skip
+    )
 
 
 def _voice(unit: Unit, period: Period) -> list[QuestionFigures]:
@@ -363,16 +378,22 @@ def _voice(unit: Unit, period: Period) -> list[QuestionFigures]:
             continue
         figures.append(
             QuestionFigures(
-                question=question, name=QUESTION_NAMES[question], answers=len(given), mean=sum(given) / len(given),
-                low=min(given), high=max(given), spread=dict(sorted(Counter(given).items())),
+                question=question,
+                name=QUESTION_NAMES[question],
+                answers=len(given),
+                mean=sum(given) / len(given),
+                low=min(given),
+                high=max(given),
+                spread=dict(sorted(Counter(given).items())),
                 nps=round(net_promoter_score(given)) if question == "nps" else None,
             )
-        )  # fmt: skip
+        )
     return figures
 
 
-def _recommendations(lines: list[SystemLine], records: dict[int, Record], subscriptions: list[Subscription],
-                     support: Support) -> list[Recommendation]:  # fmt: skip
+def _recommendations(
+    lines: list[SystemLine], records: dict[int, Record], subscriptions: list[Subscription], support: Support
+) -> list[Recommendation]:
     found = []
     by_key = {subscription.system.key: records.get(subscription.id) for subscription in subscriptions}
     for line in lines:
@@ -391,9 +412,14 @@ def _recommendations(lines: list[SystemLine], records: dict[int, Record], subscr
             title = ACTIONS.get(measure["key"], "Look into {system}").format(system=line.name)
             found.append(Recommendation(title, because, line.name, urgency))
     if support.before and support.total >= 2 * support.before and support.total >= 5:
-        found.append(Recommendation("Review the rise in support tickets",
-                                    f"{support.total} tickets this period against {support.before} the period before",
-                                    "", 150))  # fmt: skip
+        found.append(
+            Recommendation(
+                "Review the rise in support tickets",
+                f"{support.total} tickets this period against {support.before} the period before",
+                "",
+                150,
+            )
+        )
     return sorted(found, key=lambda item: (item.urgency, item.title))[:8]
 
 
@@ -407,8 +433,11 @@ def _summary(review: Review) -> list[str]:
         change = review.score_change
         if change is not None and before is not None:
             movement = "up" if change > 0 else "down"
-            text += f", {movement} {abs(change):.0f} points since {review.period.start:%-d %B}" if round(change) else (
-                f", unchanged since {review.period.start:%-d %B}")  # fmt: skip
+            text += (
+                f", {movement} {abs(change):.0f} points since {review.period.start:%-d %B}"
+                if round(change)
+                else (f", unchanged since {review.period.start:%-d %B}")
+            )
         sentences.append(text + ".")
         if now.stage:
             sentences.append(f"Most of its seats are in {now.stage}.")
@@ -453,8 +482,9 @@ def _summary(review: Review) -> list[str]:
     if review.recommendations:
         first = review.recommendations[0].title
         count = len(review.recommendations)
-        sentences.append(f"IT recommends {count} action{'s' if count != 1 else ''}, the first: "
-                         f"{first[:1].lower()}{first[1:]}.")  # fmt: skip
+        sentences.append(
+            f"IT recommends {count} action{'s' if count != 1 else ''}, the first: {first[:1].lower()}{first[1:]}."
+        )
     return sentences
 
 
@@ -468,8 +498,17 @@ def _agreement(unit: Unit, period: Period, with_risks: bool) -> Agreement:
     for goal in db.session.scalars(select(Goal).where(Goal.unit_id == unit.id).order_by(Goal.due_on, Goal.id)):
         entries = [entry for entry in goal.progress if entry.recorded_on <= period.end]
         reached = goal.reached_on if goal.reached_on is not None and goal.reached_on <= period.end else None
-        goal_lines.append(GoalLine(goal.name, goal.metric, goal.baseline, goal.target, goal.due_on,
-                                   entries[-1].value if entries else None, reached))  # fmt: skip
+        goal_lines.append(
+            GoalLine(
+                goal.name,
+                goal.metric,
+                goal.baseline,
+                goal.target,
+                goal.due_on,
+                entries[-1].value if entries else None,
+                reached,
+            )
+        )
     step_lines = []
     for step in db.session.scalars(select(PlanStep).where(PlanStep.unit_id == unit.id).order_by(PlanStep.due_on)):
         side = "IT" if step.side == PlanSide.IT else unit.name
@@ -490,18 +529,28 @@ def _agreement(unit: Unit, period: Period, with_risks: bool) -> Agreement:
         for risk in db.session.scalars(with_plan(overlapping.order_by(Risk.cost_at_stake.desc(), Risk.id))):
             status = f"closed: {risk.outcome}" if risk.is_closed else risk.status
             title = f"{risk.system.name}: {risk.reason.name}" if risk.system else risk.reason.name
-            risk_lines.append(RiskLine(title, status, risk.likelihood.label, money(risk.cost_at_stake, risk.currency),
-                                       plan_progress(risk, end_moment)))  # fmt: skip
+            risk_lines.append(
+                RiskLine(
+                    title,
+                    status,
+                    risk.likelihood.label,
+                    money(risk.cost_at_stake, risk.currency),
+                    plan_progress(risk, end_moment),
+                )
+            )
     return Agreement(goal_lines, step_lines, risk_lines)
 
 
 def _weekly(unit: Unit, period: Period) -> list[tuple[date, float | None]]:
     rows = db.session.execute(
         select(HealthScore.as_of, HealthScore.score)
-        .where(HealthScore.unit_id == unit.id, HealthScore.system_id.is_(None),
-               HealthScore.as_of.between(period.start, period.end))
+        .where(
+            HealthScore.unit_id == unit.id,
+            HealthScore.system_id.is_(None),
+            HealthScore.as_of.between(period.start, period.end),
+        )
         .order_by(HealthScore.as_of)
-    ).all()  # fmt: skip
+    ).all()
     return [(day, score) for day, score in rows]
 
 
@@ -513,11 +562,19 @@ def build(unit: Unit, period: Period, organisation: str, made_on: date, with_ris
     lines = _system_lines(subscriptions, records)
     support = _support(unit, period)
     review = Review(
-        unit=unit, period=period, organisation=organisation, made_on=made_on, now=now, before=before,
-        weekly=_weekly(unit, period), systems=lines, support=support, voice=_voice(unit, period),
+        unit=unit,
+        period=period,
+        organisation=organisation,
+        made_on=made_on,
+        now=now,
+        before=before,
+        weekly=_weekly(unit, period),
+        systems=lines,
+        support=support,
+        voice=_voice(unit, period),
         recommendations=_recommendations(lines, records, subscriptions, support),
         agreement=_agreement(unit, period, with_risks),
-    )  # fmt: skip
+    )
     review.summary.extend(_summary(review))
     return review
 

@@ -66,15 +66,20 @@ def trend_chart(months: Sequence[Month]) -> Chart:
     """Risks opened, and closed by outcome, month by month."""
     labels = [month.label for month in months]
     closed = [
-        charts.Series(f"Closed: {outcome.label.lower()}", [month.closed[outcome.value] for month in months],
-                      COLOURS[colour])
-        for outcome, colour in ((RiskOutcome.SAVED, "green"), (RiskOutcome.DOWNGRADED, "yellow"),
-                                (RiskOutcome.LOST, "red"))
-    ]  # fmt: skip
+        charts.Series(
+            f"Closed: {outcome.label.lower()}", [month.closed[outcome.value] for month in months], COLOURS[colour]
+        )
+        for outcome, colour in (
+            (RiskOutcome.SAVED, "green"),
+            (RiskOutcome.DOWNGRADED, "yellow"),
+            (RiskOutcome.LOST, "red"),
+        )
+    ]
     opened = charts.Series("Opened", [month.opened for month in months], ACCENT)
     total_opened, total_closed = sum(opened.values), sum(sum(series.values) for series in closed)
-    label = (f"Risks opened and closed each month, last {len(labels)} months: {total_opened} opened, "
-             f"{total_closed} closed")  # fmt: skip
+    label = (
+        f"Risks opened and closed each month, last {len(labels)} months: {total_opened} opened, {total_closed} closed"
+    )
     return charts.paired_bars(opened, closed, labels, label)
 
 
@@ -117,15 +122,20 @@ def summarise(risks: Sequence[Risk], today: date) -> Escalation:
                 downgraded[reason] += 1
     ages = {label: index for index, (_, label) in enumerate(AGE_BANDS)}
     return Escalation(
-        as_of=today, open_risks=len(open_), at_stake=_money(open_),
+        as_of=today,
+        open_risks=len(open_),
+        at_stake=_money(open_),
         by_reason=_grouped(open_, lambda r: r.reason.label, lambda r: r.reason.bucket, today),
         by_owner=_grouped(open_, lambda r: r.owner.name if r.owner else "No owner", lambda r: "", today),
-        by_age=sorted(_grouped(open_, lambda r: _age_band((today - r.opened_at.date()).days), lambda r: "", today),
-                      key=lambda group: ages[group.name]),
+        by_age=sorted(
+            _grouped(open_, lambda r: _age_band((today - r.opened_at.date()).days), lambda r: "", today),
+            key=lambda group: ages[group.name],
+        ),
         largest=sorted(open_, key=lambda r: (-r.cost_at_stake, r.id))[:TOP_RISKS],
         months=[Month(start.strftime("%b %y"), opened[start], closed[start]) for start in starts],
-        lost_reasons=lost.most_common(), downgraded_reasons=downgraded.most_common(),
-    )  # fmt: skip
+        lost_reasons=lost.most_common(),
+        downgraded_reasons=downgraded.most_common(),
+    )
 
 
 def build(today: date) -> Escalation:

@@ -53,8 +53,9 @@ def signals(history: Sequence[Snapshot], red_weeks: int, stage_weeks: int) -> di
     # Red at each score of the weeks, and scores reaching back over them (not one red day of a new system).
     spans_the_weeks = bool(recent) and recent[0].as_of <= latest.as_of - timedelta(weeks=red_weeks - 1)
     if spans_the_weeks and all(snapshot.colour == "red" for snapshot in recent):
-        found[SignalKind.RED_WEEKS] = (f"Red at every score of the last {red_weeks} weeks, "
-                                       f"{recent[0].as_of:%-d %b} – {latest.as_of:%-d %b %Y}.")  # fmt: skip
+        found[SignalKind.RED_WEEKS] = (
+            f"Red at every score of the last {red_weeks} weeks, {recent[0].as_of:%-d %b} – {latest.as_of:%-d %b %Y}."
+        )
     for kind, key in MEASURE_SIGNALS:
         measure = latest.measures.get(key) or {}
         score = measure.get("score")
@@ -64,6 +65,7 @@ def signals(history: Sequence[Snapshot], red_weeks: int, stage_weeks: int) -> di
         since = latest.as_of - timedelta(weeks=stage_weeks)
         before = [s for s in history[:-1] if s.as_of >= since and s.stage and s.stage != DECLINE]
         if before:
-            found[SignalKind.STAGE_FALLING] = (f"From {before[-1].stage} on {before[-1].as_of:%-d %b} into decline by "
-                                               f"{latest.as_of:%-d %b %Y}.")  # fmt: skip
+            found[SignalKind.STAGE_FALLING] = (
+                f"From {before[-1].stage} on {before[-1].as_of:%-d %b} into decline by {latest.as_of:%-d %b %Y}."
+            )
     return found

@@ -51,12 +51,21 @@ class Refreshed:
 
 def _histories(as_of: date, days: int) -> dict[tuple[int, int], list[Snapshot]]:
     rows = db.session.execute(
-        select(HealthScore.unit_id, HealthScore.system_id, HealthScore.as_of, HealthScore.colour, HealthScore.stage,
-               HealthScore.explanation)
-        .where(HealthScore.subscription_id.is_not(None), HealthScore.as_of > as_of - timedelta(days=days),
-               HealthScore.as_of <= as_of)
+        select(
+            HealthScore.unit_id,
+            HealthScore.system_id,
+            HealthScore.as_of,
+            HealthScore.colour,
+            HealthScore.stage,
+            HealthScore.explanation,
+        )
+        .where(
+            HealthScore.subscription_id.is_not(None),
+            HealthScore.as_of > as_of - timedelta(days=days),
+            HealthScore.as_of <= as_of,
+        )
         .order_by(HealthScore.as_of)
-    )  # fmt: skip
+    )
     histories: dict[tuple[int, int], list[Snapshot]] = defaultdict(list)
     for unit_id, system_id, day, colour, stage, explanation in rows:
         measures = {m["key"]: m for m in (explanation or {}).get("measures", []) if isinstance(m, dict) and "key" in m}
@@ -79,8 +88,14 @@ def refresh(as_of: date) -> Refreshed:
             firing.add(key)
             row = kept.get(key)
             if row is None:
-                row = RiskSuggestion(unit_id=unit_id, system_id=system_id, signal=kind.value, evidence=evidence,
-                                     first_seen_on=as_of, last_seen_on=as_of)  # fmt: skip
+                row = RiskSuggestion(
+                    unit_id=unit_id,
+                    system_id=system_id,
+                    signal=kind.value,
+                    evidence=evidence,
+                    first_seen_on=as_of,
+                    last_seen_on=as_of,
+                )
                 db.session.add(row)
                 new += 1
             elif _comes_back(row, as_of):
@@ -149,10 +164,15 @@ def _suggested_reason(kind: SignalKind) -> RiskReason:
 def accept(suggestion: RiskSuggestion, actor: Account) -> Risk:
     """Open a risk from the suggestion: from a data signal, at the first probability, with its evidence."""
     assessment = risks.Assessment(
-        system_id=suggestion.system_id, reason_id=_suggested_reason(suggestion.kind).id, source=RiskSource.DATA,
-        probability=Probability.EXPLORING, seats_at_stake=None, cost_at_stake=None, owner_id=None,
+        system_id=suggestion.system_id,
+        reason_id=_suggested_reason(suggestion.kind).id,
+        source=RiskSource.DATA,
+        probability=Probability.EXPLORING,
+        seats_at_stake=None,
+        cost_at_stake=None,
+        owner_id=None,
         description=f"{suggestion.kind.label}: {suggestion.evidence}",
-    )  # fmt: skip
+    )
     risk = risks.open_risk(suggestion.unit, assessment, actor)
     _decide(suggestion, SuggestionStatus.ACCEPTED, "", actor)
     suggestion.risk = risk

@@ -96,9 +96,14 @@ def _subscription(unit: Unit, system_id: int) -> Subscription | None:
 
 def _event(risk: Risk, actor: Account | None, kind: str, text: str = "", changes: dict | None = None) -> None:
     risk.events.append(
-        RiskEvent(actor_id=actor.id if actor else None, actor=actor.email if actor else audit.SYSTEM_ACTOR,
-                  kind=kind, text=text, changes=changes or {})
-    )  # fmt: skip
+        RiskEvent(
+            actor_id=actor.id if actor else None,
+            actor=actor.email if actor else audit.SYSTEM_ACTOR,
+            kind=kind,
+            text=text,
+            changes=changes or {},
+        )
+    )
     db.session.flush()
     audit.record(actor, kind, "risk", str(risk.id), changes or {"text": text})
 
@@ -183,8 +188,10 @@ def plan_gaps(risk: Risk) -> list[str]:
 def next_moves(risk: Risk) -> list[tuple[RiskStatus, str]]:
     """The moves a risk's page offers, with the words on their buttons."""
     now = RiskStatus(risk.status)
-    words = {RiskStatus.ASSESSING: "Back to assessing" if now == RiskStatus.MITIGATING else "Start assessing",
-             RiskStatus.MITIGATING: "Start mitigating"}  # fmt: skip
+    words = {
+        RiskStatus.ASSESSING: "Back to assessing" if now == RiskStatus.MITIGATING else "Start assessing",
+        RiskStatus.MITIGATING: "Start mitigating",
+    }
     return [(to, words[to]) for to in (RiskStatus.ASSESSING, RiskStatus.MITIGATING) if to in MOVES[now]]
 
 
@@ -225,8 +232,9 @@ def add_route(risk: Risk, title: str, actor: Account) -> MitigationRoute:
     return route
 
 
-def add_step(route: MitigationRoute, action: str, owner_id: int | None, due_on: date | None,
-             actor: Account) -> MitigationStep:  # fmt: skip
+def add_step(
+    route: MitigationRoute, action: str, owner_id: int | None, due_on: date | None, actor: Account
+) -> MitigationStep:
     risk = route.risk
     _refuse_if_closed(risk)
     action = " ".join(action.split())
@@ -239,8 +247,13 @@ def add_step(route: MitigationRoute, action: str, owner_id: int | None, due_on: 
         raise RiskError("Give the step a due date.", "due_on")
     step = MitigationStep(action=action[:300], owner=owner, due_on=due_on)
     route.steps.append(step)
-    _event(risk, actor, "step", f"{route.title}: {step.action}",
-           {"owner": [None, owner.email], "due_on": [None, due_on.isoformat()]})  # fmt: skip
+    _event(
+        risk,
+        actor,
+        "step",
+        f"{route.title}: {step.action}",
+        {"owner": [None, owner.email], "due_on": [None, due_on.isoformat()]},
+    )
     return step
 
 

@@ -31,8 +31,9 @@ def seat_use(as_of: date) -> dict[tuple[int, int], SeatUse]:
     ever = {(unit, system): count for unit, system, count in driver_rows(EVER, (span_of(as_of),))}
     first = as_of - timedelta(days=89)
     rows = driver_rows(RECENT, (span_of(first), span_of(as_of)))
-    days = assemble_each((((unit, system, person), span, bits) for unit, system, person, span, bits in rows), first,
-                         as_of)  # fmt: skip
+    days = assemble_each(
+        (((unit, system, person), span, bits) for unit, system, person, span, bits in rows), first, as_of
+    )
     in_90: dict[tuple[int, int], int] = defaultdict(int)
     in_30: dict[tuple[int, int], int] = defaultdict(int)
     for (unit, system, _person), bits in days.items():

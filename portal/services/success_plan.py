@@ -47,8 +47,15 @@ def add_step(unit: Unit, details: StepDetails, actor: Account) -> PlanStep:
         goal = db.session.get(Goal, details.goal_id)
         if goal is None or goal.unit_id != unit.id:
             raise PlanError("Choose one of the unit's goals, or none.", "goal_id")
-    step = PlanStep(unit=unit, action=action[:300], side=details.side.value, owner_name=owner[:200],
-                    due_on=details.due_on, system_id=details.system_id, goal_id=details.goal_id)  # fmt: skip
+    step = PlanStep(
+        unit=unit,
+        action=action[:300],
+        side=details.side.value,
+        owner_name=owner[:200],
+        due_on=details.due_on,
+        system_id=details.system_id,
+        goal_id=details.goal_id,
+    )
     db.session.add(step)
     db.session.flush()
     said = {"action": [None, step.action], "side": [None, step.side], "due_on": [None, step.due_on.isoformat()]}

@@ -77,8 +77,10 @@ class SystemAdoption:
     def heatmap(self) -> Chart:
         rows = [(adoption.subscription.unit.name, adoption.monthly) for adoption in self.units]
         base = "of seats in use" if self.per_seat else "of the unit's people active"
-        label = (f"{self.system.name}: the share {base} in each of the last {MONTHS} months, one row per unit "
-                 f"({len(rows)} units)")  # fmt: skip
+        label = (
+            f"{self.system.name}: the share {base} in each of the last {MONTHS} months, one row per unit "
+            f"({len(rows)} units)"
+        )
         return charts.heatmap(rows, self.month_labels, label, describe="{:.0%} " + base)
 
 
@@ -103,10 +105,14 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
     days_by_unit: dict[tuple[int, int], int] = {}
     for batch in in_batches(unit_ids):
         rows = db.session.connection().execute(
-            select(UsagePersonDays.unit_id, UsagePersonDays.person_id, UsagePersonDays.span, UsagePersonDays.day_bits)
-            .where(UsagePersonDays.unit_id.in_(batch), UsagePersonDays.system_id == system.id,
-                   UsagePersonDays.span.between(span_of(first), span_of(as_of)))
-        )  # fmt: skip
+            select(
+                UsagePersonDays.unit_id, UsagePersonDays.person_id, UsagePersonDays.span, UsagePersonDays.day_bits
+            ).where(
+                UsagePersonDays.unit_id.in_(batch),
+                UsagePersonDays.system_id == system.id,
+                UsagePersonDays.span.between(span_of(first), span_of(as_of)),
+            )
+        )
         days = assemble_each((((unit_id, person), span, bits) for unit_id, person, span, bits in rows), first, as_of)
         days_by_unit.update(days)
         for (unit_id, _), bits in days.items():
@@ -150,12 +156,21 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
     labels = [start.strftime("%b") for start, _ in months]
     series = monthly_active_from(days_by_unit, first, as_of)
     renewals = [
-        (subscription, seen) for subscription in subscriptions
+        (subscription, seen)
+        for subscription in subscriptions
         if (seen := renewal_forecast(subscription, series.get(subscription.unit_id), as_of, RENEWAL_HORIZON))
-    ]  # fmt: skip
+    ]
     demand = _demand(system, as_of, units, series)
-    return SystemAdoption(system, as_of, labels, units, dict(stages), hotspots,
-                          sorted(renewals, key=lambda pair: pair[0].renewal_date), demand)  # fmt: skip
+    return SystemAdoption(
+        system,
+        as_of,
+        labels,
+        units,
+        dict(stages),
+        hotspots,
+        sorted(renewals, key=lambda pair: pair[0].renewal_date),
+        demand,
+    )
 
 
 def _demand(system: System, as_of: date, units: list[UnitAdoption], series: dict[int, list[int]]) -> Demand:
@@ -165,17 +180,20 @@ def _demand(system: System, as_of: date, units: list[UnitAdoption], series: dict
     ahead = project(total, QUARTER_WEEKS) if total else None
     growth = None
     if ahead is not None:
-        growth = Projection(max(ahead.expected - now, 0.0), max(ahead.low - now, 0.0), max(ahead.high - now, 0.0),
-                            ahead.per_week)  # fmt: skip
+        growth = Projection(
+            max(ahead.expected - now, 0.0), max(ahead.low - now, 0.0), max(ahead.high - now, 0.0), ahead.per_week
+        )
     starts = month_starts(shift(as_of, -1), 6)  # the six whole months before this one
     since = start_of_day(starts[0])
     until = start_of_day(as_of.replace(day=1))
     opened = Counter(
         moment.date().replace(day=1) if isinstance(moment, datetime) else moment
         for (moment,) in db.session.execute(
-            select(Ticket.opened_at).where(Ticket.system_id == system.id, Ticket.opened_at >= since,
-                                           Ticket.opened_at < until))
-    )  # fmt: skip
+            select(Ticket.opened_at).where(
+                Ticket.system_id == system.id, Ticket.opened_at >= since, Ticket.opened_at < until
+            )
+        )
+    )
     monthly = [opened.get(start, 0) for start in starts]  # the six whole months before this one
     tickets = project(monthly, ahead=3) if any(monthly) else None  # three months on
     return Demand(onboarding, growth, tickets)

@@ -181,8 +181,9 @@ def cards(unit: Unit, subscriptions: Sequence[Subscription], health: UnitHealth,
     tickets = _tickets(unit.id, as_of)
     satisfaction = _satisfaction(unit.id, as_of)
     monthly = monthly_active_from(days, first, as_of)
-    labels = [(as_of - timedelta(days=7 * (TREND_WEEKS - 1 - index) + 6)).strftime("%d %b") for index in
-              range(TREND_WEEKS)]  # fmt: skip
+    labels = [
+        (as_of - timedelta(days=7 * (TREND_WEEKS - 1 - index) + 6)).strftime("%d %b") for index in range(TREND_WEEKS)
+    ]
     found = []
     for subscription in subscriptions:
         system_id = subscription.system_id
@@ -198,12 +199,19 @@ def cards(unit: Unit, subscriptions: Sequence[Subscription], health: UnitHealth,
         silent = [KeyUser(key, 0, 0.0) for key in sorted(key_people.values()) if key not in known_keys]
         found.append(
             SystemCard(
-                subscription=subscription, record=record, active_people=active, unused_seats=unused,
-                unused_cost=(per_seat * unused).quantize(Decimal("1")), tickets=recent, tickets_before=before,
-                incidents=incidents, satisfaction=satisfaction.get(system_id, NO_ANSWERS),
+                subscription=subscription,
+                record=record,
+                active_people=active,
+                unused_seats=unused,
+                unused_cost=(per_seat * unused).quantize(Decimal("1")),
+                tickets=recent,
+                tickets_before=before,
+                incidents=incidents,
+                satisfaction=satisfaction.get(system_id, NO_ANSWERS),
                 key_users=sorted(key_users.get(system_id, []), key=lambda user: user.key) + silent,
-                weekly_active=weekly[system_id], week_labels=labels,
+                weekly_active=weekly[system_id],
+                week_labels=labels,
                 forecast=renewal_forecast(subscription, monthly.get(system_id), as_of),
             )
-        )  # fmt: skip
+        )
     return found

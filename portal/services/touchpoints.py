@@ -57,22 +57,33 @@ def log(unit: Unit, details: TouchpointDetails, today: date, actor: Account) -> 
     notes = details.notes.strip()
     if len(notes) > MAX_NOTES:
         raise TouchpointError(f"Notes have at most {MAX_NOTES:,} characters.", "notes")
-    touchpoint = Touchpoint(unit=unit, kind=details.kind.value, happened_on=details.happened_on,
-                            it_account=it_account, notes=notes, created_by_id=actor.id,
-                            people=[allowed[person_id] for person_id in sorted(set(details.person_ids))])  # fmt: skip
+    touchpoint = Touchpoint(
+        unit=unit,
+        kind=details.kind.value,
+        happened_on=details.happened_on,
+        it_account=it_account,
+        notes=notes,
+        created_by_id=actor.id,
+        people=[allowed[person_id] for person_id in sorted(set(details.person_ids))],
+    )
     db.session.add(touchpoint)
     db.session.flush()
-    said = {"kind": [None, touchpoint.kind], "happened_on": [None, touchpoint.happened_on.isoformat()],
-            "people": [None, len(touchpoint.people)]}  # fmt: skip
+    said = {
+        "kind": [None, touchpoint.kind],
+        "happened_on": [None, touchpoint.happened_on.isoformat()],
+        "people": [None, len(touchpoint.people)],
+    }
     audit.record(actor, "create", "touchpoint", f"{unit.key}/{touchpoint.id}", said)
     return touchpoint
 
 
 def recent(unit: Unit, limit: int = 50) -> list[Touchpoint]:
     statement = (
-        select(Touchpoint).where(Touchpoint.unit_id == unit.id)
-        .order_by(Touchpoint.happened_on.desc(), Touchpoint.id.desc()).limit(limit)
-    )  # fmt: skip
+        select(Touchpoint)
+        .where(Touchpoint.unit_id == unit.id)
+        .order_by(Touchpoint.happened_on.desc(), Touchpoint.id.desc())
+        .limit(limit)
+    )
     return list(db.session.scalars(statement))
 
 

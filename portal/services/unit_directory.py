@@ -111,8 +111,9 @@ def _matches(units: list[Unit], by_id: dict[int, Unit], systems: dict[int, int],
 
 def cost_by_currency(subscriptions: Iterable[Subscription]) -> dict[str, Decimal]:
     """Annual cost per currency: systems may be priced in different currencies, which never add up."""
-    return by_currency((subscription.system.currency, subscription.effective_annual_cost)
-                       for subscription in subscriptions)  # fmt: skip
+    return by_currency(
+        (subscription.system.currency, subscription.effective_annual_cost) for subscription in subscriptions
+    )
 
 
 @dataclass(frozen=True)

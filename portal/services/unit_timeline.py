@@ -76,8 +76,9 @@ def _colours(unit: Unit) -> Iterator[Event]:
     names = _system_names()
     rows = db.session.execute(
         select(HealthScore.system_id, HealthScore.as_of, HealthScore.colour, HealthScore.reasons)
-        .where(HealthScore.unit_id == unit.id).order_by(HealthScore.system_id, HealthScore.as_of)
-    ).tuples()  # fmt: skip
+        .where(HealthScore.unit_id == unit.id)
+        .order_by(HealthScore.system_id, HealthScore.as_of)
+    ).tuples()
     before: dict[int | None, str] = {}
     for system_id, day, colour, reasons in rows:
         previous = before.get(system_id)
@@ -85,8 +86,13 @@ def _colours(unit: Unit) -> Iterator[Event]:
         if previous is None or previous == colour:
             continue
         subject = unit.name if system_id is None else f"{unit.name} × {names.get(system_id, '?')}"
-        yield Event(start_of_day(day), "colour", f"{subject}: {previous} → {colour}", (reasons or [""])[0],
-                    ("units.explain", {"unit_key": unit.key}) if system_id is None else None)  # fmt: skip
+        yield Event(
+            start_of_day(day),
+            "colour",
+            f"{subject}: {previous} → {colour}",
+            (reasons or [""])[0],
+            ("units.explain", {"unit_key": unit.key}) if system_id is None else None,
+        )
 
 
 def _stages(unit: Unit) -> Iterator[Event]:
@@ -119,16 +125,26 @@ def _risks(unit: Unit) -> Iterator[Event]:
 def _goals(unit: Unit) -> Iterator[Event]:
     for goal in db.session.scalars(select(Goal).where(Goal.unit_id == unit.id, Goal.reached_on.is_not(None))):
         target = f"{number(goal.target)} {goal.metric}"
-        yield Event(start_of_day(goal.reached_on), "goal", f"Goal reached: {goal.name}", target,
-                    ("units.plan", {"unit_key": unit.key}))  # fmt: skip
+        yield Event(
+            start_of_day(goal.reached_on),
+            "goal",
+            f"Goal reached: {goal.name}",
+            target,
+            ("units.plan", {"unit_key": unit.key}),
+        )
 
 
 def _steps(unit: Unit) -> Iterator[Event]:
     done = select(PlanStep).where(PlanStep.unit_id == unit.id, PlanStep.status == StepStatus.DONE.value)
     for step in db.session.scalars(done):
         who = "IT" if step.side == "it" else unit.name
-        yield Event(as_utc(step.done_at), "step", f"Step done: {step.action}", f"{who} · {step.owner_name}",
-                    ("units.plan", {"unit_key": unit.key}))  # fmt: skip
+        yield Event(
+            as_utc(step.done_at),
+            "step",
+            f"Step done: {step.action}",
+            f"{who} · {step.owner_name}",
+            ("units.plan", {"unit_key": unit.key}),
+        )
 
 
 def _touchpoints(unit: Unit) -> Iterator[Event]:
@@ -141,16 +157,21 @@ def _touchpoints(unit: Unit) -> Iterator[Event]:
         people = len(touchpoint.people)
         by = touchpoint.it_account.name if touchpoint.it_account else ""
         title = f"{touchpoint.kind_label} with {people} of the unit"
-        yield Event(start_of_day(touchpoint.happened_on), "touchpoint", title,
-                    f"{by} · {touchpoint.notes[:140]}" if touchpoint.notes else by,
-                    ("units.touchpoints_page", {"unit_key": unit.key}))  # fmt: skip
+        yield Event(
+            start_of_day(touchpoint.happened_on),
+            "touchpoint",
+            title,
+            f"{by} · {touchpoint.notes[:140]}" if touchpoint.notes else by,
+            ("units.touchpoints_page", {"unit_key": unit.key}),
+        )
 
 
 def _imports(unit: Unit) -> Iterator[Event]:
     runs = db.session.scalars(
-        select(ImportRun).join(import_run_unit, import_run_unit.c.run_id == ImportRun.id)
+        select(ImportRun)
+        .join(import_run_unit, import_run_unit.c.run_id == ImportRun.id)
         .where(import_run_unit.c.unit_id == unit.id)
-    )  # fmt: skip
+    )
     for run in runs:
         moment = run.finished_at or run.started_at or run.created_at
         counts = f"{number(run.inserted)} new and {number(run.updated)} changed rows in all"
@@ -160,15 +181,29 @@ def _imports(unit: Unit) -> Iterator[Event]:
 
 def _reviews(unit: Unit) -> Iterator[Event]:
     for produced in db.session.scalars(select(ReviewProduced).where(ReviewProduced.unit_id == unit.id)):
-        link = ("units.review", {"unit_key": unit.key, "from": produced.period_start.isoformat(),
-                                 "to": produced.period_end.isoformat()})  # fmt: skip
-        yield Event(as_utc(produced.produced_at), "review",
-                    f"Success review of {produced.period_start:%-d %b %Y} – {produced.period_end:%-d %b %Y}",
-                    f"PDF by {produced.actor}", link)  # fmt: skip
+        link = (
+            "units.review",
+            {"unit_key": unit.key, "from": produced.period_start.isoformat(), "to": produced.period_end.isoformat()},
+        )
+        yield Event(
+            as_utc(produced.produced_at),
+            "review",
+            f"Success review of {produced.period_start:%-d %b %Y} – {produced.period_end:%-d %b %Y}",
+            f"PDF by {produced.actor}",
+            link,
+        )
 
 
-SOURCES = {"colour": _colours, "stage": _stages, "risk": _risks, "goal": _goals, "step": _steps,
-           "touchpoint": _touchpoints, "import": _imports, "review": _reviews}  # fmt: skip
+SOURCES = {
+    "colour": _colours,
+    "stage": _stages,
+    "risk": _risks,
+    "goal": _goals,
+    "step": _steps,
+    "touchpoint": _touchpoints,
+    "import": _imports,
+    "review": _reviews,
+}
 
 
 def offered(viewer: Account) -> dict[str, str]:

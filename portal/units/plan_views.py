@@ -19,14 +19,27 @@ from portal.units.plan_forms import CommentForm, GoalForm, ProgressForm, StepFor
 
 def _page(unit, status: int = 200, failed_progress: tuple[int, ProgressForm] | None = None, **forms):
     plan = success_plan.plan_of(unit, today())
-    progress_forms = {goal.id: ProgressForm(formdata=None, prefix=f"goal{goal.id}", recorded_on=today())
-                      for goal in plan.goals if goal.kind == GoalMeasure.MANUAL}  # fmt: skip
+    progress_forms = {
+        goal.id: ProgressForm(formdata=None, prefix=f"goal{goal.id}", recorded_on=today())
+        for goal in plan.goals
+        if goal.kind == GoalMeasure.MANUAL
+    }
     if failed_progress is not None:
         progress_forms[failed_progress[0]] = failed_progress[1]
-    forms = {"step_form": StepForm(formdata=None, unit=unit, goals=plan.goals),
-             "comment_form": CommentForm(formdata=None), **forms}  # fmt: skip
-    html = render_template("units/plan.html", unit=unit, plan=plan, staff=accounts.is_staff(current_user),
-                           statuses=list(StepStatus), progress_forms=progress_forms, **forms)  # fmt: skip
+    forms = {
+        "step_form": StepForm(formdata=None, unit=unit, goals=plan.goals),
+        "comment_form": CommentForm(formdata=None),
+        **forms,
+    }
+    html = render_template(
+        "units/plan.html",
+        unit=unit,
+        plan=plan,
+        staff=accounts.is_staff(current_user),
+        statuses=list(StepStatus),
+        progress_forms=progress_forms,
+        **forms,
+    )
     return html, status
 
 
@@ -63,9 +76,15 @@ def _goal_page(unit: Unit, goal: Goal | None):
 
 
 def _goal_details(form: GoalForm) -> goals.GoalDetails:
-    return goals.GoalDetails(name=form.name.data, metric=form.metric.data or "", baseline=form.baseline.data,
-                             target=form.target.data, due_on=form.due_on.data, measure=GoalMeasure(form.measure.data),
-                             system_id=form.system_id.data)  # fmt: skip
+    return goals.GoalDetails(
+        name=form.name.data,
+        metric=form.metric.data or "",
+        baseline=form.baseline.data,
+        target=form.target.data,
+        due_on=form.due_on.data,
+        measure=GoalMeasure(form.measure.data),
+        system_id=form.system_id.data,
+    )
 
 
 @bp.route("/<unit_key>/goals/<int:goal_id>/progress", methods=["POST"])
@@ -74,8 +93,12 @@ def goal_progress(unit_key: str, goal_id: int):
     goal = db.one_or_404(select(Goal).where(Goal.id == goal_id, Goal.unit_id == unit.id))
     form = ProgressForm(prefix=f"goal{goal.id}")
     if form.validate_on_submit():
-        saved, _ = attempt(form, lambda: goals.record_progress(goal, form.value.data, form.recorded_on.data,
-                                                               form.note.data or "", today(), actor()))  # fmt: skip
+        saved, _ = attempt(
+            form,
+            lambda: goals.record_progress(
+                goal, form.value.data, form.recorded_on.data, form.note.data or "", today(), actor()
+            ),
+        )
         if saved:
             return see_other("units.plan", unit_key=unit.key, _anchor=f"goal-{goal.id}")
     return _page(unit, 400, failed_progress=(goal.id, form))
@@ -86,9 +109,14 @@ def plan_step_new(unit_key: str):
     unit = get_visible_unit_or_404(current_user, unit_key)
     form = StepForm(unit=unit, goals=success_plan.plan_of(unit, today()).goals)
     if form.validate_on_submit():
-        details = success_plan.StepDetails(action=form.action.data, side=PlanSide(form.side.data),
-                                           owner_name=form.owner_name.data, due_on=form.due_on.data,
-                                           system_id=form.system_id.data, goal_id=form.goal_id.data)  # fmt: skip
+        details = success_plan.StepDetails(
+            action=form.action.data,
+            side=PlanSide(form.side.data),
+            owner_name=form.owner_name.data,
+            due_on=form.due_on.data,
+            system_id=form.system_id.data,
+            goal_id=form.goal_id.data,
+        )
         saved, _ = attempt(form, lambda: success_plan.add_step(unit, details, actor()))
         if saved:
             return see_other("units.plan", unit_key=unit.key, _anchor="steps")
@@ -101,8 +129,11 @@ def plan_step_status(unit_key: str, step_id: int):
     unit = get_visible_unit_or_404(current_user, unit_key)
     step = db.one_or_404(select(PlanStep).where(PlanStep.id == step_id, PlanStep.unit_id == unit.id))
     wanted = request.form.get("status", "")
-    act(lambda: success_plan.set_status(step, StepStatus(wanted) if wanted in set(StepStatus) else StepStatus.DONE,
-                                        actor()))  # fmt: skip
+    act(
+        lambda: success_plan.set_status(
+            step, StepStatus(wanted) if wanted in set(StepStatus) else StepStatus.DONE, actor()
+        )
+    )
     return see_other("units.plan", unit_key=unit.key, _anchor=f"step-{step.id}")
 
 
@@ -117,8 +148,19 @@ def plan_comment(unit_key: str):
     return _page(unit, 400, comment_form=form)
 
 
-GOAL_COLUMNS = ("goal", "metric", "baseline", "target", "due_on", "progress_from", "system", "recorded_on", "value",
-                "note", "reached_on")  # fmt: skip
+GOAL_COLUMNS = (
+    "goal",
+    "metric",
+    "baseline",
+    "target",
+    "due_on",
+    "progress_from",
+    "system",
+    "recorded_on",
+    "value",
+    "note",
+    "reached_on",
+)
 
 
 @bp.route("/<unit_key>/goals.csv")
@@ -129,8 +171,15 @@ def goals_csv(unit_key: str):
 
     def rows():
         for goal in plan.goals:
-            head = (goal.name, goal.metric, goal.baseline, goal.target, goal.due_on, goal.measure,
-                    goal.system.name if goal.system else "")  # fmt: skip
+            head = (
+                goal.name,
+                goal.metric,
+                goal.baseline,
+                goal.target,
+                goal.due_on,
+                goal.measure,
+                goal.system.name if goal.system else "",
+            )
             for entry in goal.progress or [None]:
                 entry_cells = (entry.recorded_on, entry.value, entry.note) if entry else ("", "", "")
                 yield (*head, *entry_cells, goal.reached_on or "")

@@ -23,13 +23,17 @@ def touchpoints_page(unit_key: str):
         form.happened_on.data, form.it_account_id.data = today(), current_user.id
     if form.validate_on_submit():
         details = touchpoints.TouchpointDetails(
-            kind=TouchpointKind(form.kind.data), happened_on=form.happened_on.data,
-            it_account_id=form.it_account_id.data, person_ids=form.person_ids.data or [], notes=form.notes.data or "",
-        )  # fmt: skip
+            kind=TouchpointKind(form.kind.data),
+            happened_on=form.happened_on.data,
+            it_account_id=form.it_account_id.data,
+            person_ids=form.person_ids.data or [],
+            notes=form.notes.data or "",
+        )
         saved, _ = attempt(form, lambda: touchpoints.log(unit, details, today(), actor()))
         if saved:
             flash("The touchpoint is logged.", "success")
             return see_other("units.touchpoints_page", unit_key=unit.key)
     figure = touchpoints.relationships([unit.id], today())[unit.id]
-    return render_template("units/touchpoints.html", unit=unit, form=form, touchpoints=touchpoints.recent(unit),
-                           relationship=figure), 400 if form.errors or form.form_errors else 200  # fmt: skip
+    return render_template(
+        "units/touchpoints.html", unit=unit, form=form, touchpoints=touchpoints.recent(unit), relationship=figure
+    ), 400 if form.errors or form.form_errors else 200

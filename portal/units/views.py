@@ -53,10 +53,18 @@ def review(unit_key: str):
         start, end = _asked_period()
         unit = get_visible_unit_or_404(current_user, unit_key)
         period = reviews.last_quarter(today())
-        return render_template("units/review.html", unit=unit, review=None, period=period, error=str(error),
-                               start=start, end=end), 400  # fmt: skip
-    return render_template("units/review.html", unit=found.unit, review=found, period=found.period, error=None,
-                           start=found.period.start.isoformat(), end=found.period.end.isoformat())  # fmt: skip
+        return render_template(
+            "units/review.html", unit=unit, review=None, period=period, error=str(error), start=start, end=end
+        ), 400
+    return render_template(
+        "units/review.html",
+        unit=found.unit,
+        review=found,
+        period=found.period,
+        error=None,
+        start=found.period.start.isoformat(),
+        end=found.period.end.isoformat(),
+    )
 
 
 @bp.route("/<unit_key>/review.pdf")
@@ -65,16 +73,18 @@ def review_pdf_download(unit_key: str):
     try:
         found = _asked_review(unit_key)
     except reviews.ReviewError as error:
-        return render_template("errors/error.html", status=400, title="This period cannot be reviewed",
-                               message=str(error)), 400  # fmt: skip
+        return render_template(
+            "errors/error.html", status=400, title="This period cannot be reviewed", message=str(error)
+        ), 400
     name = f"success-review-{found.unit.key}-{found.period.start}-{found.period.end}.pdf"
     document = review_pdf.render_kept(found)
     reviews.record_produced(found, current_user)
     db.session.commit()
     return current_app.response_class(
-        document, mimetype="application/pdf",
+        document,
+        mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"},
-    )  # fmt: skip
+    )
 
 
 @bp.route("/<unit_key>/timeline")

@@ -48,7 +48,7 @@ def test_a_push_rescores_its_subscription_and_the_api_explains_it(client, make_t
 
 def test_the_health_api_needs_the_read_scope_a_date_and_respects_department_scoping(
     client, make_token, make_unit, make_account
-):  # fmt: skip
+):
     mine, _ = make_unit(key="mine"), make_unit(key="theirs")
     head = make_account(role=Role.DEPT_HEAD.value, units=[mine])
     db.session.commit()

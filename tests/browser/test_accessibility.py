@@ -14,19 +14,53 @@ pytestmark = pytest.mark.browser
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 REVIEW = "?from=2026-05-21&to=2026-08-20"
 PAGES = {
-    Role.ADMIN: ["/", "/portfolio/", "/portfolio/movers?since=2026-06-01", "/systems/", "/systems/crm", "/units/",
-                 "/units/?q=sur", "/units/declining", "/units/declining/explain", "/units/declining/explain?system=crm",
-                 f"/units/declining/review{REVIEW}", "/admin/", "/admin/accounts", "/admin/audit",
-                 "/admin/units/declining/edit", "/admin/units/new", "/admin/systems/new", "/admin/systems/crm/edit",
-                 "/admin/subscriptions/new", "/admin/accounts/new", "/admin/tokens", "/admin/tokens/new",
-                 "/admin/scoring", "/admin/scoring/adoption/edit", "/admin/imports/", "/admin/imports/new",
-                 "/admin/imports/{run}", "/admin/risk-reasons", "/account/password"],
-    Role.ACCOUNT_MANAGER: ["/portfolio/", "/portfolio/?colour=red&stage=decline", "/risks/", "/risks/escalation",
-                           "/risks/{risk}", "/risks/{risk}/edit", "/risks/{risk}/close", "/risks/new?unit=declining",
-                           "/units/declining/plan", "/units/declining/goals/new", "/units/declining/timeline",
-                           "/units/declining/touchpoints"],
+    Role.ADMIN: [
+        "/",
+        "/portfolio/",
+        "/portfolio/movers?since=2026-06-01",
+        "/systems/",
+        "/systems/crm",
+        "/units/",
+        "/units/?q=sur",
+        "/units/declining",
+        "/units/declining/explain",
+        "/units/declining/explain?system=crm",
+        f"/units/declining/review{REVIEW}",
+        "/admin/",
+        "/admin/accounts",
+        "/admin/audit",
+        "/admin/units/declining/edit",
+        "/admin/units/new",
+        "/admin/systems/new",
+        "/admin/systems/crm/edit",
+        "/admin/subscriptions/new",
+        "/admin/accounts/new",
+        "/admin/tokens",
+        "/admin/tokens/new",
+        "/admin/scoring",
+        "/admin/scoring/adoption/edit",
+        "/admin/imports/",
+        "/admin/imports/new",
+        "/admin/imports/{run}",
+        "/admin/risk-reasons",
+        "/account/password",
+    ],
+    Role.ACCOUNT_MANAGER: [
+        "/portfolio/",
+        "/portfolio/?colour=red&stage=decline",
+        "/risks/",
+        "/risks/escalation",
+        "/risks/{risk}",
+        "/risks/{risk}/edit",
+        "/risks/{risk}/close",
+        "/risks/new?unit=declining",
+        "/units/declining/plan",
+        "/units/declining/goals/new",
+        "/units/declining/timeline",
+        "/units/declining/touchpoints",
+    ],
     Role.DEPT_HEAD: ["/", f"/units/scheduling/review{REVIEW}", "/units/scheduling/plan", "/units/scheduling/timeline"],
-}  # fmt: skip
+}
 
 
 def follow_up_work(manager) -> int:
@@ -48,13 +82,20 @@ def follow_up_work(manager) -> int:
     risks.add_step(route, "Book sessions", manager.id, date(2026, 9, 1), manager)
     for key in ("declining", "scheduling"):
         unit = db.session.scalar(select(Unit).where(Unit.key == key))
-        goal = goals.create(unit, goals.GoalDetails("Plan every job", "jobs a day", Decimal(10), Decimal(50),
-                                                    date(2026, 12, 1)), manager)  # fmt: skip
+        goal = goals.create(
+            unit,
+            goals.GoalDetails("Plan every job", "jobs a day", Decimal(10), Decimal(50), date(2026, 12, 1)),
+            manager,
+        )
         goals.record_progress(goal, Decimal(20), AS_OF, "", AS_OF, manager)
         success_plan.add_step(unit, success_plan.StepDetails("Name super-users", PlanSide.UNIT, "Ida", AS_OF), manager)
         person = db.session.scalar(select(Person).where(Person.unit_id == unit.id))
-        touchpoints.log(unit, touchpoints.TouchpointDetails(TouchpointKind.MEETING, AS_OF, manager.id, [person.id], ""),
-                        AS_OF, manager)  # fmt: skip
+        touchpoints.log(
+            unit,
+            touchpoints.TouchpointDetails(TouchpointKind.MEETING, AS_OF, manager.id, [person.id], ""),
+            AS_OF,
+            manager,
+        )
     return risk.id
 
 
@@ -77,9 +118,10 @@ def test_the_main_pages_pass_the_accessibility_checker(page, live_server, sign_i
     accounts = {
         Role.ADMIN: make_account(role=Role.ADMIN.value),
         Role.ACCOUNT_MANAGER: make_account(role=Role.ACCOUNT_MANAGER.value),
-        Role.DEPT_HEAD: make_account(role=Role.DEPT_HEAD.value, units=[
-            db.session.scalar(select(Unit).where(Unit.key == "scheduling"))]),
-    }  # fmt: skip
+        Role.DEPT_HEAD: make_account(
+            role=Role.DEPT_HEAD.value, units=[db.session.scalar(select(Unit).where(Unit.key == "scheduling"))]
+        ),
+    }
     db.session.execute(update(Unit).values(account_manager_id=accounts[Role.ACCOUNT_MANAGER].id))
     risk_id = follow_up_work(accounts[Role.ACCOUNT_MANAGER])
     run_id = db.session.scalar(select(ImportRun.id).order_by(ImportRun.id.desc()).limit(1))  # ids go on in PostgreSQL

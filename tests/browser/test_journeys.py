@@ -154,7 +154,7 @@ def test_an_admin_uploads_a_file_and_watches_it_land(
 
 def test_an_account_manager_filters_the_portfolio_and_opens_an_explanation(
     page, live_server, sign_in, make_account, make_unit, make_system, make_subscription, screenshot
-):  # fmt: skip
+):
     from datetime import timedelta
 
     from models import HealthScore
@@ -168,16 +168,49 @@ def test_an_account_manager_filters_the_portfolio_and_opens_an_explanation(
         subscription = make_subscription(unit=unit, system=crm, seats=10)
         for back in range(6):
             day = today() - timedelta(weeks=back)
-            explanation = {"measures": [{"key": "breadth", "raw": 0.3, "score": score, "weight": 10, "share": 1.0,
-                                         "contribution": score, "change": -5.0, "reason": f"{key}: 3 of 10 active",
-                                         "critical": False}], "lift": "breadth: raise its score"}  # fmt: skip
-            parts = {"children": [{"unit_key": key, "system_key": "crm", "name": "CRM", "score": score,
-                                   "colour": colour, "stage": "adoption", "seats": 10}]}  # fmt: skip
+            explanation = {
+                "measures": [
+                    {
+                        "key": "breadth",
+                        "raw": 0.3,
+                        "score": score,
+                        "weight": 10,
+                        "share": 1.0,
+                        "contribution": score,
+                        "change": -5.0,
+                        "reason": f"{key}: 3 of 10 active",
+                        "critical": False,
+                    }
+                ],
+                "lift": "breadth: raise its score",
+            }
+            parts = {
+                "children": [
+                    {
+                        "unit_key": key,
+                        "system_key": "crm",
+                        "name": "CRM",
+                        "score": score,
+                        "colour": colour,
+                        "stage": "adoption",
+                        "seats": 10,
+                    }
+                ]
+            }
             for system, sub in ((None, None), (crm, subscription)):
-                db.session.add(HealthScore(unit_id=unit.id, system_id=system.id if system else None,
-                                           subscription_id=sub.id if sub else None, as_of=day, score=score,
-                                           colour=colour, stage="adoption", reasons=[f"{key} reason"],
-                                           explanation=explanation if sub else parts))  # fmt: skip
+                db.session.add(
+                    HealthScore(
+                        unit_id=unit.id,
+                        system_id=system.id if system else None,
+                        subscription_id=sub.id if sub else None,
+                        as_of=day,
+                        score=score,
+                        colour=colour,
+                        stage="adoption",
+                        reasons=[f"{key} reason"],
+                        explanation=explanation if sub else parts,
+                    )
+                )
     db.session.commit()
     sign_in(page, anna)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Portfolio").click()
@@ -203,7 +236,7 @@ def test_an_account_manager_filters_the_portfolio_and_opens_an_explanation(
 
 def test_a_department_head_reads_the_unit_page_and_downloads_its_review(
     page, live_server, sign_in, make_account, scored, screenshot
-):  # fmt: skip
+):
     from pypdf import PdfReader
     from sqlalchemy import select
 
@@ -232,8 +265,9 @@ def test_a_department_head_reads_the_unit_page_and_downloads_its_review(
     assert unused.translate(same_spaces) in text.translate(same_spaces)
 
 
-def test_an_account_manager_takes_a_red_signal_to_a_saved_risk(page, live_server, sign_in, make_account, scored,
-                                                               screenshot):  # fmt: skip
+def test_an_account_manager_takes_a_red_signal_to_a_saved_risk(
+    page, live_server, sign_in, make_account, scored, screenshot
+):
     """From the data's suggestion to a risk, its two-route plan, mitigation, and "saved"."""
     from sqlalchemy import select, update
 
@@ -283,12 +317,19 @@ def test_an_account_manager_takes_a_red_signal_to_a_saved_risk(page, live_server
     risk = db.session.scalar(select(Risk))
     assert (risk.status, risk.outcome, len(risk.routes)) == ("closed", "saved", 2)
     # The refused first move left no trace; each change did.
-    assert [event.kind for event in risk.events] == ["opened", "route", "step", "route", "step", "status", "comment",
-                                                     "closed"]  # fmt: skip
+    assert [event.kind for event in risk.events] == [
+        "opened",
+        "route",
+        "step",
+        "route",
+        "step",
+        "status",
+        "comment",
+        "closed",
+    ]
 
 
-def test_the_cio_makes_a_months_report_again_and_reads_it(page, live_server, sign_in, make_account, scored,
-                                                          screenshot):  # fmt: skip
+def test_the_cio_makes_a_months_report_again_and_reads_it(page, live_server, sign_in, make_account, scored, screenshot):
     """The archive: a month not over is refused in words, a month is made twice (kept once, counted), and the
     PDF downloaded opens on the month's first page."""
     from pypdf import PdfReader

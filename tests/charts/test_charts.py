@@ -58,11 +58,17 @@ def test_the_pdf_drawing_holds_the_same_shapes_and_prints_text_as_it_is(tmp_path
 def test_a_pdf_chart_prints_any_name_in_the_embedded_font(tmp_path):
     from pypdf import PdfReader
 
-    chart = build.amount_bars([("Łódź Ørsted Gdańsk", [3.0, 1.0])], [("in use", RED), ("never used", GREY)], "money",
-                              lambda value: f"{value:.0f} EUR")  # fmt: skip
+    chart = build.amount_bars(
+        [("Łódź Ørsted Gdańsk", [3.0, 1.0])],
+        [("in use", RED), ("never used", GREY)],
+        "money",
+        lambda value: f"{value:.0f} EUR",
+    )
     out = tmp_path / "chart.pdf"
     renderPDF.drawToFile(drawing(chart), str(out))
     text = PdfReader(out).pages[0].extract_text()
     assert "Łódź Ørsted Gdańsk" in text and "4 EUR" in text  # the row's total at its end
     assert [shape.title for shape in chart.shapes if isinstance(shape, Rect) and shape.title] == [
-        "Łódź Ørsted Gdańsk: in use 3 EUR", "Łódź Ørsted Gdańsk: never used 1 EUR"]  # fmt: skip
+        "Łódź Ørsted Gdańsk: in use 3 EUR",
+        "Łódź Ørsted Gdańsk: never used 1 EUR",
+    ]

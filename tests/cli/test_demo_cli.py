@@ -55,8 +55,14 @@ def test_demo_loads_its_past_and_prints_a_way_in_for_every_role(runner):
 
     demo_risks = list(db.session.scalars(select(Risk)))
     outcomes = {(risk.status, risk.outcome or "") for risk in demo_risks}
-    assert outcomes and outcomes <= {("open", ""), ("assessing", ""), ("mitigating", ""), ("closed", "saved"),
-                                     ("closed", "downgraded"), ("closed", "lost")}  # fmt: skip
+    assert outcomes and outcomes <= {
+        ("open", ""),
+        ("assessing", ""),
+        ("mitigating", ""),
+        ("closed", "saved"),
+        ("closed", "downgraded"),
+        ("closed", "lost"),
+    }
     # Every risk that was mitigated had its two routes first.
     assert all(len(risk.routes) >= 2 for risk in demo_risks if risk.status in ("mitigating", "closed"))
     assert db.session.scalar(select(func.count()).select_from(RiskSuggestion)) >= len(outcomes)

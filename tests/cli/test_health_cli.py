@@ -29,7 +29,7 @@ def _organisation(make_unit, make_system, make_person, make_subscription, run_im
 
 def test_recompute_stores_and_export_reads_back_as_csv_and_json(
     runner, make_unit, make_system, make_person, make_subscription, run_import
-):  # fmt: skip
+):
     _organisation(make_unit, make_system, make_person, make_subscription, run_import)
     done = runner.invoke(args=["recompute", "--as-of", AS_OF.isoformat()])
     assert done.exit_code == 0, done.output
@@ -49,8 +49,17 @@ def test_recompute_stores_and_export_reads_back_as_csv_and_json(
     rows = list(csv.DictReader(io.StringIO(as_csv.output)))
     assert rows[0]["unit_key"] == "'=cmd"  # a spreadsheet must not run it
     assert rows[0]["reasons"] == " | ".join(subscription["reasons"])
-    assert list(rows[0]) == ["unit_key", "system_key", "score", "colour", "stage", "seats", "active_people",
-                             "reclaimable_seats", "reasons"]  # fmt: skip
+    assert list(rows[0]) == [
+        "unit_key",
+        "system_key",
+        "score",
+        "colour",
+        "stage",
+        "seats",
+        "active_people",
+        "reclaimable_seats",
+        "reasons",
+    ]
 
 
 def test_a_bad_date_is_refused_with_a_message(runner):
@@ -60,7 +69,7 @@ def test_a_bad_date_is_refused_with_a_message(runner):
 
 def test_backtest_reports_on_the_history_and_refuses_an_empty_database(
     runner, make_unit, make_system, make_person, make_subscription, run_import
-):  # fmt: skip
+):
     empty = runner.invoke(args=["backtest"])
     assert empty.exit_code == 1 and "There is no usage data to replay." in empty.output
     _organisation(make_unit, make_system, make_person, make_subscription, run_import)
@@ -72,7 +81,7 @@ def test_backtest_reports_on_the_history_and_refuses_an_empty_database(
 
 def test_recompute_with_weeks_stores_a_snapshot_for_each_week_before(
     runner, make_unit, make_system, make_person, make_subscription, run_import
-):  # fmt: skip
+):
     _organisation(make_unit, make_system, make_person, make_subscription, run_import)
     done = runner.invoke(args=["recompute", "--as-of", AS_OF.isoformat(), "--weeks", "4"])  # a Tuesday
     assert done.exit_code == 0, done.output

@@ -90,18 +90,32 @@ def test_run_now_waits_for_the_scheduler_which_runs_it_once(app, make_account):
 
 def _env(app, **extra) -> dict[str, str]:
     url = db.engine.url.render_as_string(hide_password=False)
-    return {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "test-only", "RAPPORT_ENV": "production",
-            "FLASK_APP": "wsgi", **extra}  # fmt: skip
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-only",
+        "RAPPORT_ENV": "production",
+        "FLASK_APP": "wsgi",
+        **extra,
+    }
 
 
 def test_a_second_scheduler_waits_for_the_lock(app, tmp_path):
     holder = subprocess.Popen(  # noqa: S603 — our own interpreter
-        [sys.executable, "-c", "import sys, time\nfrom jobs.lock import SchedulerLock\nfrom wsgi import app\n"
-         "from models import db\nfrom pathlib import Path\nwith app.app_context():\n"
-         "    held = SchedulerLock(db.engine, Path(sys.argv[1]))\n    held.acquire()\n    print('held', flush=True)\n"
-         "    time.sleep(30)\n", str(tmp_path)],
-        env=_env(app), cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom jobs.lock import SchedulerLock\nfrom wsgi import app\n"
+            "from models import db\nfrom pathlib import Path\nwith app.app_context():\n"
+            "    held = SchedulerLock(db.engine, Path(sys.argv[1]))\n    held.acquire()\n"
+            "    print('held', flush=True)\n    time.sleep(30)\n",
+            str(tmp_path),
+        ],
+        env=_env(app),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         mine = lock.SchedulerLock(db.engine, tmp_path)
@@ -122,8 +136,13 @@ def test_two_schedulers_and_three_web_workers_run_each_time_exactly_once(app):
     workers on the same database: every time runs once, all by the scheduler holding the lock."""
     env = _env(app, **only_env(purge_activity="*/2 * * * * *"))
     started = datetime.now(UTC)
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", "127.0.0.1:0", "wsgi:app"],
-                           env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    web = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", "127.0.0.1:0", "wsgi:app"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     schedulers = [
         subprocess.Popen(
             [sys.executable, "-m", "flask", "scheduler"],

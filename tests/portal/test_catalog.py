@@ -14,16 +14,23 @@ SYSTEM_NAMES = ("FieldPlanner", "Ledger ERP", "Sales CRM")
 def catalog(make_account, make_system, make_subscription, make_unit):
     owner = make_account(name="Olga Owner")
     planner = make_system(
-        key="planner", name="FieldPlanner", category="Scheduling", vendor="IFS", owner=owner,
+        key="planner",
+        name="FieldPlanner",
+        category="Scheduling",
+        vendor="IFS",
+        owner=owner,
         description="Dispatch and the monthly planning run.",
         modules=(("monthly_planning", True), ("analytics", False)),
-    )  # fmt: skip
+    )
     ledger = make_system(key="ledger", name="Ledger ERP", category="ERP", vendor="SAP", seat_cost=Decimal("1000"))
     crm = make_system(key="crm", name="Sales CRM", category="CRM", vendor="SAP", owner=owner)
     make_subscription(
-        unit=make_unit(key="technician-scheduling", name="Technician Scheduling"), system=planner, seats=40,
-        key_action="monthly_planning", key_action_every_days=30,
-    )  # fmt: skip
+        unit=make_unit(key="technician-scheduling", name="Technician Scheduling"),
+        system=planner,
+        seats=40,
+        key_action="monthly_planning",
+        key_action_every_days=30,
+    )
     make_subscription(unit=make_unit(name="Finance"), system=ledger, seats=3, annual_cost=Decimal("2500"))
     return {"planner": planner, "ledger": ledger, "crm": crm, "owner": owner}
 

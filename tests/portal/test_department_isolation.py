@@ -44,12 +44,24 @@ def two_units(make_unit, make_system, make_subscription, make_account, make_pers
     db.session.flush()
     db.session.add(ImportRefusal(run_id=run.id, line=2, raw=f'["other", "{HOSTILE_NAME}"]', reason="refused"))
     reason = RiskReason(bucket="commercial", name=f"{HOSTILE_NAME} budget")
-    risk = Risk(unit=other, system=system, reason=reason, source="unit", probability="likely",
-                description=f"{HOSTILE_NAME} may leave")  # fmt: skip
+    risk = Risk(
+        unit=other,
+        system=system,
+        reason=reason,
+        source="unit",
+        probability="likely",
+        description=f"{HOSTILE_NAME} may leave",
+    )
     route = MitigationRoute(risk=risk, title="Meet the head")
     route.steps.append(MitigationStep(action="Call", due_on=date(2026, 1, 1)))
-    suggestion = RiskSuggestion(unit=other, system=system, signal="red_weeks", evidence=f"{HOSTILE_NAME} is red",
-                                first_seen_on=date(2026, 1, 1), last_seen_on=date(2026, 1, 1))  # fmt: skip
+    suggestion = RiskSuggestion(
+        unit=other,
+        system=system,
+        signal="red_weeks",
+        evidence=f"{HOSTILE_NAME} is red",
+        first_seen_on=date(2026, 1, 1),
+        last_seen_on=date(2026, 1, 1),
+    )
     goal = Goal(unit=other, name=f"{HOSTILE_NAME} goal", metric="jobs", baseline=1, target=2, due_on=date(2027, 1, 1))
     plan_step = PlanStep(
         unit=other, action=f"{HOSTILE_NAME} step", side="unit", owner_name="Zed", due_on=date(2027, 1, 1)

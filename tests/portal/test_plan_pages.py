@@ -21,17 +21,28 @@ def unit(make_unit, make_system, make_subscription):
 def test_it_sets_a_goal_and_plans_steps_on_both_sides(client, login_as, unit):
     login_as(Role.ACCOUNT_MANAGER)
     assert "What IT and the unit agreed to do next" in client.get("/units/planning").get_data(as_text=True)
-    response = client.post("/units/planning/goals/new", data={
-        "name": "Plan every job in the tool", "measure": "manual", "system_id": "", "metric": "jobs planned a day",
-        "baseline": "300", "target": "5000", "due_on": "2027-06-30"})  # fmt: skip
+    response = client.post(
+        "/units/planning/goals/new",
+        data={
+            "name": "Plan every job in the tool",
+            "measure": "manual",
+            "system_id": "",
+            "metric": "jobs planned a day",
+            "baseline": "300",
+            "target": "5000",
+            "due_on": "2027-06-30",
+        },
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/units/planning/plan"
     goal = db.session.scalar(select(Goal))
     prefix = f"goal{goal.id}"
     entry = {f"{prefix}-value": "1200", f"{prefix}-recorded_on": "2026-11-01", f"{prefix}-note": "October"}
     client.post(f"/units/planning/goals/{goal.id}/progress", data=entry)
     for action, side in (("Book the planners' training", "it"), ("Name two super-users", "unit")):
-        added = client.post("/units/planning/plan/steps", data={"action": action, "side": side, "owner_name": "Kim",
-                                                                "due_on": "2026-01-15"})  # fmt: skip
+        added = client.post(
+            "/units/planning/plan/steps",
+            data={"action": action, "side": side, "owner_name": "Kim", "due_on": "2026-01-15"},
+        )
         assert added.status_code == 303
     missing = client.post("/units/planning/plan/steps", data={"action": "No date", "side": "it", "owner_name": "Kim"})
     assert missing.status_code == 400 and "Give it a due date." in missing.get_data(as_text=True)
@@ -69,15 +80,24 @@ def test_it_logs_a_touchpoint_and_sees_the_relationship_figure(client, login_as,
     people = [make_person(unit=unit) for _ in range(50)]
     page = client.get("/units/planning").get_data(as_text=True)
     assert "People met per 100 users" in page and "0 of 50" in page
-    logged = client.post("/units/planning/touchpoints", data={
-        "kind": "meeting", "happened_on": "2026-11-20", "it_account_id": manager.id,
-        "person_ids": [people[0].id, people[1].id], "notes": "Quarterly check <b>bold</b>"})  # fmt: skip
+    logged = client.post(
+        "/units/planning/touchpoints",
+        data={
+            "kind": "meeting",
+            "happened_on": "2026-11-20",
+            "it_account_id": manager.id,
+            "person_ids": [people[0].id, people[1].id],
+            "notes": "Quarterly check <b>bold</b>",
+        },
+    )
     assert logged.status_code == 303
     page = client.get("/units/planning/touchpoints").get_data(as_text=True)
     assert "Meeting" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
     assert "2 of 50" in client.get("/units/planning").get_data(as_text=True)
-    nobody = client.post("/units/planning/touchpoints", data={"kind": "meeting", "happened_on": "2026-11-20",
-                                                              "it_account_id": manager.id})  # fmt: skip
+    nobody = client.post(
+        "/units/planning/touchpoints",
+        data={"kind": "meeting", "happened_on": "2026-11-20", "it_account_id": manager.id},
+    )
     assert nobody.status_code == 400 and "at least one of the unit" in nobody.get_data(as_text=True)
 
 
@@ -93,8 +113,17 @@ def test_the_timeline_page_filters_and_pages_in_place(client, login_as, unit, mo
     monkeypatch.setattr(unit_timeline, "PER_PAGE", 2)
     login_as(Role.ACCOUNT_MANAGER)
     for n in range(3):
-        db.session.add(PlanStep(unit=unit, action=f"Step {n}", side="it", owner_name="Kim", status="done",
-                                due_on=date(2026, 10, 1), done_at=datetime(2026, 10, 1 + n, tzinfo=UTC)))  # fmt: skip
+        db.session.add(
+            PlanStep(
+                unit=unit,
+                action=f"Step {n}",
+                side="it",
+                owner_name="Kim",
+                status="done",
+                due_on=date(2026, 10, 1),
+                done_at=datetime(2026, 10, 1 + n, tzinfo=UTC),
+            )
+        )
     db.session.commit()
     page = client.get("/units/planning/timeline").get_data(as_text=True)
     assert "Step 2" in page and "Step 1" in page and "Step 0" not in page and "Show older" in page

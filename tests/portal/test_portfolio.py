@@ -22,17 +22,27 @@ def fixed_today(monkeypatch):
         monkeypatch.setattr(module, "today", lambda: TODAY)
 
 
-def score_rows(unit, weekly: list[tuple[float, str, str]], system=None, subscription=None, reasons=("why",),
-               explanation=None) -> None:  # fmt: skip
+def score_rows(
+    unit, weekly: list[tuple[float, str, str]], system=None, subscription=None, reasons=("why",), explanation=None
+) -> None:
     """Weekly stored scores ending today, oldest first: (score, colour, stage) each."""
     for back, (score, colour, stage) in enumerate(reversed(weekly)):
         db.session.add(
-            HealthScore(unit_id=unit.id, system_id=system.id if system else None,
-                        subscription_id=subscription.id if subscription else None,
-                        as_of=TODAY - timedelta(weeks=back), score=score, colour=colour, stage=stage,
-                        profile_version=1, seats=subscription.seats if subscription else 0, active_people=0,
-                        reasons=[f"{reasons[0]} ({colour})", *reasons[1:]], explanation=explanation or {})
-        )  # fmt: skip
+            HealthScore(
+                unit_id=unit.id,
+                system_id=system.id if system else None,
+                subscription_id=subscription.id if subscription else None,
+                as_of=TODAY - timedelta(weeks=back),
+                score=score,
+                colour=colour,
+                stage=stage,
+                profile_version=1,
+                seats=subscription.seats if subscription else 0,
+                active_people=0,
+                reasons=[f"{reasons[0]} ({colour})", *reasons[1:]],
+                explanation=explanation or {},
+            )
+        )
     db.session.commit()
 
 
@@ -52,15 +62,31 @@ def book(make_account, make_unit, make_system, make_subscription):
     wobbly_erp = make_subscription(unit=wobbly, system=erp, seats=10)
     make_subscription(unit=elsewhere, system=erp, seats=5)
     eight = 8
-    score_rows(falling, [(85, "green", "adoption")] * 4 + [(70, "green", "adoption"), (50, "yellow", "adoption"),
-                                                         (40, "red", "decline"), (30, "red", "decline")])  # fmt: skip
+    score_rows(
+        falling,
+        [(85, "green", "adoption")] * 4
+        + [(70, "green", "adoption"), (50, "yellow", "adoption"), (40, "red", "decline"), (30, "red", "decline")],
+    )
     score_rows(steady, [(90, "green", "growth")] * eight)
     score_rows(wobbly, [(62, "yellow", "adoption")] * eight)
     score_rows(elsewhere, [(20, "red", "decline")] * eight)
-    measures = {"measures": [{"key": "key_users", "raw": 0.15, "score": 10.0, "weight": 10, "share": 0.1,
-                              "contribution": 1.0, "change": -60.0, "reason": "key user activity down 85% vs usual",
-                              "critical": True}], "lift": "key users back to half their usual activity",
-                "playbook": "win the key users back"}  # fmt: skip
+    measures = {
+        "measures": [
+            {
+                "key": "key_users",
+                "raw": 0.15,
+                "score": 10.0,
+                "weight": 10,
+                "share": 0.1,
+                "contribution": 1.0,
+                "change": -60.0,
+                "reason": "key user activity down 85% vs usual",
+                "critical": True,
+            }
+        ],
+        "lift": "key users back to half their usual activity",
+        "playbook": "win the key users back",
+    }
     score_rows(falling, [(30, "red", "decline")], system=erp, subscription=falling_erp, explanation=measures)
     score_rows(steady, [(90, "green", "growth")], system=wiki, subscription=steady_wiki)
     score_rows(wobbly, [(62, "yellow", "adoption")], system=erp, subscription=wobbly_erp)
@@ -139,8 +165,15 @@ def test_the_explanation_shows_the_measures_one_click_away(client, auth, book):
     auth.login(book["anna"])
     panel = client.get("/units/falling/explain?system=erp", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "<html" not in panel
-    for text in ("Key user", "key user activity down 85% vs usual", "caps the colour", "-60", "profile version 1",
-                 "key users back to half their usual activity", "win the key users back"):  # fmt: skip
+    for text in (
+        "Key user",
+        "key user activity down 85% vs usual",
+        "caps the colour",
+        "-60",
+        "profile version 1",
+        "key users back to half their usual activity",
+        "win the key users back",
+    ):
         assert text in panel, text
     unit_panel = client.get("/units/falling/explain").get_data(as_text=True)
     assert "<html" in unit_panel and "why (red)" in unit_panel  # without htmx: a page of its own
@@ -165,12 +198,27 @@ def test_open_risks_late_steps_and_the_relationship_follow_each_unit(make_accoun
     for unit in (calm, risky):
         score_rows(unit, [(60, "yellow", "adoption")] * 3)
     reason = RiskReason(bucket="commercial", name="Spending freeze")
-    risk = Risk(unit=risky, reason=reason, source="unit", probability="likely", cost_at_stake=Decimal("9000"),
-                currency="EUR", seats_at_stake=20)  # fmt: skip
+    risk = Risk(
+        unit=risky,
+        reason=reason,
+        source="unit",
+        probability="likely",
+        cost_at_stake=Decimal("9000"),
+        currency="EUR",
+        seats_at_stake=20,
+    )
     route = MitigationRoute(risk=risk, title="Meet the head")
     route.steps.append(MitigationStep(action="Call", due_on=TODAY - timedelta(days=1)))
-    closed = Risk(unit=calm, reason=reason, source="data", probability="exploring", status="closed", outcome="saved",
-                  outcome_reason=reason, closed_at=datetime.now(UTC))  # fmt: skip
+    closed = Risk(
+        unit=calm,
+        reason=reason,
+        source="data",
+        probability="exploring",
+        status="closed",
+        outcome="saved",
+        outcome_reason=reason,
+        closed_at=datetime.now(UTC),
+    )
     late = PlanStep(unit=risky, action="Train", side="it", owner_name="Kim", due_on=TODAY - timedelta(days=3))
     people = [make_person(unit=calm) for _ in range(10)]
     met = Touchpoint(unit=calm, kind="meeting", happened_on=TODAY - timedelta(days=5), people=people[:1])
@@ -180,5 +228,8 @@ def test_open_risks_late_steps_and_the_relationship_follow_each_unit(make_accoun
     assert [row.unit.key for row in view.rows] == ["risky", "calm"]  # same colour and trend: open risks first
     risky_row, calm_row = view.rows
     assert (risky_row.follow_up.open_risks, risky_row.follow_up.risk_at_stake, risky_row.follow_up.late_steps) == (
-        1, {"EUR": Decimal("9000.00")}, 2)  # fmt: skip
+        1,
+        {"EUR": Decimal("9000.00")},
+        2,
+    )
     assert (calm_row.follow_up.open_risks, calm_row.follow_up.relationship.per_100) == (0, 10.0)

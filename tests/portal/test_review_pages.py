@@ -38,15 +38,17 @@ def test_a_period_that_cannot_be_says_why_and_keeps_the_form(client, login_as, m
 def test_the_command_writes_the_same_pdf(runner, make_unit, tmp_path):
     make_unit(key="mine", name="My Unit")
     out = tmp_path / "review.pdf"
-    done = runner.invoke(args=["report", "review", "--unit", "mine", "--from", "2026-07-01", "--to", "2026-09-30",
-                               "--out", str(out)])  # fmt: skip
+    done = runner.invoke(
+        args=["report", "review", "--unit", "mine", "--from", "2026-07-01", "--to", "2026-09-30", "--out", str(out)]
+    )
     assert done.exit_code == 0, done.output
     assert "Wrote the Q3 2026 review of My Unit" in done.output
     assert "My Unit" in PdfReader(out).pages[0].extract_text()
     unknown = runner.invoke(args=["report", "review", "--unit", "nobody", "--out", str(out)])
     assert unknown.exit_code != 0 and "no unit has the key" in unknown.output
-    backwards = runner.invoke(args=["report", "review", "--unit", "mine", "--from", "2026-09-30", "--to",
-                                    "2026-07-01", "--out", str(out)])  # fmt: skip
+    backwards = runner.invoke(
+        args=["report", "review", "--unit", "mine", "--from", "2026-09-30", "--to", "2026-07-01", "--out", str(out)]
+    )
     assert backwards.exit_code != 0 and "after it ends" in backwards.output
 
 

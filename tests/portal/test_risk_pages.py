@@ -38,11 +38,19 @@ def test_an_account_manager_opens_a_risk_from_the_unit_page(client, login_as, un
     form = client.get("/risks/new?unit=planning&system=fsm").get_data(as_text=True)
     assert re.search(r'name="seats_at_stake"[^>]*value="40"', form)  # filled from the subscription
     assert re.search(r'name="cost_at_stake"[^>]*value="2400.00"', form)
-    response = client.post("/risks/new?unit=planning", data={
-        "system_id": system.id, "reason_id": reason("Budget cut").id, "source": "environment",
-        "probability": "likely", "seats_at_stake": "", "cost_at_stake": "", "owner_id": manager.id,
-        "description": "<script>alert(1)</script> budget cut",
-    })  # fmt: skip
+    response = client.post(
+        "/risks/new?unit=planning",
+        data={
+            "system_id": system.id,
+            "reason_id": reason("Budget cut").id,
+            "source": "environment",
+            "probability": "likely",
+            "seats_at_stake": "",
+            "cost_at_stake": "",
+            "owner_id": manager.id,
+            "description": "<script>alert(1)</script> budget cut",
+        },
+    )
     assert response.status_code == 303
     risk = only_risk()
     assert response.headers["Location"] == f"/risks/{risk.id}"
@@ -56,8 +64,10 @@ def test_an_account_manager_opens_a_risk_from_the_unit_page(client, login_as, un
 
 def test_the_plan_is_built_on_the_risk_page_and_mitigation_waits_for_it(client, login_as, unit_with_system):
     manager = login_as(Role.ACCOUNT_MANAGER)
-    client.post("/risks/new?unit=planning", data={"system_id": "", "reason_id": reason("Low adoption").id,
-                                                  "source": "data", "probability": "exploring"})  # fmt: skip
+    client.post(
+        "/risks/new?unit=planning",
+        data={"system_id": "", "reason_id": reason("Low adoption").id, "source": "data", "probability": "exploring"},
+    )
     risk = only_risk()
     refused = client.post(f"/risks/{risk.id}/status", data={"status": "mitigating"}, follow_redirects=True)
     assert "Mitigation starts once the plan has at least 2 mitigation routes" in refused.get_data(as_text=True)
@@ -69,9 +79,14 @@ def test_the_plan_is_built_on_the_risk_page_and_mitigation_waits_for_it(client, 
     missing_date = client.post(f"/risks/{risk.id}/routes/{first.id}/steps", data=no_date)
     assert missing_date.status_code == 400 and "Give it a due date." in missing_date.get_data(as_text=True)
     for route in (first, second):
-        answer = client.post(f"/risks/{risk.id}/routes/{route.id}/steps", data={
-            f"route{route.id}-action": "Meet them", f"route{route.id}-owner_id": manager.id,
-            f"route{route.id}-due_on": "2026-12-01"})  # fmt: skip
+        answer = client.post(
+            f"/risks/{risk.id}/routes/{route.id}/steps",
+            data={
+                f"route{route.id}-action": "Meet them",
+                f"route{route.id}-owner_id": manager.id,
+                f"route{route.id}-due_on": "2026-12-01",
+            },
+        )
         assert answer.status_code == 303
     assert client.post(f"/risks/{risk.id}/status", data={"status": "mitigating"}).status_code == 303
     db.session.expire_all()
@@ -79,14 +94,20 @@ def test_the_plan_is_built_on_the_risk_page_and_mitigation_waits_for_it(client, 
     step = first.steps[0]
     client.post(f"/risks/{risk.id}/steps/{step.id}/done")
     client.post(f"/risks/{risk.id}/comments", data={"text": "They liked the training."})
-    closed = client.post(f"/risks/{risk.id}/close", data={"outcome": "saved", "outcome_reason_id": risk.reason_id,
-                                                          "note": "Adoption is back."})  # fmt: skip
+    closed = client.post(
+        f"/risks/{risk.id}/close",
+        data={"outcome": "saved", "outcome_reason_id": risk.reason_id, "note": "Adoption is back."},
+    )
     assert closed.status_code == 303
     db.session.expire_all()
     assert (risk.status, risk.outcome) == ("closed", "saved")
     timeline = client.get(f"/risks/{risk.id}").get_data(as_text=True)
-    for line in ("Moved the risk to mitigating.", "Done: Retrain the planners: Meet them.", "They liked the training.",
-                 "Closed the risk: saved"):  # fmt: skip
+    for line in (
+        "Moved the risk to mitigating.",
+        "Done: Retrain the planners: Meet them.",
+        "They liked the training.",
+        "Closed the risk: saved",
+    ):
         assert line in timeline
     assert "Reassess" not in timeline  # a closed risk is read only
 
@@ -96,8 +117,9 @@ def test_a_department_head_meets_no_risk_register(client, login_as, unit_with_sy
     manager = make_account()
     from portal.services import risks
 
-    said = risks.Assessment(None, reason("Budget cut").id, risks.RiskSource.UNIT, risks.Probability.LIKELY, None, None,
-                            manager.id, "Secret")  # fmt: skip
+    said = risks.Assessment(
+        None, reason("Budget cut").id, risks.RiskSource.UNIT, risks.Probability.LIKELY, None, None, manager.id, "Secret"
+    )
     risk = risks.open_risk(unit, said, manager)
     db.session.commit()
     login_as(Role.DEPT_HEAD, units=[unit])
@@ -125,9 +147,14 @@ def test_an_admin_adds_renames_and_retires_reasons(client, login_as):
 
 
 def pending_suggestion(unit, system) -> RiskSuggestion:
-    suggestion = RiskSuggestion(unit_id=unit.id, system_id=system.id, signal="ticket_surge",
-                                evidence="tickets: 14 in 30 days", first_seen_on=date(2026, 11, 1),
-                                last_seen_on=date(2026, 11, 20))  # fmt: skip
+    suggestion = RiskSuggestion(
+        unit_id=unit.id,
+        system_id=system.id,
+        signal="ticket_surge",
+        evidence="tickets: 14 in 30 days",
+        first_seen_on=date(2026, 11, 1),
+        last_seen_on=date(2026, 11, 20),
+    )
     db.session.add(suggestion)
     db.session.commit()
     return suggestion
@@ -140,12 +167,14 @@ def test_suggestions_are_decided_from_the_register_and_the_unit_page(client, log
     register = client.get("/risks/").get_data(as_text=True)
     assert "Suggested by the data" in register and "tickets: 14 in 30 days" in register
     assert "Ticket surge" in client.get("/units/planning").get_data(as_text=True)
-    no_reason = client.post(f"/risks/suggestions/{suggestion.id}/dismiss", data={"note": "", "back": "unit"},
-                            follow_redirects=True)  # fmt: skip
+    no_reason = client.post(
+        f"/risks/suggestions/{suggestion.id}/dismiss", data={"note": "", "back": "unit"}, follow_redirects=True
+    )
     assert "Say why you dismiss it" in no_reason.get_data(as_text=True)
     assert no_reason.request.path == "/units/planning"
-    snoozed = client.post(f"/risks/suggestions/{suggestion.id}/snooze", data={"note": "After the audit",
-                                                                             "until": "2099-01-01"})  # fmt: skip
+    snoozed = client.post(
+        f"/risks/suggestions/{suggestion.id}/snooze", data={"note": "After the audit", "until": "2099-01-01"}
+    )
     assert snoozed.status_code == 303 and snoozed.headers["Location"] == "/risks/#suggestions"
     db.session.expire_all()
     assert (suggestion.status, suggestion.snoozed_until) == ("snoozed", date(2099, 1, 1))
@@ -164,8 +193,13 @@ def test_accepting_a_suggestion_leads_to_its_new_risk(client, login_as, unit_wit
 
 def test_the_escalation_view_shows_the_register_grouped(client, login_as, unit_with_system):
     manager = login_as(Role.CIO)
-    said = {"system_id": "", "reason_id": reason("Budget cut").id, "source": "unit", "probability": "likely",
-            "owner_id": manager.id}  # fmt: skip
+    said = {
+        "system_id": "",
+        "reason_id": reason("Budget cut").id,
+        "source": "unit",
+        "probability": "likely",
+        "owner_id": manager.id,
+    }
     client.post("/risks/new?unit=planning", data=said)
     page = client.get("/risks/escalation").get_data(as_text=True)
     assert "Commercial: Budget cut" in page and "Risks opened and closed each month" in page

@@ -14,9 +14,15 @@ def org(make_unit, make_account, make_system, make_subscription):
     operations = make_unit(key="operations", name="Operations", account_manager=manager)
     field = make_unit(key="field-service", name="Field Service", parent=operations)
     scheduling = make_unit(
-        key="technician-scheduling", name="Technician Scheduling", parent=field, headcount=42,
-        country="SE", quiet_periods="07-01..08-15", head=make_account(name="Sven Head"), account_manager=manager,
-    )  # fmt: skip
+        key="technician-scheduling",
+        name="Technician Scheduling",
+        parent=field,
+        headcount=42,
+        country="SE",
+        quiet_periods="07-01..08-15",
+        head=make_account(name="Sven Head"),
+        account_manager=manager,
+    )
     finance = make_unit(key="finance", name="Finance")
     planner = make_system(key="planner", name="FieldPlanner", category="Scheduling")
     subscription = make_subscription(
@@ -190,7 +196,7 @@ def test_department_head_pages_cost_the_same_whatever_the_size(
 
 def test_the_unit_page_shows_its_stored_health_and_each_systems_colour(
     client, login_as, make_unit, make_system, make_subscription, make_person, run_import
-):  # fmt: skip
+):
     from datetime import timedelta
 
     from markupsafe import escape

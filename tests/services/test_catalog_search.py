@@ -58,13 +58,17 @@ def systems(make_account, make_system):
     owner = make_account(name="Olga Owner")
     return {
         "planner": make_system(
-            key="planner", name="FieldPlanner", category="Scheduling", vendor="IFS", owner=owner,
+            key="planner",
+            name="FieldPlanner",
+            category="Scheduling",
+            vendor="IFS",
+            owner=owner,
             description="Dispatch and the MONTHLY planning run.",
         ),
         "ledger": make_system(key="ledger", name="ledger ERP", category="ERP", vendor="SAP"),
         "crm": make_system(key="sales_crm", name="Sales CRM 100%", category="CRM", vendor="SAP", owner=owner),
         "owner": owner,
-    }  # fmt: skip
+    }
 
 
 def _keys(filters: CatalogFilters) -> list[str]:

@@ -23,10 +23,20 @@ def pdf_text(data: bytes) -> str:
 
 
 def score(unit, day, colour, points, subscription=None, **extra):
-    db.session.add(HealthScore(unit_id=unit.id, system_id=subscription.system_id if subscription else None,
-                               subscription_id=subscription.id if subscription else None, as_of=day, score=points,
-                               colour=colour, stage=extra.pop("stage", "adoption"), reasons=["why it is so"],
-                               explanation={}, **extra))  # fmt: skip
+    db.session.add(
+        HealthScore(
+            unit_id=unit.id,
+            system_id=subscription.system_id if subscription else None,
+            subscription_id=subscription.id if subscription else None,
+            as_of=day,
+            score=points,
+            colour=colour,
+            stage=extra.pop("stage", "adoption"),
+            reasons=["why it is so"],
+            explanation={},
+            **extra,
+        )
+    )
 
 
 @pytest.fixture
@@ -37,28 +47,58 @@ def month(make_unit, make_system, make_subscription, make_account, make_person, 
     erp = make_system(key="erp", name="ERP", seat_cost=Decimal("100"))
     falling = make_subscription(unit=gdansk, system=erp, seats=40, renewal_date=date(2026, 12, 15))
     fine = make_subscription(unit=steady, system=erp, seats=10)
-    for unit, subscription, before, now in ((gdansk, falling, ("green", 85), ("red", 35)),
-                                            (steady, fine, ("green", 80), ("green", 84))):  # fmt: skip
+    for unit, subscription, before, now in (
+        (gdansk, falling, ("green", 85), ("red", 35)),
+        (steady, fine, ("green", 80), ("green", 84)),
+    ):
         score(unit, date(2026, 9, 27), *before)
         score(unit, date(2026, 10, 25), *now)
         score(unit, date(2026, 9, 27), *before, subscription=subscription, active_people=30)
         plant = unit is gdansk
-        score(unit, date(2026, 10, 25), *now, subscription=subscription, active_people=8 if plant else 10,
-              reclaimable_seats=32 if plant else 0, stage="decline" if plant else "adoption")  # fmt: skip
+        score(
+            unit,
+            date(2026, 10, 25),
+            *now,
+            subscription=subscription,
+            active_people=8 if plant else 10,
+            reclaimable_seats=32 if plant else 0,
+            stage="decline" if plant else "adoption",
+        )
     score(gdansk, date(2026, 11, 15), "green", 90)  # after the month: not in its report
     reason = RiskReason(bucket="commercial", name="Spending freeze")
-    db.session.add(Risk(unit=gdansk, system=erp, reason=reason, source="unit", probability="likely",
-                        cost_at_stake=Decimal(4000), currency="EUR", owner=owner,
-                        opened_at=datetime(2026, 10, 3, tzinfo=UTC)))  # fmt: skip
+    db.session.add(
+        Risk(
+            unit=gdansk,
+            system=erp,
+            reason=reason,
+            source="unit",
+            probability="likely",
+            cost_at_stake=Decimal(4000),
+            currency="EUR",
+            owner=owner,
+            opened_at=datetime(2026, 10, 3, tzinfo=UTC),
+        )
+    )
     for n in range(3):
-        db.session.add(Ticket(source_system="desk", ticket_id=f"T{n}", unit_id=gdansk.id, system_id=erp.id,
-                              opened_at=datetime(2026, 10, 5 + n, tzinfo=UTC),
-                              resolved_at=datetime(2026, 10, 5 + n, 6, tzinfo=UTC), status="resolved"))  # fmt: skip
+        db.session.add(
+            Ticket(
+                source_system="desk",
+                ticket_id=f"T{n}",
+                unit_id=gdansk.id,
+                system_id=erp.id,
+                opened_at=datetime(2026, 10, 5 + n, tzinfo=UTC),
+                resolved_at=datetime(2026, 10, 5 + n, 6, tzinfo=UTC),
+                status="resolved",
+            )
+        )
     db.session.commit()
     # Eight people of the plant use the ERP every week of the half year: the seats the renewal needs.
     people = [make_person(unit=gdansk, key=f"p{n}") for n in range(8)]
-    rows = [f"{person.key},erp,{date(2026, 10, 31) - timedelta(days=3 * n)}T10:00:00Z" for person in people
-            for n in range(70)]  # fmt: skip
+    rows = [
+        f"{person.key},erp,{date(2026, 10, 31) - timedelta(days=3 * n)}T10:00:00Z"
+        for person in people
+        for n in range(70)
+    ]
     app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
     try:
         assert run_import("usage", "person_key,system_key,occurred_at\n" + "\n".join(rows) + "\n").refused == 0
@@ -78,7 +118,13 @@ def test_the_months_figures_come_from_the_data_up_to_its_end(month):
     assert "1 opened, 0 closed" in report.risk_chart().label
     [renewal] = report.licences.renewals
     assert (renewal.seats, renewal.active, renewal.low, renewal.high, renewal.recommended, renewal.saving) == (
-        40, 8, 8, 8, 9, Decimal("3100"))  # fmt: skip
+        40,
+        8,
+        8,
+        8,
+        9,
+        Decimal("3100"),
+    )
     # Eight people used the plant's 40 seats lately, nobody ever used the steady team's 10.
     assert report.licences.unused_seats == {"never used": 42, "unused 90 days": 0, "unused 30 days": 0}
     assert report.licences.reclaimable["never used"] == {"EUR": Decimal("4200")}
@@ -118,10 +164,16 @@ def test_the_first_page_holds_the_months_figures_the_headlines_and_the_contents(
     report = cio_report.build(MONTH, "Acme", MADE)
     first = PdfReader(io.BytesIO(cio_report_pdf.render(report))).pages[0].extract_text()
     first = first.replace("\n", " ").replace("\u00a0", " ")
-    for words in ("Acme · Monthly report for the CIO", "IT customer success in October 2026",
-                  "a year at stake in the 1 open risk", "4 200 EUR a year on paid seats never used",
-                  report.headlines[1], "In this report", "Licence economics",
-                  "Decisions asked of the CIO"):  # fmt: skip
+    for words in (
+        "Acme · Monthly report for the CIO",
+        "IT customer success in October 2026",
+        "a year at stake in the 1 open risk",
+        "4 200 EUR a year on paid seats never used",
+        report.headlines[1],
+        "In this report",
+        "Licence economics",
+        "Decisions asked of the CIO",
+    ):
         assert words.replace("\u202f", " ") in first, words
     assert "Page 1 of" not in first and "Health" in first
 
@@ -148,9 +200,19 @@ def test_the_same_data_makes_the_same_report(month):
 
 def test_the_pdf_has_every_section_and_prints_names_as_written(month):
     text = pdf_text(cio_report_pdf.render(cio_report.build(MONTH, "Acme", MADE)))
-    for section in ("Headlines", "Health", "Movers", "Risks", "Licence economics", "Support", "Demand ahead",
-                    "Satisfaction",
-                    "Relationship coverage", "Decisions asked of the CIO", "Page 2 of"):  # fmt: skip
+    for section in (
+        "Headlines",
+        "Health",
+        "Movers",
+        "Risks",
+        "Licence economics",
+        "Support",
+        "Demand ahead",
+        "Satisfaction",
+        "Relationship coverage",
+        "Decisions asked of the CIO",
+        "Page 2 of",
+    ):
         assert section in text, section
     assert "Gdańsk <b>Plant</b>" in text  # escaped: printed, not read as bold
 
@@ -185,15 +247,29 @@ def test_satisfaction_by_system_over_the_quarter_with_its_change_and_four_quarte
 
     unit, erp, crm = make_unit(), make_system(name="ERP"), make_system(key="crm", name="CRM")
     # (response, system, day, question, score); the quarter to October is August to October.
-    said = [("r1", erp, date(2026, 10, 5), "nps", 10), ("r1", erp, date(2026, 10, 5), "csat", 4),
-            ("r2", erp, date(2026, 10, 6), "nps", 10), ("r3", erp, date(2026, 8, 7), "nps", 0),
-            ("r4", erp, date(2026, 6, 1), "nps", 0), ("r5", erp, date(2026, 3, 2), "nps", 10),
-            ("r6", erp, date(2026, 7, 31), "csat", 2), ("r7", crm, date(2026, 10, 9), "nps", 0),
-            ("r8", erp, date(2026, 11, 2), "nps", 0)]  # fmt: skip
+    said = [
+        ("r1", erp, date(2026, 10, 5), "nps", 10),
+        ("r1", erp, date(2026, 10, 5), "csat", 4),
+        ("r2", erp, date(2026, 10, 6), "nps", 10),
+        ("r3", erp, date(2026, 8, 7), "nps", 0),
+        ("r4", erp, date(2026, 6, 1), "nps", 0),
+        ("r5", erp, date(2026, 3, 2), "nps", 10),
+        ("r6", erp, date(2026, 7, 31), "csat", 2),
+        ("r7", crm, date(2026, 10, 9), "nps", 0),
+        ("r8", erp, date(2026, 11, 2), "nps", 0),
+    ]
     for response, system, day, question, score in said:
-        db.session.add(SurveyAnswer(source_system="pulse", response_id=response, unit_id=unit.id, system_id=system.id,
-                                    submitted_at=datetime(day.year, day.month, day.day, tzinfo=UTC),
-                                    question=question, score=score))  # fmt: skip
+        db.session.add(
+            SurveyAnswer(
+                source_system="pulse",
+                response_id=response,
+                unit_id=unit.id,
+                system_id=system.id,
+                submitted_at=datetime(day.year, day.month, day.day, tzinfo=UTC),
+                question=question,
+                score=score,
+            )
+        )
     db.session.commit()
     voice = cio_report.build(MONTH, "Acme", MADE).voice
     erp_line, crm_line = voice.systems

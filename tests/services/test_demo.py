@@ -159,16 +159,32 @@ def test_people_are_pseudonymous_with_a_head_and_key_users_per_unit(loaded):
 def _dump() -> dict[str, list[tuple]]:
     """Everything the seed decides, in a canonical order, with no ids."""
     units = [
-        (u.key, u.name, u.parent.key if u.parent else None, u.headcount, u.country, u.quiet_periods, u.head.email,
-         u.account_manager.email)
+        (
+            u.key,
+            u.name,
+            u.parent.key if u.parent else None,
+            u.headcount,
+            u.country,
+            u.quiet_periods,
+            u.head.email,
+            u.account_manager.email,
+        )
         for u in _all(Unit)
-    ]  # fmt: skip
+    ]
     systems = [(s.key, s.owner.email, str(s.seat_cost), [(m.key, m.is_core) for m in s.modules]) for s in _all(System)]
     subscriptions = [
-        (s.unit.key, s.system.key, s.seats, str(s.annual_cost), s.go_live, s.renewal_date, s.key_action,
-         s.key_action_every_days)
+        (
+            s.unit.key,
+            s.system.key,
+            s.seats,
+            str(s.annual_cost),
+            s.go_live,
+            s.renewal_date,
+            s.key_action,
+            s.key_action_every_days,
+        )
         for s in _all(Subscription)
-    ]  # fmt: skip
+    ]
     people = list(db.session.execute(select(Person.key, Unit.key, Person.role).join(Unit)).tuples())
     accounts = [(a.email, a.name, a.role, [u.key for u in a.units]) for a in _all(Account)]
     return {name: sorted(rows, key=repr) for name, rows in locals().items()}

@@ -39,8 +39,12 @@ TODAY = date(2025, 9, 1)
 MONTHS = 14
 # The whole demo takes a while to write: the tests keep the units of the examples and the Swedish sites.
 KEPT_UNITS = {scenario.unit_key for scenario in SCENARIOS} | {
-    "technician-scheduling", "field-service", "energy-sustainability", "hr-services", "recruitment",
-}  # fmt: skip
+    "technician-scheduling",
+    "field-service",
+    "energy-sustainability",
+    "hr-services",
+    "recruitment",
+}
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
 

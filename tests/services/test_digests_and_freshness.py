@@ -28,19 +28,37 @@ def messages(folder) -> list[email.message.Message]:
 
 def test_the_digest_tells_a_manager_the_weeks_changes_suggestions_and_late_steps(
     outbox, make_account, make_unit, make_system, make_subscription
-):  # fmt: skip
+):
     anna = make_account(name="Anna Manager", email="anna@example.test")
     make_account(name="Bo Manager", email="bo@example.test")  # a quiet week
     unit = make_unit(key="planning", name="Planning", account_manager=anna)
     system = make_system(name="Field Service")
     make_subscription(unit=unit, system=system)
     for day, colour in ((TODAY - timedelta(days=14), "green"), (TODAY - timedelta(days=2), "red")):
-        db.session.add(HealthScore(unit_id=unit.id, as_of=day, score=40.0, colour=colour, stage="adoption",
-                                   reasons=["key users quieter"], explanation={}))  # fmt: skip
-    db.session.add(RiskSuggestion(unit=unit, system=system, signal="ticket_surge", evidence="3× the usual tickets",
-                                  first_seen_on=TODAY - timedelta(days=1), last_seen_on=TODAY))  # fmt: skip
-    db.session.add(PlanStep(unit=unit, action="Train the planners", side="it", owner_name="Anna",
-                            due_on=TODAY - timedelta(days=3)))  # fmt: skip
+        db.session.add(
+            HealthScore(
+                unit_id=unit.id,
+                as_of=day,
+                score=40.0,
+                colour=colour,
+                stage="adoption",
+                reasons=["key users quieter"],
+                explanation={},
+            )
+        )
+    db.session.add(
+        RiskSuggestion(
+            unit=unit,
+            system=system,
+            signal="ticket_surge",
+            evidence="3× the usual tickets",
+            first_seen_on=TODAY - timedelta(days=1),
+            last_seen_on=TODAY,
+        )
+    )
+    db.session.add(
+        PlanStep(unit=unit, action="Train the planners", side="it", owner_name="Anna", due_on=TODAY - timedelta(days=3))
+    )
     risk = Risk(unit=unit, reason=RiskReason(bucket="service", name="Slow fixes"), source="data", probability="likely")
     route = MitigationRoute(risk=risk, title="Fix faster")
     route.steps.append(MitigationStep(action="Call the vendor", owner=anna, due_on=TODAY - timedelta(days=1)))
@@ -58,11 +76,17 @@ def test_the_digest_tells_a_manager_the_weeks_changes_suggestions_and_late_steps
 def test_feeds_gone_quiet_are_reported_to_the_admins(outbox, make_account):
     make_account(role=Role.ADMIN.value, email="admin@example.test")
     now = datetime(2026, 11, 23, 8, tzinfo=UTC)
-    db.session.add_all([
-        ImportRun(kind="usage", source="api", status="succeeded", inserted=10, finished_at=now - timedelta(hours=20)),
-        ImportRun(kind="tickets", source="cli", status="succeeded", inserted=5, finished_at=now - timedelta(days=9)),
-        ImportRun(kind="surveys", source="cli", status="succeeded", inserted=0, unchanged=4, finished_at=now),
-    ])  # fmt: skip
+    db.session.add_all(
+        [
+            ImportRun(
+                kind="usage", source="api", status="succeeded", inserted=10, finished_at=now - timedelta(hours=20)
+            ),
+            ImportRun(
+                kind="tickets", source="cli", status="succeeded", inserted=5, finished_at=now - timedelta(days=9)
+            ),
+            ImportRun(kind="surveys", source="cli", status="succeeded", inserted=0, unchanged=4, finished_at=now),
+        ]
+    )
     db.session.commit()
     said = freshness.check(now)
     assert "tickets: last data 9 days ago (14 Nov 2026)" in said and "surveys: nothing imported yet" in said
@@ -73,8 +97,12 @@ def test_feeds_gone_quiet_are_reported_to_the_admins(outbox, make_account):
 
 def test_fresh_feeds_say_nothing(outbox):
     now = datetime(2026, 11, 23, 8, tzinfo=UTC)
-    db.session.add_all([ImportRun(kind=kind, source="api", status="succeeded", inserted=1, finished_at=now)
-                        for kind in freshness.FEEDS])  # fmt: skip
+    db.session.add_all(
+        [
+            ImportRun(kind=kind, source="api", status="succeeded", inserted=1, finished_at=now)
+            for kind in freshness.FEEDS
+        ]
+    )
     db.session.commit()
     assert freshness.check(now) == "every feed sent data within its allowance"
     assert not outbox.exists() or messages(outbox) == []

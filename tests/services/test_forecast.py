@@ -51,8 +51,9 @@ def test_the_weekly_series_counts_whoever_was_active_in_the_30_days_to_each_week
 def test_the_seats_at_renewal_and_what_they_save():
     seen = forecast.seats_at_renewal([30] * 26, 40, Decimal("4000"), "EUR", date(2027, 1, 31), date(2026, 11, 23))
     assert (seen.recommended, seen.saving) == (33, Decimal("700"))  # thirty and a tenth more
-    peaked = forecast.seats_at_renewal([20] * 20 + [20, 38, 20, 20, 20, 20], 40, Decimal("4000"), "EUR",
-                                       date(2027, 1, 31), date(2026, 11, 23))  # fmt: skip
+    peaked = forecast.seats_at_renewal(
+        [20] * 20 + [20, 38, 20, 20, 20, 20], 40, Decimal("4000"), "EUR", date(2027, 1, 31), date(2026, 11, 23)
+    )
     assert peaked.recommended == 38  # never below what was used these last weeks
     more = forecast.seats_at_renewal([45] * 26, 40, Decimal("4000"), "EUR", date(2027, 1, 31), date(2026, 11, 23))
     assert (more.recommended, more.saving) == (50, Decimal("-1000"))  # the use needs ten more seats

@@ -24,8 +24,13 @@ def setting(make_account, make_unit, make_system, make_subscription):
 
 
 def goal_details(**changes) -> goals.GoalDetails:
-    values = {"name": "Plan every job in the tool", "metric": "jobs planned a day", "baseline": Decimal("300"),
-              "target": Decimal("5000"), "due_on": date(2027, 6, 30)}  # fmt: skip
+    values = {
+        "name": "Plan every job in the tool",
+        "metric": "jobs planned a day",
+        "baseline": Decimal("300"),
+        "target": Decimal("5000"),
+        "due_on": date(2027, 6, 30),
+    }
     values.update(changes)
     return goals.GoalDetails(**values)
 
@@ -57,9 +62,13 @@ def test_a_goal_downwards_is_reached_at_or_below_its_target(setting):
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"name": " "}, "name"), ({"metric": ""}, "metric"), ({"target": Decimal("300")}, "target"),
-     ({"measure": GoalMeasure.ACTIVE_PEOPLE, "system_id": None}, "system_id")],
-)  # fmt: skip
+    [
+        ({"name": " "}, "name"),
+        ({"metric": ""}, "metric"),
+        ({"target": Decimal("300")}, "target"),
+        ({"measure": GoalMeasure.ACTIVE_PEOPLE, "system_id": None}, "system_id"),
+    ],
+)
 def test_a_goal_that_cannot_be_followed_is_refused_where_it_fails(setting, changes, field):
     with pytest.raises(goals.GoalError) as refused:
         goals.create(setting["unit"], goal_details(**changes), setting["manager"])
@@ -77,28 +86,48 @@ def test_progress_by_hand_needs_a_value_and_a_day_not_in_the_future(setting):
 
 
 def test_an_adoption_goal_takes_its_progress_from_the_days_scores(setting):
-    details = goal_details(name="Half the seats in use", metric="", baseline=Decimal("10"), target=Decimal("50"),
-                           measure=GoalMeasure.SEAT_UTILISATION, system_id=setting["system"].id)  # fmt: skip
+    details = goal_details(
+        name="Half the seats in use",
+        metric="",
+        baseline=Decimal("10"),
+        target=Decimal("50"),
+        measure=GoalMeasure.SEAT_UTILISATION,
+        system_id=setting["system"].id,
+    )
     goal = goals.create(setting["unit"], details, setting["manager"])
     assert goal.metric == "% of seats in use"
     for day, active in ((TODAY - timedelta(days=1), 12), (TODAY, 22)):
-        db.session.add(HealthScore(unit_id=setting["unit"].id, system_id=setting["system"].id,
-                                   subscription_id=setting["subscription"].id, as_of=day, score=60.0, colour="yellow",
-                                   stage="adoption", reasons=[], explanation={}, active_people=active))  # fmt: skip
+        db.session.add(
+            HealthScore(
+                unit_id=setting["unit"].id,
+                system_id=setting["system"].id,
+                subscription_id=setting["subscription"].id,
+                as_of=day,
+                score=60.0,
+                colour="yellow",
+                stage="adoption",
+                reasons=[],
+                explanation={},
+                active_people=active,
+            )
+        )
     db.session.flush()
     assert goals.refresh_computed(TODAY - timedelta(days=1)) == 1
     assert goals.refresh_computed(TODAY) == 1
     assert goals.refresh_computed(TODAY) == 1  # the same day again: one entry, updated
     assert [(p.recorded_on, p.value, p.computed) for p in goal.progress] == [
-        (TODAY - timedelta(days=1), Decimal("30.0"), True), (TODAY, Decimal("55.0"), True)]  # fmt: skip
+        (TODAY - timedelta(days=1), Decimal("30.0"), True),
+        (TODAY, Decimal("55.0"), True),
+    ]
     assert goal.reached_on == TODAY
     with pytest.raises(goals.GoalError, match="computed"):
         goals.record_progress(goal, Decimal(1), TODAY, "", TODAY, setting["manager"])
 
 
 def step(setting, side: PlanSide, due: date = TODAY + timedelta(days=7)):
-    details = success_plan.StepDetails(action="Train the planners", side=side, owner_name="Kim", due_on=due,
-                                       system_id=setting["system"].id)  # fmt: skip
+    details = success_plan.StepDetails(
+        action="Train the planners", side=side, owner_name="Kim", due_on=due, system_id=setting["system"].id
+    )
     return success_plan.add_step(setting["unit"], details, setting["manager"])
 
 

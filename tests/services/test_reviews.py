@@ -168,30 +168,53 @@ def test_goals_the_plan_and_for_it_the_risks_are_in_the_review(scored, make_acco
     from models import Goal, GoalProgress, PlanStep, Risk, RiskReason
 
     team = unit("declining")
-    goal = Goal(unit=team, name="Every lead in the CRM", metric="leads a week", baseline=Decimal(20),
-                target=Decimal(80), due_on=date(2026, 12, 31))  # fmt: skip
+    goal = Goal(
+        unit=team,
+        name="Every lead in the CRM",
+        metric="leads a week",
+        baseline=Decimal(20),
+        target=Decimal(80),
+        due_on=date(2026, 12, 31),
+    )
     goal.progress += [
         GoalProgress(recorded_on=date(2026, 7, 1), value=Decimal(35)),
         GoalProgress(recorded_on=date(2026, 10, 1), value=Decimal(90)),
     ]  # after the period: not shown
     steps = [
-        PlanStep(unit=team, action="Train the sellers", side="it", owner_name="Kim", due_on=date(2026, 6, 30),
-                 status="done", done_at=datetime(2026, 6, 28, tzinfo=UTC)),
+        PlanStep(
+            unit=team,
+            action="Train the sellers",
+            side="it",
+            owner_name="Kim",
+            due_on=date(2026, 6, 30),
+            status="done",
+            done_at=datetime(2026, 6, 28, tzinfo=UTC),
+        ),
         PlanStep(unit=team, action="Name a champion", side="unit", owner_name="Ida", due_on=date(2026, 8, 1)),
         PlanStep(unit=team, action="Clean the pipeline", side="unit", owner_name="Ida", due_on=date(2026, 9, 15)),
         PlanStep(unit=team, action="Far away", side="it", owner_name="Kim", due_on=date(2027, 6, 1)),
-    ]  # fmt: skip
+    ]
     risk_reasons.add_defaults()
     reason = db.session.scalar(select(RiskReason).where(RiskReason.name == "Low adoption"))
-    risk = Risk(unit=team, reason=reason, source="data", probability="likely", cost_at_stake=Decimal(4800),
-                currency="EUR", opened_at=datetime(2026, 7, 10, tzinfo=UTC))  # fmt: skip
+    risk = Risk(
+        unit=team,
+        reason=reason,
+        source="data",
+        probability="likely",
+        cost_at_stake=Decimal(4800),
+        currency="EUR",
+        opened_at=datetime(2026, 7, 10, tzinfo=UTC),
+    )
     db.session.add_all([goal, *steps, risk])
     db.session.commit()
     review = reviews.build(team, PERIOD, "Acme", AS_OF)
     [line] = review.agreement.goals
     assert (line.value, line.reached_on) == (Decimal(35), None)
     assert [(s.action, s.state) for s in review.agreement.steps] == [
-        ("Train the sellers", "done"), ("Name a champion", "late"), ("Clean the pipeline", "next")]  # fmt: skip
+        ("Train the sellers", "done"),
+        ("Name a champion", "late"),
+        ("Clean the pipeline", "next"),
+    ]
     assert [(r.title, r.status, r.probability) for r in review.agreement.risks] == [("Low adoption", "open", "Likely")]
     assert "Of its 1 goal, 0 reached; 1 plan step done in the period, 1 late." in review.summary
     text = " ".join(pdf_text(review_pdf.render(review)))

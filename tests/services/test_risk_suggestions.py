@@ -40,9 +40,11 @@ def test_red_at_every_score_of_the_weeks_suggests_a_risk(colours, fires):
 
 
 def test_weak_measures_and_a_fall_into_decline_suggest_risks_with_their_figures():
-    quiet = {"key_users": {"key": "key_users", "score": 20.0, "reason": "key users: 2 days against 14 usually"},
-             "ticket_load": {"key": "ticket_load", "score": 80.0, "reason": "fine"},
-             "key_action": {"key": "key_action", "score": None, "reason": "no key action"}}  # fmt: skip
+    quiet = {
+        "key_users": {"key": "key_users", "score": 20.0, "reason": "key users: 2 days against 14 usually"},
+        "ticket_load": {"key": "ticket_load", "score": 80.0, "reason": "fine"},
+        "key_action": {"key": "key_action", "score": None, "reason": "no key action"},
+    }
     found = signals(weekly("gyy", "aad", **quiet), red_weeks=3, stage_weeks=8)
     assert set(found) == {SignalKind.KEY_USERS_QUIET, SignalKind.STAGE_FALLING}
     assert found[SignalKind.KEY_USERS_QUIET].startswith("key users: 2 days against 14 usually (scores 20 of 100")
@@ -63,9 +65,19 @@ def red_subscription(make_account, make_unit, make_system, make_subscription, ap
 
 
 def score(setting, day: date, colour: str) -> None:
-    db.session.add(HealthScore(unit_id=setting["unit"].id, system_id=setting["system"].id,
-                               subscription_id=setting["subscription"].id, as_of=day, score=30.0, colour=colour,
-                               stage="adoption", reasons=[], explanation={"measures": []}))  # fmt: skip
+    db.session.add(
+        HealthScore(
+            unit_id=setting["unit"].id,
+            system_id=setting["system"].id,
+            subscription_id=setting["subscription"].id,
+            as_of=day,
+            score=30.0,
+            colour=colour,
+            stage="adoption",
+            reasons=[],
+            explanation={"measures": []},
+        )
+    )
     db.session.commit()
 
 
@@ -92,7 +104,10 @@ def test_a_signal_is_suggested_once_however_often_it_fires(red_subscription):
     assert refresh(TODAY + timedelta(days=1)) == risk_suggestions.Refreshed(new=0, updated=0, cleared=0)
     [suggestion] = suggestions()
     assert (suggestion.signal, suggestion.first_seen_on, suggestion.last_seen_on) == (
-        "red_weeks", TODAY, TODAY + timedelta(days=1))  # fmt: skip
+        "red_weeks",
+        TODAY,
+        TODAY + timedelta(days=1),
+    )
     assert risk_suggestions.pending(red_subscription["unit"].id) == [suggestion]
 
 
@@ -135,7 +150,10 @@ def test_a_snoozed_suggestion_comes_back_on_its_date_if_the_signal_still_fires(r
     score(red_subscription, TODAY + timedelta(days=14), "red")
     refresh(TODAY + timedelta(days=14))
     assert (suggestion.status, suggestion.snoozed_until, suggestion.first_seen_on) == (
-        "pending", None, TODAY + timedelta(days=14))  # fmt: skip
+        "pending",
+        None,
+        TODAY + timedelta(days=14),
+    )
 
 
 def test_accepting_opens_a_risk_from_the_data_and_it_may_come_back_once_the_risk_is_closed(red_subscription):
@@ -146,7 +164,12 @@ def test_accepting_opens_a_risk_from_the_data_and_it_may_come_back_once_the_risk
     risk = risk_suggestions.accept(suggestion, manager)
     db.session.commit()
     assert (risk.origin, risk.reason.name, risk.system, risk.owner, risk.seats_at_stake) == (
-        RiskSource.DATA, "Low adoption", red_subscription["system"], manager, 30)  # fmt: skip
+        RiskSource.DATA,
+        "Low adoption",
+        red_subscription["system"],
+        manager,
+        30,
+    )
     assert risk.description.startswith("Red for weeks: Red at every score of the last 3 weeks")
     assert (suggestion.status, suggestion.risk) == ("accepted", risk)
     with pytest.raises(risk_suggestions.SuggestionError, match="decided"):

@@ -33,10 +33,15 @@ def setting(make_account, make_unit, make_system, make_subscription, reasons):
 
 def assessment(setting, **changes) -> risks.Assessment:
     values = {
-        "system_id": setting["system"].id, "reason_id": setting["reasons"]["Budget cut"].id,
-        "source": RiskSource.ENVIRONMENT, "probability": Probability.CONSIDERING, "seats_at_stake": None,
-        "cost_at_stake": None, "owner_id": None, "description": "The division's budget is cut by a fifth.",
-    }  # fmt: skip
+        "system_id": setting["system"].id,
+        "reason_id": setting["reasons"]["Budget cut"].id,
+        "source": RiskSource.ENVIRONMENT,
+        "probability": Probability.CONSIDERING,
+        "seats_at_stake": None,
+        "cost_at_stake": None,
+        "owner_id": None,
+        "description": "The division's budget is cut by a fifth.",
+    }
     values.update(changes)
     return risks.Assessment(**values)
 
@@ -133,10 +138,16 @@ def test_moves_go_forward_or_one_step_back_and_a_closed_risk_stays_closed(settin
     risks.close(risk, RiskOutcome.DOWNGRADED, reason.id, "They kept 25 seats.", manager)
     db.session.commit()
     assert (risk.status, risk.outcome, risk.outcome_reason, risk.closed_at is not None) == (
-        "closed", "downgraded", reason, True)  # fmt: skip
-    for change in (lambda: risks.move(risk, RiskStatus.ASSESSING, manager),
-                   lambda: risks.add_route(risk, "Too late", manager),
-                   lambda: risks.close(risk, RiskOutcome.SAVED, reason.id, "", manager)):  # fmt: skip
+        "closed",
+        "downgraded",
+        reason,
+        True,
+    )
+    for change in (
+        lambda: risks.move(risk, RiskStatus.ASSESSING, manager),
+        lambda: risks.add_route(risk, "Too late", manager),
+        lambda: risks.close(risk, RiskOutcome.SAVED, reason.id, "", manager),
+    ):
         with pytest.raises(risks.RiskError, match="closed"):
             change()
     assert risks.next_moves(risk) == []
@@ -160,8 +171,15 @@ def test_every_change_and_comment_lands_on_the_timeline_in_order(setting):
     risks.comment(risk, "Spoke to the head: they want a cheaper tier.", manager)
     risks.move(risk, RiskStatus.ASSESSING, manager)
     db.session.commit()
-    assert [event.kind for event in risk.events] == ["opened", "assessed", "route", "step", "step_done", "comment",
-                                                     "status"]  # fmt: skip
+    assert [event.kind for event in risk.events] == [
+        "opened",
+        "assessed",
+        "route",
+        "step",
+        "step_done",
+        "comment",
+        "status",
+    ]
     assessed = risk.events[1].changes
     assert assessed["probability"] == ["considering", "likely"] and assessed["seats_at_stake"] == [40, 20]
     with pytest.raises(risks.RiskError):
@@ -181,8 +199,12 @@ def test_late_steps_are_counted(setting):
 
 def test_the_register_filters_and_puts_the_most_at_stake_first(setting, make_unit, make_subscription):
     small = opened(setting, cost_at_stake=Decimal("100"))
-    large = opened(setting, cost_at_stake=Decimal("5000"), reason_id=setting["reasons"]["Missing feature"].id,
-                   owner_id=setting["colleague"].id)  # fmt: skip
+    large = opened(
+        setting,
+        cost_at_stake=Decimal("5000"),
+        reason_id=setting["reasons"]["Missing feature"].id,
+        owner_id=setting["colleague"].id,
+    )
     assert register(RegisterFilters()) == [large, small]
     assert register(RegisterFilters(bucket=RiskBucket.PRODUCT.value)) == [large]
     assert register(RegisterFilters(owner_id=setting["manager"].id)) == [small]

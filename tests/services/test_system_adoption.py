@@ -14,7 +14,7 @@ AS_OF = date(2026, 3, 31)
 
 def test_each_unit_gets_a_row_of_monthly_shares_and_the_busiest_desk_is_a_hotspot(
     make_unit, make_system, make_person, make_subscription, run_import, app
-):  # fmt: skip
+):
     system = make_system(key="crm", name="CRM", seat_cost=Decimal("50"))
     busy = make_unit(key="busy", name="Busy")
     quiet = make_unit(key="quiet", name="Quiet")
@@ -38,8 +38,19 @@ def test_each_unit_gets_a_row_of_monthly_shares_and_the_busiest_desk_is_a_hotspo
         assert run_import("tickets", "\n".join(tickets) + "\n").refused == 0
     finally:
         app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
-    db.session.add(HealthScore(unit_id=busy.id, system_id=system.id, subscription_id=busy_sub.id, as_of=AS_OF,
-                               score=80, colour="green", stage="growth", seats=4, active_people=4))  # fmt: skip
+    db.session.add(
+        HealthScore(
+            unit_id=busy.id,
+            system_id=system.id,
+            subscription_id=busy_sub.id,
+            as_of=AS_OF,
+            score=80,
+            colour="green",
+            stage="growth",
+            seats=4,
+            active_people=4,
+        )
+    )
     db.session.commit()
 
     view = adoption(system, AS_OF)
@@ -64,7 +75,7 @@ def test_each_unit_gets_a_row_of_monthly_shares_and_the_busiest_desk_is_a_hotspo
 
 def test_the_system_page_forecasts_renewals_training_and_support(
     make_unit, make_system, make_person, make_subscription, run_import, app
-):  # fmt: skip
+):
     system = make_system(key="crm", name="CRM", seat_cost=Decimal("50"))
     growing = make_unit(key="growing", name="Growing")
     subscription = make_subscription(unit=growing, system=system, seats=30, renewal_date=AS_OF + timedelta(days=91))
@@ -72,8 +83,11 @@ def test_the_system_page_forecasts_renewals_training_and_support(
     db.session.commit()
     # One more person each week for twenty weeks: the use grows.
     lines = ["person_key,system_key,occurred_at"]
-    lines += [f"{person.key},crm,{AS_OF - timedelta(weeks=week)}" for n, person in enumerate(people)
-              for week in range(0, 20 - n)]  # fmt: skip
+    lines += [
+        f"{person.key},crm,{AS_OF - timedelta(weeks=week)}"
+        for n, person in enumerate(people)
+        for week in range(0, 20 - n)
+    ]
     tickets = ["ticket_id,system_key,unit_key,opened_at"]
     tickets += [f"t{month}-{n},crm,growing,2026-{month:02d}-10" for month in range(1, 3) for n in range(month * 2)]
     tickets += [f"o{n},crm,growing,2025-{month:02d}-10" for n, month in enumerate((10, 11, 12))]
@@ -83,8 +97,18 @@ def test_the_system_page_forecasts_renewals_training_and_support(
         assert run_import("tickets", "\n".join(tickets) + "\n").refused == 0
     finally:
         app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
-    db.session.add(HealthScore(unit_id=growing.id, system_id=system.id, subscription_id=subscription.id, as_of=AS_OF,
-                               score=70, colour="green", stage="onboarding", active_people=20))  # fmt: skip
+    db.session.add(
+        HealthScore(
+            unit_id=growing.id,
+            system_id=system.id,
+            subscription_id=subscription.id,
+            as_of=AS_OF,
+            score=70,
+            colour="green",
+            stage="onboarding",
+            active_people=20,
+        )
+    )
     db.session.commit()
 
     view = adoption(system, AS_OF)

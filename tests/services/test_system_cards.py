@@ -38,8 +38,9 @@ def unit_with_data(make_unit, make_system, make_person, make_subscription, run_i
         tickets += [f"u{n},crm,sched,{(AS_OF - timedelta(days=100 + n)).isoformat()},request" for n in range(2)]
         assert run_import("tickets", "\n".join(tickets) + "\n").refused == 0
         answers = ["response_id,submitted_at,unit_key,system_key,question,score"]
-        answers += [f"r{n},{(AS_OF - timedelta(days=20)).isoformat()},sched,crm,nps,{s}" for n, s in
-                    enumerate((10, 9, 7, 3))]  # fmt: skip
+        answers += [
+            f"r{n},{(AS_OF - timedelta(days=20)).isoformat()},sched,crm,nps,{s}" for n, s in enumerate((10, 9, 7, 3))
+        ]
         answers += [
             "r9,2026-02-01,sched,crm,csat,4",
             "r8,2026-02-02,sched,crm,csat,5",

@@ -36,10 +36,12 @@ def test_the_whole_tree_for_staff(make_account, org):
     assert _outline(directory.roots) == [
         ("finance", 0, 1, []),
         (
-            "operations", 0, 0,
+            "operations",
+            0,
+            0,
             [("field", 1, 0, [("dispatch", 2, 0, []), ("scheduling", 2, 2, [])])],  # by name, case aside
         ),
-    ]  # fmt: skip
+    ]
 
 
 def test_a_department_head_gets_their_subtree_as_the_roots(make_account, org):

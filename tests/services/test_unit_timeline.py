@@ -32,24 +32,66 @@ def history(make_account, make_unit, make_system, make_subscription, make_person
     make_subscription(unit=unit, system=system, seats=10)
     person = make_person(unit=unit, key="p1")
     for day, colour in ((date(2026, 9, 6), "green"), (date(2026, 9, 13), "green"), (date(2026, 9, 20), "yellow")):
-        db.session.add(HealthScore(unit_id=unit.id, as_of=day, score=60.0, colour=colour, stage="adoption",
-                                   reasons=["key users quieter"], explanation={}))  # fmt: skip
-    db.session.add(StageTransition(unit_id=unit.id, system_id=system.id, happened_on=date(2026, 9, 27),
-                                   from_stage="growth", to_stage="decline", reason="fewer active weeks"))  # fmt: skip
+        db.session.add(
+            HealthScore(
+                unit_id=unit.id,
+                as_of=day,
+                score=60.0,
+                colour=colour,
+                stage="adoption",
+                reasons=["key users quieter"],
+                explanation={},
+            )
+        )
+    db.session.add(
+        StageTransition(
+            unit_id=unit.id,
+            system_id=system.id,
+            happened_on=date(2026, 9, 27),
+            from_stage="growth",
+            to_stage="decline",
+            reason="fewer active weeks",
+        )
+    )
     reason = risk_reasons.by_bucket()[risk_reasons.RiskBucket.SUCCESS][0]
     said = risks.Assessment(system.id, reason.id, RiskSource.DATA, Probability.LIKELY, None, None, None, "")
     risk = risks.open_risk(unit, said, manager)
     risk.opened_at = datetime(2026, 10, 1, tzinfo=UTC)
     risks.close(risk, RiskOutcome.SAVED, risk.reason_id, "", manager)
     risk.closed_at = datetime(2026, 11, 2, tzinfo=UTC)
-    db.session.add(Goal(unit=unit, name="Plan every job", metric="jobs a day", baseline=Decimal(300),
-                        target=Decimal(500), due_on=date(2027, 1, 1), reached_on=date(2026, 10, 15)))  # fmt: skip
-    db.session.add(PlanStep(unit=unit, action="Name super-users", side="unit", owner_name="Kim", status="done",
-                            due_on=date(2026, 10, 1), done_at=datetime(2026, 10, 5, tzinfo=UTC)))  # fmt: skip
+    db.session.add(
+        Goal(
+            unit=unit,
+            name="Plan every job",
+            metric="jobs a day",
+            baseline=Decimal(300),
+            target=Decimal(500),
+            due_on=date(2027, 1, 1),
+            reached_on=date(2026, 10, 15),
+        )
+    )
+    db.session.add(
+        PlanStep(
+            unit=unit,
+            action="Name super-users",
+            side="unit",
+            owner_name="Kim",
+            status="done",
+            due_on=date(2026, 10, 1),
+            done_at=datetime(2026, 10, 5, tzinfo=UTC),
+        )
+    )
     training = touchpoints.TouchpointDetails(TouchpointKind.TRAINING, date(2026, 10, 20), manager.id, [person.id], "")
     touchpoints.log(unit, training, date(2026, 11, 23), manager)
-    db.session.add(ReviewProduced(unit_id=unit.id, period_start=date(2026, 7, 1), period_end=date(2026, 9, 30),
-                                  produced_at=datetime(2026, 11, 10, tzinfo=UTC), actor="Anna Manager"))  # fmt: skip
+    db.session.add(
+        ReviewProduced(
+            unit_id=unit.id,
+            period_start=date(2026, 7, 1),
+            period_end=date(2026, 9, 30),
+            produced_at=datetime(2026, 11, 10, tzinfo=UTC),
+            actor="Anna Manager",
+        )
+    )
     db.session.commit()
     app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
     try:
@@ -66,10 +108,16 @@ def history(make_account, make_unit, make_system, make_subscription, make_person
 def test_every_kind_of_event_in_one_order_newest_first(history):
     found = unit_timeline.timeline(history["unit"], history["manager"], [])
     assert [(event.at.date().isoformat(), event.kind) for event in found.events] == [
-        ("2026-11-21", "import"), ("2026-11-10", "review"), ("2026-11-02", "risk"), ("2026-10-20", "touchpoint"),
-        ("2026-10-15", "goal"), ("2026-10-05", "step"), ("2026-10-01", "risk"), ("2026-09-27", "stage"),
+        ("2026-11-21", "import"),
+        ("2026-11-10", "review"),
+        ("2026-11-02", "risk"),
+        ("2026-10-20", "touchpoint"),
+        ("2026-10-15", "goal"),
+        ("2026-10-05", "step"),
+        ("2026-10-01", "risk"),
+        ("2026-09-27", "stage"),
         ("2026-09-20", "colour"),
-    ]  # fmt: skip
+    ]
     titles = [event.title for event in found.events]
     assert "Planning: green → yellow" in titles and "Planning × Field Service: growth → decline" in titles
     assert any(title.startswith("Risk closed, saved") for title in titles)

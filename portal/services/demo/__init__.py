@@ -99,9 +99,14 @@ def load_demo(seed: int = DEFAULT_SEED, *, today: date) -> DemoResult:
         "load_demo",
         "demo",
         f"seed-{seed}",
-        {"units": result.units, "systems": result.systems, "subscriptions": result.subscriptions,
-         "people": result.people, "accounts": result.accounts},
-    )  # fmt: skip
+        {
+            "units": result.units,
+            "systems": result.systems,
+            "subscriptions": result.subscriptions,
+            "people": result.people,
+            "accounts": result.accounts,
+        },
+    )
     return result
 
 

@@ -52,15 +52,27 @@ RISK_STORIES = (
     ("open", 5, None),
     (RiskOutcome.DOWNGRADED, 120, 20),
 )
-OUTCOME_NOTES = {RiskOutcome.SAVED: "Use is back above half the seats.", RiskOutcome.LOST: "Moved to the group's tool.",
-                 RiskOutcome.DOWNGRADED: "They kept two thirds of the seats."}  # fmt: skip
-PROBABILITIES = (Probability.LIKELY, Probability.CONSIDERING, Probability.VERY_LIKELY, Probability.EXPLORING,
-                 Probability.EXPLORING, Probability.LIKELY)  # fmt: skip
+OUTCOME_NOTES = {
+    RiskOutcome.SAVED: "Use is back above half the seats.",
+    RiskOutcome.LOST: "Moved to the group's tool.",
+    RiskOutcome.DOWNGRADED: "They kept two thirds of the seats.",
+}
+PROBABILITIES = (
+    Probability.LIKELY,
+    Probability.CONSIDERING,
+    Probability.VERY_LIKELY,
+    Probability.EXPLORING,
+    Probability.EXPLORING,
+    Probability.LIKELY,
+)
 
 
 def _cost(suggestion: RiskSuggestion) -> Decimal:
-    subscription = db.session.scalar(select(Subscription).where(
-        Subscription.unit_id == suggestion.unit_id, Subscription.system_id == suggestion.system_id))  # fmt: skip
+    subscription = db.session.scalar(
+        select(Subscription).where(
+            Subscription.unit_id == suggestion.unit_id, Subscription.system_id == suggestion.system_id
+        )
+    )
     return subscription.effective_annual_cost if subscription else Decimal(0)
 
 
@@ -81,12 +93,18 @@ def _risks(today: date, fallback: Account) -> None:
         if story != "open":
             risks.move(risk, RiskStatus.ASSESSING, manager)
             training = risks.add_route(risk, "Retrain the team on the daily work", manager)
-            risks.add_step(training, "Book two hands-on sessions with the key users", manager.id,
-                           today + timedelta(days=10), manager)  # fmt: skip
+            risks.add_step(
+                training,
+                "Book two hands-on sessions with the key users",
+                manager.id,
+                today + timedelta(days=10),
+                manager,
+            )
         if story not in ("open", "assessing"):
             sponsor = risks.add_route(risk, "Win back the head of the unit", manager)
-            risks.add_step(sponsor, "Meet the head with the adoption figures", manager.id,
-                           today - timedelta(days=5), manager)  # fmt: skip
+            risks.add_step(
+                sponsor, "Meet the head with the adoption figures", manager.id, today - timedelta(days=5), manager
+            )
             risks.move(risk, RiskStatus.MITIGATING, manager)
         if story == "mitigating":
             risks.comment(
@@ -104,8 +122,13 @@ def _risks(today: date, fallback: Account) -> None:
             risk.closed_at = closed
         _spread_events(risk, opened, closed)
     for suggestion in suggestions[len(RISK_STORIES) : len(RISK_STORIES) + 1]:  # one snoozed, with its reason
-        risk_suggestions.snooze(suggestion, today + timedelta(days=30), "Their busy season; look again after it.",
-                                today, _manager_of(suggestion.unit, fallback))  # fmt: skip
+        risk_suggestions.snooze(
+            suggestion,
+            today + timedelta(days=30),
+            "Their busy season; look again after it.",
+            today,
+            _manager_of(suggestion.unit, fallback),
+        )
 
 
 def _plans(today: date, rng: random.Random, fallback: Account, head_unit: Unit) -> None:
@@ -118,24 +141,40 @@ def _plans(today: date, rng: random.Random, fallback: Account, head_unit: Unit) 
             continue
         manager = _manager_of(unit, fallback)
         main = max(subscriptions, key=lambda subscription: subscription.seats)
-        manual = goals.create(unit, goals.GoalDetails(
-            name=f"Handle every request of {unit.name} in {main.system.name}", metric="requests a week",
-            baseline=Decimal(rng.randint(80, 140)), target=Decimal(rng.randint(300, 420)),
-            due_on=today + timedelta(days=120)), manager)  # fmt: skip
+        manual = goals.create(
+            unit,
+            goals.GoalDetails(
+                name=f"Handle every request of {unit.name} in {main.system.name}",
+                metric="requests a week",
+                baseline=Decimal(rng.randint(80, 140)),
+                target=Decimal(rng.randint(300, 420)),
+                due_on=today + timedelta(days=120),
+            ),
+            manager,
+        )
         value = manual.baseline
         for back in (90, 60, 30, 7):
             value += Decimal(rng.randint(15, 45))
             goals.record_progress(manual, value, today - timedelta(days=back), "", today, manager)
-        goals.create(unit, goals.GoalDetails(
-            name=f"Most of the {main.system.name} seats in use", metric="", baseline=Decimal(40), target=Decimal(75),
-            due_on=today + timedelta(days=180), measure=GoalMeasure.SEAT_UTILISATION, system_id=main.system_id),
-            manager)  # fmt: skip
+        goals.create(
+            unit,
+            goals.GoalDetails(
+                name=f"Most of the {main.system.name} seats in use",
+                metric="",
+                baseline=Decimal(40),
+                target=Decimal(75),
+                due_on=today + timedelta(days=180),
+                measure=GoalMeasure.SEAT_UTILISATION,
+                system_id=main.system_id,
+            ),
+            manager,
+        )
         steps = [
             ("Name two super-users", PlanSide.UNIT, "the unit's head", -40, True),
             (f"Run a refresher on {main.system.name} for new starters", PlanSide.IT, manager.name, -10, False),
             ("Share the weekly request figures with the team", PlanSide.UNIT, "the team leads", 14, False),
             ("Review the seat count before the renewal", PlanSide.IT, manager.name, 45, False),
-        ]  # fmt: skip
+        ]
         for action, side, owner, due, done in steps:
             details = success_plan.StepDetails(
                 action, side, owner, today + timedelta(days=due), main.system_id, manual.id
@@ -157,8 +196,9 @@ def _touchpoints(today: date, rng: random.Random, fallback: Account) -> None:
         for _ in range(TOUCHPOINTS_PER_UNIT):
             kind = rng.choice([TouchpointKind.MEETING, TouchpointKind.CHECK_IN, TouchpointKind.TRAINING])
             met = rng.sample(people, k=min(len(people), rng.randint(1, 3)))
-            details = touchpoints.TouchpointDetails(kind, today - timedelta(days=rng.randint(3, 170)), manager.id,
-                                                    [person.id for person in met], "")  # fmt: skip
+            details = touchpoints.TouchpointDetails(
+                kind, today - timedelta(days=rng.randint(3, 170)), manager.id, [person.id for person in met], ""
+            )
             touchpoints.log(unit, details, today, manager)
 
 

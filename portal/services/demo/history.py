@@ -33,17 +33,41 @@ from models import Module, Person, PersonRole, Subscription, System, Unit, db
 from portal.services.quiet_periods import parse_quiet_periods
 
 USAGE_COLUMNS = (
-    "source_system", "source_record_id", "person_key", "system_key", "occurred_at", "feature", "count",
-    "duration_seconds", "unit_key",
-)  # fmt: skip
+    "source_system",
+    "source_record_id",
+    "person_key",
+    "system_key",
+    "occurred_at",
+    "feature",
+    "count",
+    "duration_seconds",
+    "unit_key",
+)
 TICKET_COLUMNS = (
-    "source_system", "ticket_id", "system_key", "person_key", "unit_key", "opened_at", "resolved_at", "status",
-    "priority", "type", "category", "csat",
-)  # fmt: skip
+    "source_system",
+    "ticket_id",
+    "system_key",
+    "person_key",
+    "unit_key",
+    "opened_at",
+    "resolved_at",
+    "status",
+    "priority",
+    "type",
+    "category",
+    "csat",
+)
 SURVEY_COLUMNS = (
-    "source_system", "response_id", "submitted_at", "person_key", "unit_key", "system_key", "question", "score",
+    "source_system",
+    "response_id",
+    "submitted_at",
+    "person_key",
+    "unit_key",
+    "system_key",
+    "question",
+    "score",
     "comment",
-)  # fmt: skip
+)
 
 
 class Scenario(NamedTuple):
@@ -55,46 +79,61 @@ class Scenario(NamedTuple):
 
 
 ONBOARDING = Scenario(
-    "test-lab", "teamcenter",
+    "test-lab",
+    "teamcenter",
     "Onboarding: nothing until ~8 weeks ago (go-live), then more people and more use week after week.",
-)  # fmt: skip
+)
 ADOPTION = Scenario(
-    "procurement", "coupa",
+    "procurement",
+    "coupa",
     "Adoption: steady routine use for the whole period, purchase orders every week, content users.",
-)  # fmt: skip
+)
 GROWTH = Scenario(
-    "key-accounts-dach", "salesforce",
+    "key-accounts-dach",
+    "salesforce",
     "Growth: over the last 4 months active people rise from about half to nearly all, and CPQ and "
     "reports come into use.",
-)  # fmt: skip
+)
 DECLINE = Scenario(
-    "digital-marketing", "hubspot",
+    "digital-marketing",
+    "hubspot",
     "Decline: for 5 months fewer people use it, less often; landing pages were abandoned (moved to the web "
     "CMS); survey scores slide.",
-)  # fmt: skip
+)
 KEY_USER_QUIET = Scenario(
-    "operational-risk", "archer",
+    "operational-risk",
+    "archer",
     "Yellow: the team's key users have been silent for 3 weeks on every system, and its tickets in the last "
     "30 days are 4× its usual month.",
-)  # fmt: skip
+)
 MISSED_KEY_ACTION = Scenario(
-    "technician-scheduling", "ifs-fsm",
+    "technician-scheduling",
+    "ifs-fsm",
     "Red: monthly_planning ran every 30 days until two cycles ago, then stopped; the latest survey rates "
     "business value 2–3.",
-)  # fmt: skip
+)
 SEASONAL = Scenario(
-    "field-technicians-north", "ifs-fsm",
+    "field-technicians-north",
+    "ifs-fsm",
     "Seasonality: a Swedish site silent every summer (quiet period 07-01..08-15) but for a skeleton crew; "
     "every unit with quiet periods behaves the same way.",
-)  # fmt: skip
+)
 IDLE_SEATS = Scenario(
-    "warehouse-operations", "sap-s4hana",
+    "warehouse-operations",
+    "sap-s4hana",
     "License waste: exactly 40 distinct people ever use it, whatever the seats (to show 100 seats and 40 "
     "active users, set this subscription's seats to 100).",
-)  # fmt: skip
+)
 SCENARIOS: tuple[Scenario, ...] = (
-    ONBOARDING, ADOPTION, GROWTH, DECLINE, KEY_USER_QUIET, MISSED_KEY_ACTION, SEASONAL, IDLE_SEATS,
-)  # fmt: skip
+    ONBOARDING,
+    ADOPTION,
+    GROWTH,
+    DECLINE,
+    KEY_USER_QUIET,
+    MISSED_KEY_ACTION,
+    SEASONAL,
+    IDLE_SEATS,
+)
 
 # Shapes of the scenarios, in days counted back from `today`.
 ONBOARDING_DAYS = 56

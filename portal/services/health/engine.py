@@ -70,10 +70,19 @@ def explanation_of(evaluation: Evaluation) -> dict[str, object]:
 def record_of(evaluation: Evaluation, system_name: str) -> Record:
     facts = evaluation.facts
     return Record(
-        facts.unit_key, facts.system_key, system_name, evaluation.score.score, evaluation.score.colour.value,
-        evaluation.stage.value, facts.seats, facts.active_people, evaluation.reclaimable_seats,
-        list(evaluation.score.reasons), evaluation.score.profile_version, explanation_of(evaluation),
-    )  # fmt: skip
+        facts.unit_key,
+        facts.system_key,
+        system_name,
+        evaluation.score.score,
+        evaluation.score.colour.value,
+        evaluation.stage.value,
+        facts.seats,
+        facts.active_people,
+        evaluation.reclaimable_seats,
+        list(evaluation.score.reasons),
+        evaluation.score.profile_version,
+        explanation_of(evaluation),
+    )
 
 
 def _stale_feeds(as_of: date, system_ids: Iterable[int]) -> dict[int, date]:
@@ -118,16 +127,22 @@ def _cadences(facts: Sequence[SubscriptionFacts], partial: bool) -> dict[int, Ca
         as_of = facts[0].as_of
         rows = db.session.execute(
             select(HealthScore.system_id, HealthScore.explanation)
-            .where(HealthScore.system_id.in_(sorted(pooled)), HealthScore.subscription_id.is_not(None),
-                   HealthScore.as_of.between(as_of - timedelta(days=14), as_of),
-                   HealthScore.id.in_(
-                       select(func.min(HealthScore.id))
-                       .where(HealthScore.system_id.in_(sorted(pooled)), HealthScore.subscription_id.is_not(None),
-                              HealthScore.as_of.between(as_of - timedelta(days=14), as_of))
-                       .group_by(HealthScore.system_id, HealthScore.as_of)
-                   ))
+            .where(
+                HealthScore.system_id.in_(sorted(pooled)),
+                HealthScore.subscription_id.is_not(None),
+                HealthScore.as_of.between(as_of - timedelta(days=14), as_of),
+                HealthScore.id.in_(
+                    select(func.min(HealthScore.id))
+                    .where(
+                        HealthScore.system_id.in_(sorted(pooled)),
+                        HealthScore.subscription_id.is_not(None),
+                        HealthScore.as_of.between(as_of - timedelta(days=14), as_of),
+                    )
+                    .group_by(HealthScore.system_id, HealthScore.as_of)
+                ),
+            )
             .order_by(HealthScore.as_of)
-        )  # fmt: skip
+        )
         for system_id, explanation in rows:
             if explanation.get("cadence") in {cadence.value for cadence in Cadence}:
                 found[system_id] = Cadence(explanation["cadence"])
@@ -183,7 +198,7 @@ def _active_elsewhere(as_of: date, subscription_ids: Sequence[int]) -> dict[int,
         )
         .where(HealthScore.subscription_id.not_in(subscription_ids))
         .group_by(HealthScore.system_id)
-    )  # fmt: skip
+    )
     return {system_id: int(total or 0) for system_id, total in rows}
 
 
@@ -277,9 +292,20 @@ def _subscription_records_by_unit(
 
 def _record_from_row(row: HealthScore, unit_key: str, system_key: str, name: str) -> Record:
     return Record(
-        unit_key, system_key, name, row.score, row.colour, row.stage, row.seats, row.active_people,
-        row.reclaimable_seats, list(row.reasons), row.profile_version, dict(row.explanation), row.as_of,
-    )  # fmt: skip
+        unit_key,
+        system_key,
+        name,
+        row.score,
+        row.colour,
+        row.stage,
+        row.seats,
+        row.active_people,
+        row.reclaimable_seats,
+        list(row.reasons),
+        row.profile_version,
+        dict(row.explanation),
+        row.as_of,
+    )
 
 
 def _latest_rows(as_of: date, subscriptions: bool, unit_ids: Sequence[int] | None = None):
@@ -361,11 +387,20 @@ def store(result: Computation) -> None:
 
 def _row(record: Record, as_of: date, unit_id: int, system_id: int | None, subscription_id: int | None) -> HealthScore:
     return HealthScore(
-        unit_id=unit_id, system_id=system_id, subscription_id=subscription_id, as_of=as_of, score=record.score,
-        colour=record.colour, stage=record.stage, profile_version=record.profile_version, seats=record.seats,
-        active_people=record.active_people, reclaimable_seats=record.reclaimable_seats, reasons=list(record.reasons),
+        unit_id=unit_id,
+        system_id=system_id,
+        subscription_id=subscription_id,
+        as_of=as_of,
+        score=record.score,
+        colour=record.colour,
+        stage=record.stage,
+        profile_version=record.profile_version,
+        seats=record.seats,
+        active_people=record.active_people,
+        reclaimable_seats=record.reclaimable_seats,
+        reasons=list(record.reasons),
         explanation=dict(record.explanation),
-    )  # fmt: skip
+    )
 
 
 def _keep_weekly(as_of: date, subscription_ids: Sequence[int], unit_ids: Sequence[int]) -> None:
@@ -434,9 +469,15 @@ def _record_transitions(result: Computation) -> None:
     for key, (previous, reason) in units.items():
         if key not in existing:
             db.session.add(
-                StageTransition(unit_id=key[0], system_id=None, happened_on=key[2], from_stage=previous,
-                                to_stage=key[3], reason=reason)
-            )  # fmt: skip
+                StageTransition(
+                    unit_id=key[0],
+                    system_id=None,
+                    happened_on=key[2],
+                    from_stage=previous,
+                    to_stage=key[3],
+                    reason=reason,
+                )
+            )
     recorded = _recorded_stages({key[:2] for key in wanted})
     for key, transition in sorted(wanted.items(), key=lambda item: item[0][2]):
         stages = recorded[key[:2]]
@@ -444,11 +485,14 @@ def _record_transitions(result: Computation) -> None:
             continue
         db.session.add(
             StageTransition(
-                unit_id=key[0], system_id=key[1], happened_on=transition.on,
+                unit_id=key[0],
+                system_id=key[1],
+                happened_on=transition.on,
                 from_stage=transition.from_stage.value if transition.from_stage else None,
-                to_stage=transition.to_stage.value, reason=transition.reason,
+                to_stage=transition.to_stage.value,
+                reason=transition.reason,
             )
-        )  # fmt: skip
+        )
         bisect.insort(stages, (transition.on, key[3]))
 
 
@@ -470,10 +514,13 @@ def _recorded_stages(pairs: set[tuple[int, int | None]]) -> dict[tuple[int, int 
     units = sorted({unit_id for unit_id, _ in pairs})
     for batch in in_batches(units):
         rows = db.session.execute(
-            select(StageTransition.unit_id, StageTransition.system_id, StageTransition.happened_on,
-                   StageTransition.to_stage)
-            .where(StageTransition.unit_id.in_(batch), StageTransition.system_id.is_not(None))
-        ).tuples()  # fmt: skip
+            select(
+                StageTransition.unit_id,
+                StageTransition.system_id,
+                StageTransition.happened_on,
+                StageTransition.to_stage,
+            ).where(StageTransition.unit_id.in_(batch), StageTransition.system_id.is_not(None))
+        ).tuples()
         for unit_id, system_id, day, stage in rows:
             if (unit_id, system_id) in pairs:
                 found[(unit_id, system_id)].append((as_date(day), stage))

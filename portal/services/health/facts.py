@@ -224,10 +224,14 @@ def _features(
     rows_by_feature: dict[tuple[int, int, str], list[tuple[int, int]]] = defaultdict(list)
     for batch in in_batches(unit_ids):
         for unit_id, system_id, feature, span, bits in db.session.execute(
-            select(UsageFeatureDays.unit_id, UsageFeatureDays.system_id, UsageFeatureDays.feature,
-                   UsageFeatureDays.span, UsageFeatureDays.day_bits)
-            .where(UsageFeatureDays.unit_id.in_(batch), UsageFeatureDays.span <= span_of(as_of))
-        ):  # fmt: skip
+            select(
+                UsageFeatureDays.unit_id,
+                UsageFeatureDays.system_id,
+                UsageFeatureDays.feature,
+                UsageFeatureDays.span,
+                UsageFeatureDays.day_bits,
+            ).where(UsageFeatureDays.unit_id.in_(batch), UsageFeatureDays.span <= span_of(as_of))
+        ):
             rows_by_feature[(unit_id, system_id, feature)].append((span, bits))
     weeks: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     last: dict[tuple[int, int, str], date] = {}
@@ -287,11 +291,18 @@ def _answers(as_of: date, unit_ids: Sequence[int]) -> dict[tuple[int, int], tupl
     rows_by_pair: dict[tuple[int, int], list[tuple[date, str, int]]] = defaultdict(list)
     for batch in in_batches(unit_ids):
         rows = db.session.execute(
-            select(SurveyAnswer.unit_id, SurveyAnswer.system_id, SurveyAnswer.submitted_at, SurveyAnswer.question,
-                   SurveyAnswer.score)
-            .where(SurveyAnswer.unit_id.in_(batch), SurveyAnswer.system_id.is_not(None),
-                   SurveyAnswer.submitted_at < end_of(as_of))
-        )  # fmt: skip
+            select(
+                SurveyAnswer.unit_id,
+                SurveyAnswer.system_id,
+                SurveyAnswer.submitted_at,
+                SurveyAnswer.question,
+                SurveyAnswer.score,
+            ).where(
+                SurveyAnswer.unit_id.in_(batch),
+                SurveyAnswer.system_id.is_not(None),
+                SurveyAnswer.submitted_at < end_of(as_of),
+            )
+        )
         for unit_id, system_id, submitted_at, question, score in rows:
             rows_by_pair[(unit_id, system_id)].append((submitted_at.date(), question, score))
     found: dict[tuple[int, int], tuple[list[Answers], date | None]] = {}

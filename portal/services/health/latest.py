@@ -28,11 +28,19 @@ def latest_by_subscription(subscription_ids: Sequence[int], as_of: date) -> dict
     found: dict[int, Latest] = {}
     for batch in in_batches(list(subscription_ids)):
         rows = db.session.execute(
-            select(HealthScore.subscription_id, HealthScore.as_of, HealthScore.colour, HealthScore.stage,
-                   HealthScore.active_people, HealthScore.reclaimable_seats)
-            .where(HealthScore.subscription_id.in_(batch), HealthScore.as_of <= as_of,
-                   HealthScore.as_of > as_of - timedelta(days=FRESH_DAYS))
-        )  # fmt: skip
+            select(
+                HealthScore.subscription_id,
+                HealthScore.as_of,
+                HealthScore.colour,
+                HealthScore.stage,
+                HealthScore.active_people,
+                HealthScore.reclaimable_seats,
+            ).where(
+                HealthScore.subscription_id.in_(batch),
+                HealthScore.as_of <= as_of,
+                HealthScore.as_of > as_of - timedelta(days=FRESH_DAYS),
+            )
+        )
         for subscription_id, day, colour, stage, active, reclaimable in rows:
             if subscription_id not in found or found[subscription_id].as_of < day:
                 found[subscription_id] = Latest(day, colour, stage, active, reclaimable)

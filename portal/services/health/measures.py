@@ -130,9 +130,12 @@ DEPTH_BANDS: Bands = ((0.0, 0), (1.0, 100))
 
 
 def depth(
-    core_in_use: Sequence[str], core_modules: Sequence[str], adopted: Sequence[str] = (),
-    abandoned: Sequence[str] = (), bands: Bands = DEPTH_BANDS,
-) -> Measure:  # fmt: skip
+    core_in_use: Sequence[str],
+    core_modules: Sequence[str],
+    adopted: Sequence[str] = (),
+    abandoned: Sequence[str] = (),
+    bands: Bands = DEPTH_BANDS,
+) -> Measure:
     """Core modules used in the last 30 days ÷ core modules; says which modules were newly taken up or dropped."""
     key = "depth"
     core = set(core_modules)
@@ -222,9 +225,13 @@ def _tickets(count: int) -> str:
 
 
 def ticket_load(
-    tickets: int, active_people: int, usual_per_person: float | None, norm_per_person: float | None,
-    incidents: int = 0, period: str = LAST_30_DAYS,
-) -> Measure:  # fmt: skip
+    tickets: int,
+    active_people: int,
+    usual_per_person: float | None,
+    norm_per_person: float | None,
+    incidents: int = 0,
+    period: str = LAST_30_DAYS,
+) -> Measure:
     """Tickets per active person in the last 30 days against the unit's usual level (or else the system's
     norm across units). A unit is always allowed at least one ticket a month: one ticket on a small base is
     not a trend, and a surge needs a few tickets."""
@@ -298,8 +305,10 @@ def sentiment(answers: Sequence[Answers], stale_after_days: int, newest_age_days
         if group.question == "nps":
             words.append(f"NPS {round(parts['nps'] * 2 - 100):+d}")
         else:
-            words.append(f"{group.question.upper() if group.question != 'value' else 'business value'} {mean:.1f}"
-                         f"/{QUESTION_SCALES[group.question][1]}")  # fmt: skip
+            words.append(
+                f"{group.question.upper() if group.question != 'value' else 'business value'} {mean:.1f}"
+                f"/{QUESTION_SCALES[group.question][1]}"
+            )
         if group.question == "value" and mean <= VALUE_VERY_LOW:
             cap = Colour.YELLOW
     reason = ", ".join(words)
@@ -342,13 +351,17 @@ def trend(active_now: float, baseline: float, season: Season = Season(), bands: 
         return Measure(key, ratio, banded(ratio, bands), f"active people at {_percent(ratio)} of the unit's usual")
     when = f"in {season.month}" if season.month else "at this time of year"
     if season.quiet_now is not None:
-        reason = (f"active people {_percent(1 - ratio)} below usual — seasonal: usual for this unit {when} "
-                  f"({season.quiet_now})")  # fmt: skip
+        reason = (
+            f"active people {_percent(1 - ratio)} below usual — seasonal: usual for this unit {when} "
+            f"({season.quiet_now})"
+        )
         return Measure(key, ratio, 100.0, reason)
     expected = season.last_year_ratio if season.last_year_ratio is not None else 1.0
     if expected < 1 and ratio >= expected * SEASONAL_MARGIN:
-        reason = (f"active people {_percent(1 - ratio)} below usual — seasonal: usual for this unit {when} "
-                  f"(the same weeks last year: {_percent(1 - expected)} below)")  # fmt: skip
+        reason = (
+            f"active people {_percent(1 - ratio)} below usual — seasonal: usual for this unit {when} "
+            f"(the same weeks last year: {_percent(1 - expected)} below)"
+        )
         return Measure(key, ratio, banded(min(ratio / expected, 1.0) if expected > 0 else 1.0, bands), reason)
     reason = f"active people down {_percent(1 - ratio)} vs the unit's usual"
     if expected < 1:

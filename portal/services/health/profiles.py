@@ -18,35 +18,77 @@ from portal.services.health.scoring import Profile
 from portal.services.health.stages import Stage
 
 MEASURE_KEYS = (
-    "seat_utilisation", "breadth", "habit", "depth", "key_users", "key_action", "ticket_load", "sentiment", "trend",
-)  # fmt: skip
+    "seat_utilisation",
+    "breadth",
+    "habit",
+    "depth",
+    "key_users",
+    "key_action",
+    "ticket_load",
+    "sentiment",
+    "trend",
+)
 
 MEASURE_LABELS = {
-    "seat_utilisation": "Seat utilisation", "breadth": "Breadth", "habit": "Habit", "depth": "Depth",
-    "key_users": "Key users", "key_action": "Key action", "ticket_load": "Ticket load", "sentiment": "Sentiment",
+    "seat_utilisation": "Seat utilisation",
+    "breadth": "Breadth",
+    "habit": "Habit",
+    "depth": "Depth",
+    "key_users": "Key users",
+    "key_action": "Key action",
+    "ticket_load": "Ticket load",
+    "sentiment": "Sentiment",
     "trend": "Trend",
-}  # fmt: skip
+}
 
 # Onboarding is judged on reach (is the team getting on board, is the key user active); adoption on routine
 # (habit, the key action, tickets); growth on depth; decline on whether the drop goes on.
 DEFAULT_WEIGHTS: dict[Stage, dict[str, float]] = {
     Stage.ONBOARDING: {
-        "seat_utilisation": 10, "breadth": 25, "habit": 10, "depth": 10, "key_users": 15, "key_action": 10,
-        "ticket_load": 10, "sentiment": 10, "trend": 0,
+        "seat_utilisation": 10,
+        "breadth": 25,
+        "habit": 10,
+        "depth": 10,
+        "key_users": 15,
+        "key_action": 10,
+        "ticket_load": 10,
+        "sentiment": 10,
+        "trend": 0,
     },
     Stage.ADOPTION: {
-        "seat_utilisation": 15, "breadth": 10, "habit": 15, "depth": 10, "key_users": 10, "key_action": 10,
-        "ticket_load": 10, "sentiment": 10, "trend": 10,
+        "seat_utilisation": 15,
+        "breadth": 10,
+        "habit": 15,
+        "depth": 10,
+        "key_users": 10,
+        "key_action": 10,
+        "ticket_load": 10,
+        "sentiment": 10,
+        "trend": 10,
     },
     Stage.GROWTH: {
-        "seat_utilisation": 15, "breadth": 10, "habit": 10, "depth": 15, "key_users": 10, "key_action": 10,
-        "ticket_load": 10, "sentiment": 10, "trend": 10,
+        "seat_utilisation": 15,
+        "breadth": 10,
+        "habit": 10,
+        "depth": 15,
+        "key_users": 10,
+        "key_action": 10,
+        "ticket_load": 10,
+        "sentiment": 10,
+        "trend": 10,
     },
     Stage.DECLINE: {
-        "seat_utilisation": 15, "breadth": 10, "habit": 10, "depth": 10, "key_users": 10, "key_action": 10,
-        "ticket_load": 10, "sentiment": 10, "trend": 15,
+        "seat_utilisation": 15,
+        "breadth": 10,
+        "habit": 10,
+        "depth": 10,
+        "key_users": 10,
+        "key_action": 10,
+        "ticket_load": 10,
+        "sentiment": 10,
+        "trend": 15,
     },
-}  # fmt: skip
+}
 
 
 class ProfileError(RuleViolation):
@@ -84,9 +126,14 @@ def current_rows() -> dict[Stage, ScoringProfile]:
         next_version = (db.session.scalar(select(func.max(ScoringProfile.version))) or 0) + 1
         for offset, stage in enumerate(missing):
             row = ScoringProfile(
-                version=next_version + offset, stage=stage.value, weights=DEFAULT_WEIGHTS[stage],
-                green_at=70.0, yellow_at=45.0, min_coverage=0.5, note="the defaults",
-            )  # fmt: skip
+                version=next_version + offset,
+                stage=stage.value,
+                weights=DEFAULT_WEIGHTS[stage],
+                green_at=70.0,
+                yellow_at=45.0,
+                min_coverage=0.5,
+                note="the defaults",
+            )
             db.session.add(row)
             rows[stage] = row
         db.session.flush()
@@ -123,20 +170,35 @@ def check_profile(weights: Mapping[str, float], green_at: float, yellow_at: floa
 
 
 def save_profile(
-    stage: Stage, weights: Mapping[str, float], green_at: float, yellow_at: float, min_coverage: float,
-    actor: Account | None, note: str = "",
-) -> ScoringProfile:  # fmt: skip
+    stage: Stage,
+    weights: Mapping[str, float],
+    green_at: float,
+    yellow_at: float,
+    min_coverage: float,
+    actor: Account | None,
+    note: str = "",
+) -> ScoringProfile:
     """Store an edit as the stage's next version; the scores change at the next recompute."""
     check_profile(weights, green_at, yellow_at, min_coverage)
     current_profiles()  # the defaults exist first, so that version numbers tell the history
     version = (db.session.scalar(select(func.max(ScoringProfile.version))) or 0) + 1
     row = ScoringProfile(
-        version=version, stage=stage.value, weights={key: float(weights.get(key, 0)) for key in MEASURE_KEYS},
-        green_at=green_at, yellow_at=yellow_at, min_coverage=min_coverage, note=note,
+        version=version,
+        stage=stage.value,
+        weights={key: float(weights.get(key, 0)) for key in MEASURE_KEYS},
+        green_at=green_at,
+        yellow_at=yellow_at,
+        min_coverage=min_coverage,
+        note=note,
         created_by_id=actor.id if actor else None,
-    )  # fmt: skip
+    )
     db.session.add(row)
     db.session.flush()
-    record(actor, "update", "scoring_profile", f"{stage.value} v{version}", {"weights": row.weights,
-           "green_at": green_at, "yellow_at": yellow_at, "min_coverage": min_coverage})  # fmt: skip
+    record(
+        actor,
+        "update",
+        "scoring_profile",
+        f"{stage.value} v{version}",
+        {"weights": row.weights, "green_at": green_at, "yellow_at": yellow_at, "min_coverage": min_coverage},
+    )
     return row

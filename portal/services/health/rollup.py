@@ -105,16 +105,32 @@ def unit_record(unit: UnitNode, children: Sequence[Record], profiles: Mapping[St
     elif not reasons:
         reasons = [f"all {len(children)} scored {'parts are' if len(children) > 1 else 'part is'} healthy"]
     parts = [
-        {"unit_key": child.unit_key, "system_key": child.system_key, "name": child.name, "score": child.score,
-         "colour": child.colour, "stage": child.stage, "seats": child.seats}
+        {
+            "unit_key": child.unit_key,
+            "system_key": child.system_key,
+            "name": child.name,
+            "score": child.score,
+            "colour": child.colour,
+            "stage": child.stage,
+            "seats": child.seats,
+        }
         for child in sorted(children, key=lambda child: (SEVERITY[child.colour], child.name))
-    ]  # fmt: skip
+    ]
     explanation = {"children": parts, "playbook": PLAYBOOK[Stage(stage)] if stage else ""}
     return Record(
-        unit.key, "", unit.name, value, colour.value, stage,
-        sum(child.seats for child in children), sum(child.active_people for child in children),
-        sum(child.reclaimable_seats for child in children), reasons, profile.version, explanation,
-    )  # fmt: skip
+        unit.key,
+        "",
+        unit.name,
+        value,
+        colour.value,
+        stage,
+        sum(child.seats for child in children),
+        sum(child.active_people for child in children),
+        sum(child.reclaimable_seats for child in children),
+        reasons,
+        profile.version,
+        explanation,
+    )
 
 
 def roll_up_units(

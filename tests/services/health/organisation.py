@@ -54,9 +54,17 @@ def team(org: Org, unit: str, size: int = TEAM, key_users: int = 1) -> list[str]
 
 
 def use(
-    org: Org, people: list[str], system: str, start: date, end: date, *, seed: int, presence: float = 0.8,
-    active: Callable[[str, date], bool] = lambda person, day: True, feature: Callable[[date], str] = lambda d: "",
-) -> None:  # fmt: skip
+    org: Org,
+    people: list[str],
+    system: str,
+    start: date,
+    end: date,
+    *,
+    seed: int,
+    presence: float = 0.8,
+    active: Callable[[str, date], bool] = lambda person, day: True,
+    feature: Callable[[date], str] = lambda d: "",
+) -> None:
     """Each person uses the system on working days between start and end, present on `presence` of them."""
     rng = random.Random(seed)
     for day in working_days(max(start, HISTORY_START), min(end, AS_OF)):
@@ -74,10 +82,17 @@ def use(
 
 def tickets(org: Org, unit: str, system: str, days: list[date], prefix: str) -> None:
     for n, day in enumerate(days):
-        org.tickets.append({
-            "source_system": "desk", "ticket_id": f"{prefix}-{n}", "system_key": system, "unit_key": unit,
-            "opened_at": f"{day.isoformat()}T09:00:00Z", "status": "resolved", "type": "request",
-        })  # fmt: skip
+        org.tickets.append(
+            {
+                "source_system": "desk",
+                "ticket_id": f"{prefix}-{n}",
+                "system_key": system,
+                "unit_key": unit,
+                "opened_at": f"{day.isoformat()}T09:00:00Z",
+                "status": "resolved",
+                "type": "request",
+            }
+        )
 
 
 def subscribe(org: Org, unit: str, system: str, seats: int, **terms: object) -> None:
@@ -87,20 +102,47 @@ def subscribe(org: Org, unit: str, system: str, seats: int, **terms: object) -> 
 def organisation() -> Org:
     org = Org()
     org.systems = [
-        {"system_key": "crm", "name": "CRM", "license_model": "per_seat", "seat_cost": "40",
-         "modules": "contacts;reports", "core_modules": "contacts"},
-        {"system_key": "fsm", "name": "Field Service", "license_model": "per_seat", "seat_cost": "60",
-         "modules": "dispatch;planning", "core_modules": "dispatch;planning"},
-        {"system_key": "erp", "name": "ERP", "license_model": "per_seat", "seat_cost": "90", "modules": "",
-         "core_modules": ""},
+        {
+            "system_key": "crm",
+            "name": "CRM",
+            "license_model": "per_seat",
+            "seat_cost": "40",
+            "modules": "contacts;reports",
+            "core_modules": "contacts",
+        },
+        {
+            "system_key": "fsm",
+            "name": "Field Service",
+            "license_model": "per_seat",
+            "seat_cost": "60",
+            "modules": "dispatch;planning",
+            "core_modules": "dispatch;planning",
+        },
+        {
+            "system_key": "erp",
+            "name": "ERP",
+            "license_model": "per_seat",
+            "seat_cost": "90",
+            "modules": "",
+            "core_modules": "",
+        },
         {"system_key": "legacy", "name": "Legacy intranet", "license_model": "site", "modules": "", "core_modules": ""},
-    ]  # fmt: skip
+    ]
     unit_names = {
-        "steady": "Steady adopters", "onboarding": "Onboarding team", "growing": "Growing team",
-        "declining": "Declining team", "august": "Swedish site", "august-learned": "Swedish site (undeclared)",
-        "key-quiet": "Key user gone quiet", "surge": "Ticket surge", "scheduling": "Technician scheduling",
-        "idle": "Idle seats", "no-data": "No data yet", "stale-a": "Legacy A", "stale-b": "Legacy B",
-    }  # fmt: skip
+        "steady": "Steady adopters",
+        "onboarding": "Onboarding team",
+        "growing": "Growing team",
+        "declining": "Declining team",
+        "august": "Swedish site",
+        "august-learned": "Swedish site (undeclared)",
+        "key-quiet": "Key user gone quiet",
+        "surge": "Ticket surge",
+        "scheduling": "Technician scheduling",
+        "idle": "Idle seats",
+        "no-data": "No data yet",
+        "stale-a": "Legacy A",
+        "stale-b": "Legacy B",
+    }
     for key, name in unit_names.items():
         org.units.append({"unit_key": key, "name": name, "quiet_periods": "08-01..08-31" if key == "august" else ""})
     contacts = lambda day: "contacts"  # noqa: E731
@@ -140,8 +182,16 @@ def organisation() -> Org:
     quiet = team(org, "key-quiet")
     subscribe(org, "key-quiet", "crm", 14)
     silent_from = AS_OF - timedelta(days=24)
-    use(org, quiet, "crm", HISTORY_START, AS_OF, seed=7, feature=contacts,
-        active=lambda person, day: not (person.endswith("-01") and day >= silent_from))  # fmt: skip
+    use(
+        org,
+        quiet,
+        "crm",
+        HISTORY_START,
+        AS_OF,
+        seed=7,
+        feature=contacts,
+        active=lambda person, day: not (person.endswith("-01") and day >= silent_from),
+    )
 
     surge = team(org, "surge")
     subscribe(org, "surge", "crm", 14)

@@ -24,8 +24,12 @@ def timeline(colours: str, stages: str = "", quarter: list[int] | None = None) -
 def test_lead_time_is_counted_from_the_start_of_the_unbroken_warning():
     report = analyse({"a × crm": timeline("ggyyyrr", "aaaaadd")})
     (event,) = report.events
-    assert (event.kind, event.on, event.first_alert, event.lead_days) == ("decline", START + timedelta(weeks=5),
-                                                                          START + timedelta(weeks=2), 21)  # fmt: skip
+    assert (event.kind, event.on, event.first_alert, event.lead_days) == (
+        "decline",
+        START + timedelta(weeks=5),
+        START + timedelta(weeks=2),
+        21,
+    )
     assert report.warned == [event] and report.median_lead_days == 21
     (alarm,) = report.alarms
     assert alarm.borne_out is True and report.false_alarm_rate == 0

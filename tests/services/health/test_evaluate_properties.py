@@ -37,25 +37,40 @@ def facts(draw) -> SubscriptionFacts:
     key_action = draw(st.one_of(st.none(), st.just("planning")))
     last = draw(st.one_of(st.none(), st.integers(0, 400)))
     return SubscriptionFacts(
-        subscription_id=1, unit_id=1, system_id=1, unit_key="u", system_key="s", as_of=AS_OF,
-        seats=draw(st.integers(0, 10_000)), per_seat=draw(st.booleans()),
+        subscription_id=1,
+        unit_id=1,
+        system_id=1,
+        unit_key="u",
+        system_key="s",
+        as_of=AS_OF,
+        seats=draw(st.integers(0, 10_000)),
+        per_seat=draw(st.booleans()),
         expected_people=draw(st.integers(0, 500)),
         go_live=draw(st.one_of(st.none(), st.dates(date(2020, 1, 1), AS_OF + timedelta(days=30)))),
-        calendar=calendar, window_start=calendar.window_start(), active_days=tuple(sorted(days)),
-        person_weeks=tuple(person_weeks), observed_weeks=observed, unit_observed_weeks=observed,
-        key_user_count=draw(st.integers(0, 3)), key_user_recent_days=draw(st.integers(0, 90)),
-        key_user_usual_days=draw(st.floats(0, 90)), key_user_usual_covered=draw(st.booleans()),
-        modules=("a", "b", "c"), core_modules=tuple(core),
+        calendar=calendar,
+        window_start=calendar.window_start(),
+        active_days=tuple(sorted(days)),
+        person_weeks=tuple(person_weeks),
+        observed_weeks=observed,
+        unit_observed_weeks=observed,
+        key_user_count=draw(st.integers(0, 3)),
+        key_user_recent_days=draw(st.integers(0, 90)),
+        key_user_usual_days=draw(st.floats(0, 90)),
+        key_user_usual_covered=draw(st.booleans()),
+        modules=("a", "b", "c"),
+        core_modules=tuple(core),
         module_weeks={key: draw(st.integers(0, (1 << 30) - 1)) for key in core},
         core_in_window=tuple(key for key in core if draw(st.booleans())),
-        key_action=key_action, key_action_every_days=30 if key_action else None,
+        key_action=key_action,
+        key_action_every_days=30 if key_action else None,
         key_action_last=None if last is None else AS_OF - timedelta(days=last),
-        tickets=draw(st.integers(0, 500)), incidents=0,
+        tickets=draw(st.integers(0, 500)),
+        incidents=0,
         usual_tickets_per_person=draw(st.one_of(st.none(), st.floats(0, 50))),
         norm_tickets_per_person=draw(st.one_of(st.none(), st.floats(0, 50))),
         answers=tuple(answers),
         newest_answer=None if not answers else AS_OF - timedelta(days=draw(st.integers(0, 400))),
-    )  # fmt: skip
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -65,8 +80,11 @@ def test_any_facts_give_a_bounded_reproducible_score(item, stale):
     first = evaluate(item, PROFILES, stale_since=stale_since)
     again = evaluate(item, PROFILES, stale_since=stale_since)
     assert (first.score.score, first.score.colour, first.stage, first.score.reasons) == (
-        again.score.score, again.score.colour, again.stage, again.score.reasons,
-    )  # fmt: skip
+        again.score.score,
+        again.score.colour,
+        again.stage,
+        again.score.reasons,
+    )
     if first.score.score is None:
         assert first.score.colour == Colour.GREY
     else:

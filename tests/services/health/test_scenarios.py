@@ -76,8 +76,11 @@ def test_a_recompute_as_of_the_same_date_gives_the_same_result_and_keeps_one_row
     for record in again.subscription_records.values():
         first = scored[(record.unit_key, record.system_key)]
         assert (record.score, record.colour, record.stage, record.reasons) == (
-            first.score, first.colour, first.stage, first.reasons,
-        )  # fmt: skip
+            first.score,
+            first.colour,
+            first.stage,
+            first.reasons,
+        )
     rows = db.session.scalar(select(func.count()).select_from(HealthScore).where(HealthScore.as_of == AS_OF))
     assert rows == len(again.subscription_records) + len(again.unit_records)
     # A later day of the same week replaces the row; the stage transitions are not recorded twice.
@@ -100,8 +103,11 @@ def test_the_facts_read_from_day_bits_are_those_of_the_daily_rollup(scored):
     key_users = set(db.session.scalars(select(Person.id).where(Person.role == "key_user")))
     for as_of in (AS_OF, AS_OF - timedelta(days=45), AS_OF - timedelta(days=400)):
         for found in facts.gather(as_of):
-            mine = [(as_date(day), person, feature) for u, s, day, person, feature in rows
-                    if (u, s) == (found.unit_id, found.system_id) and as_date(day) <= as_of]  # fmt: skip
+            mine = [
+                (as_date(day), person, feature)
+                for u, s, day, person, feature in rows
+                if (u, s) == (found.unit_id, found.system_id) and as_date(day) <= as_of
+            ]
             weeks: dict[int, int] = defaultdict(int)
             window_days: dict[int, set] = defaultdict(set)
             for day, person, _ in mine:
@@ -161,11 +167,15 @@ def test_a_move_found_again_by_a_replay_on_other_days_is_recorded_once(scored):
     the run of another day put it; the records keep one move, never two into the same stage in a row."""
     for days in range(1, 9):
         engine.recompute(AS_OF + timedelta(days=days))
-    rows = db.session.execute(
-        select(StageTransition.unit_id, StageTransition.system_id, StageTransition.to_stage)
-        .where(StageTransition.system_id.is_not(None))
-        .order_by(StageTransition.unit_id, StageTransition.system_id, StageTransition.happened_on)
-    ).tuples().all()  # fmt: skip
+    rows = (
+        db.session.execute(
+            select(StageTransition.unit_id, StageTransition.system_id, StageTransition.to_stage)
+            .where(StageTransition.system_id.is_not(None))
+            .order_by(StageTransition.unit_id, StageTransition.system_id, StageTransition.happened_on)
+        )
+        .tuples()
+        .all()
+    )
     assert rows  # the scenario has moves to keep
     twice = [(a, b) for a, b in pairwise(rows) if a == b]
     assert twice == []

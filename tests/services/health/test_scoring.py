@@ -12,9 +12,18 @@ from portal.services.health.scoring import Profile, Weighted, roll_up, score
 
 PROFILE = Profile(
     version=3,
-    weights={"seat_utilisation": 1, "breadth": 1, "habit": 1, "depth": 1, "key_users": 1, "key_action": 1,
-             "ticket_load": 1, "sentiment": 1, "trend": 1},
-)  # fmt: skip
+    weights={
+        "seat_utilisation": 1,
+        "breadth": 1,
+        "habit": 1,
+        "depth": 1,
+        "key_users": 1,
+        "key_action": 1,
+        "ticket_load": 1,
+        "sentiment": 1,
+        "trend": 1,
+    },
+)
 
 
 def healthy(**overrides: m.Measure) -> list[m.Measure]:
@@ -88,8 +97,12 @@ def test_opinions_alone_do_not_make_a_score():
 
 
 def test_the_lift_names_the_measure_needing_the_smallest_rise():
-    weak_seats = healthy(seat_utilisation=m.seat_utilisation(20, 100, per_seat=True), breadth=m.breadth(20, 100),
-                         habit=m.habit([1] * 20), depth=m.depth(["a"], ["a", "b", "c"]))  # fmt: skip
+    weak_seats = healthy(
+        seat_utilisation=m.seat_utilisation(20, 100, per_seat=True),
+        breadth=m.breadth(20, 100),
+        habit=m.habit([1] * 20),
+        depth=m.depth(["a"], ["a", "b", "c"]),
+    )
     result = score(weak_seats, PROFILE)
     assert result.colour in (m.Colour.YELLOW, m.Colour.RED)
     assert result.lift is not None and "raise its score from" in result.lift
@@ -103,9 +116,13 @@ def test_each_part_reports_its_change_since_the_previous_period():
 
 
 @given(
-    active=st.integers(0, 500), seats=st.integers(0, 500), tickets=st.integers(0, 100),
-    value=st.integers(0, 10), now=st.floats(0, 1e4), baseline=st.floats(0, 1e4),
-)  # fmt: skip
+    active=st.integers(0, 500),
+    seats=st.integers(0, 500),
+    tickets=st.integers(0, 100),
+    value=st.integers(0, 10),
+    now=st.floats(0, 1e4),
+    baseline=st.floats(0, 1e4),
+)
 def test_any_score_is_within_0_100_or_grey_and_the_same_inputs_give_the_same_score(
     active, seats, tickets, value, now, baseline
 ):

@@ -167,8 +167,9 @@ def test_a_queued_run_nobody_started_is_marked_lost_but_not_while_an_import_is_w
     assert {run.status for run in db.session.scalars(select(ImportRun))} == {RunStatus.FAILED.value}
 
 
-def test_a_run_whose_checkpoints_get_other_pooled_connections_still_writes(app, run_import, write_csv, org,
-                                                                          monkeypatch):  # fmt: skip
+def test_a_run_whose_checkpoints_get_other_pooled_connections_still_writes(
+    app, run_import, write_csv, org, monkeypatch
+):
     """After each checkpoint's commit the pool may hand the run a different connection (several are idle after a
     parallel recompute); PostgreSQL's scratch tables must then be made again on it."""
     monkeypatch.setattr(UsageHandler, "batch_size", 3)

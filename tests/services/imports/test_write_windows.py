@@ -42,10 +42,15 @@ def test_after_a_usage_import_the_database_still_refuses_a_dangling_reference(ru
     event = db.session.scalars(select(UsageEvent)).first()
     assert event is not None
     dangling = {
-        "dedup_key": b"\x00" * 16, "source_system": "idp", "person_id": event.person_id + 1000,
-        "system_id": event.system_id, "unit_id": event.unit_id, "occurred_at": event.occurred_at,
-        "day": date(2026, 1, 1), "count": 1,
-    }  # fmt: skip
+        "dedup_key": b"\x00" * 16,
+        "source_system": "idp",
+        "person_id": event.person_id + 1000,
+        "system_id": event.system_id,
+        "unit_id": event.unit_id,
+        "occurred_at": event.occurred_at,
+        "day": date(2026, 1, 1),
+        "count": 1,
+    }
     with pytest.raises(IntegrityError):
         db.session.execute(insert(UsageEvent).values(**dangling))
         db.session.flush()

@@ -158,9 +158,16 @@ def _whole_number(text: str | None, column: str, minimum: int, maximum: int, def
 
 
 def dedup_key(
-    source: str, record_id: str | None, person_key: str, system_key: str, occurred_utc: str,
-    feature: str | None, count: int, duration: int | None, unit_key: str | None,
-) -> bytes:  # fmt: skip
+    source: str,
+    record_id: str | None,
+    person_key: str,
+    system_key: str,
+    occurred_utc: str,
+    feature: str | None,
+    count: int,
+    duration: int | None,
+    unit_key: str | None,
+) -> bytes:
     """What makes two rows the same event: the source's record id, or (without one) the row's content."""
     if record_id is not None:
         identity = f"id\x1f{source}\x1f{record_id}"
@@ -173,9 +180,16 @@ def dedup_key(
 
 # The columns a usage row is made of, in the order UsageHandler._prepare takes them.
 FIELDS = (
-    "person_key", "system_key", "occurred_at", "count", "duration_seconds", "unit_key", "source_system",
-    "source_record_id", "feature",
-)  # fmt: skip
+    "person_key",
+    "system_key",
+    "occurred_at",
+    "count",
+    "duration_seconds",
+    "unit_key",
+    "source_system",
+    "source_record_id",
+    "feature",
+)
 
 
 class UsageHandler:
@@ -217,10 +231,17 @@ class UsageHandler:
         return self._prepare(*[None if at is None else cells[at].strip() or None for at in self.positions])
 
     def _prepare(
-        self, person_key: str | None, system_key: str | None, occurred_at: str | None, count_text: str | None,
-        duration_text: str | None, unit_key: str | None, source_system: str | None, record_id: str | None,
+        self,
+        person_key: str | None,
+        system_key: str | None,
+        occurred_at: str | None,
+        count_text: str | None,
+        duration_text: str | None,
+        unit_key: str | None,
+        source_system: str | None,
+        record_id: str | None,
         feature: str | None,
-    ) -> tuple:  # fmt: skip
+    ) -> tuple:
         person = self.people.get(person_key) if person_key is not None else None
         if person is None:
             person = self.lookups.person("person_key", fields.required("person_key", person_key))
@@ -239,11 +260,34 @@ class UsageHandler:
             fields.text("feature", feature, 128)
         key = dedup_key(source, record_id, person_key, system_key, occurred, feature, count, duration, unit_key)  # type: ignore[arg-type]
         if not self.sqlite:  # psycopg takes dates and aware datetimes, not SQLite's text forms
-            return (key, source, record_id, person[0], system_id, unit_id,
-                    datetime.fromisoformat(occurred).replace(tzinfo=UTC), date.fromisoformat(day),
-                    feature, count, duration, self.run_id)  # fmt: skip
-        return (key, source, record_id, person[0], system_id, unit_id, occurred, day,
-                feature, count, duration, self.run_id)  # fmt: skip
+            return (
+                key,
+                source,
+                record_id,
+                person[0],
+                system_id,
+                unit_id,
+                datetime.fromisoformat(occurred).replace(tzinfo=UTC),
+                date.fromisoformat(day),
+                feature,
+                count,
+                duration,
+                self.run_id,
+            )
+        return (
+            key,
+            source,
+            record_id,
+            person[0],
+            system_id,
+            unit_id,
+            occurred,
+            day,
+            feature,
+            count,
+            duration,
+            self.run_id,
+        )
 
     def pack(self, records: list[tuple]) -> UsagePack:
         """Pure work done where the rows were prepared (possibly the reader process): drop repeats within the
