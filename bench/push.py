@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select
 
 from models import HealthScore, Person, Subscription, db
-from portal.services import tokens
+from portal.services.platform import tokens
 from wsgi import app
 
 RECORDS = 1_000

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from models import db
-from portal.services import activity
-from portal.services.health import engine
+from portal.services.health import activity, engine
 
 
 def purge_old_activity(app: Flask) -> str:

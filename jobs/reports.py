@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.services import digests, freshness, monthly_reports
 from portal.services.health import engine
+from portal.services.platform import freshness
+from portal.services.reports import archive as monthly_reports
+from portal.services.reports import digests
 
 
 def monthly_cio_report(app: Flask) -> str:

@@ -24,7 +24,7 @@ from jobs.activity import purge_old_activity
 from jobs.health import nightly_recompute
 from jobs.reports import freshness_check, monthly_cio_report, weekly_digest
 from models import JobRun, JobTrigger
-from portal.services import job_runs
+from portal.services.platform import job_runs
 
 log = logging.getLogger("rapport.jobs")
 QUEUE_POLL_SECONDS = 5

@@ -31,7 +31,7 @@ class Unit(db.Model):
     account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
     headcount: Mapped[int | None]
     country: Mapped[str | None] = mapped_column(String(2))
-    # Recurring `MM-DD..MM-DD` ranges separated by `;` (see portal.services.quiet_periods).
+    # Recurring `MM-DD..MM-DD` ranges separated by `;` (see portal.services.health.quiet_periods).
     quiet_periods: Mapped[str] = mapped_column(String(500), default="")
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")

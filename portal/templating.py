@@ -12,7 +12,7 @@ from flask_login import current_user
 from portal.access.matrix import may_use, roles_for
 from portal.charts.svg import render as svg
 from portal.formatting import counted, money, number
-from portal.services.quiet_periods import QuietPeriodError, parse_quiet_periods
+from portal.services.health.quiet_periods import QuietPeriodError, parse_quiet_periods
 
 # (label, endpoint, the endpoints that light it up). A role sees an item only if the matrix allows it.
 NAVIGATION = (

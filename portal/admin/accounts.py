@@ -8,7 +8,7 @@ from models import Account, Role, db
 from portal.admin import bp, queries
 from portal.admin.common import actor, attempt, see_other, shown_once
 from portal.admin.forms import AccountForm, NewAccountForm
-from portal.services import accounts
+from portal.services.platform import accounts
 
 
 @bp.route("/accounts", endpoint="accounts")

@@ -13,10 +13,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from models import Account, RiskBucket, Role, Unit
 from portal.admin import queries
 from portal.forms import RuleForm, optional_id, strip  # noqa: F401 (the admin forms import them from here)
-from portal.services import accounts
-from portal.services.catalog import SLUG_RULE, is_slug
+from portal.services.catalog.systems import SLUG_RULE, is_slug
 from portal.services.health.profiles import MEASURE_KEYS, MEASURE_LABELS
-from portal.services.tokens import SCOPES
+from portal.services.platform import accounts
+from portal.services.platform.tokens import SCOPES
 
 PASSWORD_LENGTH = Length(
     min=accounts.MIN_PASSWORD_LENGTH,

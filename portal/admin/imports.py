@@ -15,7 +15,7 @@ from portal.admin import bp
 from portal.admin.common import actor, see_other
 from portal.admin.import_forms import ImportForm
 from portal.htmx import is_htmx, render_page_or_partial
-from portal.services.csv_export import csv_download
+from portal.render.csv_export import csv_download
 from portal.services.imports import live, runs, worker
 from portal.services.imports.formats import KINDS
 

@@ -9,7 +9,7 @@ from flask import abort, current_app, render_template
 from jobs import schedule
 from portal.actions import act, actor, see_other
 from portal.admin import bp
-from portal.services import job_runs
+from portal.services.platform import job_runs
 
 
 @bp.route("/jobs", endpoint="jobs")

@@ -8,7 +8,7 @@ from models import RiskBucket, RiskReason, db
 from portal.admin import bp
 from portal.admin.common import actor, attempt, see_other
 from portal.admin.forms import RiskReasonForm, RiskReasonRenameForm
-from portal.services import risk_reasons
+from portal.services.risks import reasons as risk_reasons
 
 
 def _page(form: RiskReasonForm, status: int = 200):

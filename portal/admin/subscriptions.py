@@ -8,7 +8,7 @@ from models import Subscription, db
 from portal.admin import bp, queries
 from portal.admin.common import actor, attempt, see_other
 from portal.admin.unit_forms import SubscriptionForm
-from portal.services import subscriptions
+from portal.services.catalog import subscriptions
 
 
 def _page(form: SubscriptionForm, subscription: Subscription | None, system_id: int | None) -> str:

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from models import LicenseModel, System
 from portal.admin import queries
 from portal.admin.forms import SLUG_HELP, AdminForm, optional_id, slug, strip, upper
-from portal.services.catalog import SystemDetails
+from portal.services.catalog.systems import SystemDetails
 
 
 class SystemForm(AdminForm):

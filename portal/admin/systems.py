@@ -10,7 +10,7 @@ from portal.admin import bp, queries
 from portal.admin.common import actor, attempt, see_other, system_or_404
 from portal.admin.system_forms import ModuleForm, SystemForm
 from portal.htmx import is_htmx
-from portal.services import catalog
+from portal.services.catalog import systems as catalog
 
 
 def _page(form: SystemForm, system: System | None, module_form: ModuleForm | None = None) -> str:

@@ -8,7 +8,7 @@ from models import ApiToken, db
 from portal.admin import bp, queries
 from portal.admin.common import actor, attempt, see_other, shown_once
 from portal.admin.forms import TokenForm
-from portal.services import tokens
+from portal.services.platform import tokens
 
 
 @bp.route("/tokens", endpoint="tokens")

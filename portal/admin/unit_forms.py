@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from models import Role, Subscription, Unit
 from portal.admin import queries
 from portal.admin.forms import SLUG_HELP, AdminForm, optional_id, slug, strip
-from portal.services.org import UnitDetails
-from portal.services.subscriptions import MAX_CADENCE_DAYS, SubscriptionTerms
+from portal.services.catalog.subscriptions import MAX_CADENCE_DAYS, SubscriptionTerms
+from portal.services.units.org import UnitDetails
 
 
 class UnitForm(AdminForm):

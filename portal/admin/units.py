@@ -7,7 +7,7 @@ from flask import flash, render_template
 from portal.admin import bp
 from portal.admin.common import actor, attempt, see_other, unit_or_404
 from portal.admin.unit_forms import UnitForm
-from portal.services import org
+from portal.services.units import org
 
 
 @bp.route("/units/new", methods=["GET", "POST"])

@@ -14,8 +14,8 @@ from portal.api import bp
 from portal.api.auth import current_token, require_scope
 from portal.api.errors import ApiError
 from portal.api.health import unit_for_token
-from portal.services.accounts import is_staff
-from portal.services.risk_register import RegisterFilters, register
+from portal.services.platform.accounts import is_staff
+from portal.services.risks.register import RegisterFilters, register
 
 
 def _iso(moment) -> str | None:

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from portal.services.accounts import MIN_PASSWORD_LENGTH
+from portal.services.platform.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

@@ -12,7 +12,7 @@ from portal.auth import bp
 from portal.auth.forms import ChangePasswordForm, LoginForm
 from portal.extensions import limiter
 from portal.forms import EmptyForm
-from portal.services import accounts, audit
+from portal.services.platform import accounts, audit
 
 LOGIN_FAILED = "Email or password is incorrect."
 

@@ -6,7 +6,8 @@ from flask import abort, render_template, request
 
 from portal.catalog import bp
 from portal.htmx import render_page_or_partial
-from portal.services import catalog_search, system_adoption
+from portal.services.catalog import adoption as system_adoption
+from portal.services.catalog import search as catalog_search
 from portal.services.health.engine import today
 
 

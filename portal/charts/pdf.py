@@ -6,7 +6,7 @@ from reportlab.graphics import shapes as rl
 from reportlab.lib.colors import HexColor
 
 from portal.charts.shapes import Chart, Circle, Line, Rect, Text
-from portal.pdf_fonts import BOLD, FONT, register_fonts
+from portal.render.pdf_fonts import BOLD, FONT, register_fonts
 
 FONTS = {False: FONT, True: BOLD}
 

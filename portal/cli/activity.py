@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from models import db
-from portal.services import activity
+from portal.services.health import activity
 
 
 @click.command("purge-activity")

@@ -9,7 +9,7 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from portal.services.csv_export import csv_chunks
+from portal.render.csv_export import csv_chunks
 from portal.services.health import backtest, engine
 from portal.services.health.rollup import Record
 

@@ -10,8 +10,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from models import Unit, db
-from portal.services import cio_report, cio_report_pdf, review_pdf, reviews
+from portal.render import cio_report_pdf, review_pdf
 from portal.services.health import engine
+from portal.services.reports import cio as cio_report
+from portal.services.reports import reviews
 
 
 @click.group("report")

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from models import ApiToken, db
-from portal.services import tokens
+from portal.services.platform import tokens
 
 SCOPE_HELP = "\n".join(f"  {scope:<20} {meaning}" for scope, meaning in tokens.SCOPES)
 

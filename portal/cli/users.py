@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from models import Role, db
-from portal.services import accounts
+from portal.services.platform import accounts
 
 
 def _ask_or_generate_password(generate: bool) -> tuple[str, bool]:

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from models import Role, db
 from portal.main import bp
-from portal.services import overview
+from portal.services.units import overview
 
 
 @bp.route("/")

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from portal.htmx import render_page_or_partial
 from portal.portfolio import bp
-from portal.services import portfolio
 from portal.services.health.engine import today
+from portal.services.units import portfolio
 
 MOVERS_DEFAULT_DAYS = 30
 

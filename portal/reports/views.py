@@ -10,8 +10,9 @@ from sqlalchemy import select
 from models import MonthlyReport, db
 from portal.actions import act, actor, see_other
 from portal.reports import bp
-from portal.services import cio_report, monthly_reports
 from portal.services.health.engine import today
+from portal.services.reports import archive as monthly_reports
+from portal.services.reports import cio as cio_report
 
 
 @bp.route("/")

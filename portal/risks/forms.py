@@ -10,7 +10,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from models import Probability, Risk, RiskOutcome, RiskSource, Unit
 from portal.forms import RuleForm, optional_id, strip
-from portal.services import accounts, risk_reasons, risks
+from portal.services.platform import accounts
+from portal.services.risks import lifecycle as risks
+from portal.services.risks import reasons as risk_reasons
 
 NONE_CHOICE = SelectChoice("", "—")
 

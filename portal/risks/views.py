@@ -24,11 +24,15 @@ from models import (
 from portal.actions import act, actor, attempt, see_other
 from portal.forms import RuleForm
 from portal.htmx import render_page_or_partial
+from portal.render.csv_export import csv_download
 from portal.risks import bp
 from portal.risks.forms import CloseForm, CommentForm, RiskForm, RouteForm, StepForm
-from portal.services import accounts, risk_escalation, risk_register, risk_suggestions, risks
-from portal.services.csv_export import csv_download
 from portal.services.health.engine import today
+from portal.services.platform import accounts
+from portal.services.risks import escalation as risk_escalation
+from portal.services.risks import lifecycle as risks
+from portal.services.risks import register as risk_register
+from portal.services.risks import suggestions as risk_suggestions
 
 
 @bp.route("/")

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from models import Goal, GoalMeasure, PlanSide, PlanStep, StepStatus, Unit, db
 from portal.access.scope import get_visible_unit_or_404
 from portal.actions import act, actor, attempt, see_other
-from portal.services import accounts, goals, success_plan
-from portal.services.csv_export import csv_download
+from portal.render.csv_export import csv_download
 from portal.services.health.engine import today
+from portal.services.platform import accounts
+from portal.services.units import goals
+from portal.services.units import plan as success_plan
 from portal.units import bp
 from portal.units.plan_forms import CommentForm, GoalForm, ProgressForm, StepForm
 

@@ -8,8 +8,9 @@ from flask_login import current_user
 from models import TouchpointKind
 from portal.access.scope import get_visible_unit_or_404
 from portal.actions import actor, attempt, see_other
-from portal.services import accounts, touchpoints
 from portal.services.health.engine import today
+from portal.services.platform import accounts
+from portal.services.units import touchpoints
 from portal.units import bp
 from portal.units.plan_forms import TouchpointForm
 

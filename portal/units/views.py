@@ -8,8 +8,12 @@ from flask_login import current_user
 from models import db
 from portal.access.scope import get_visible_unit_or_404
 from portal.htmx import render_page_or_partial
-from portal.services import explanations, review_pdf, reviews, unit_directory, unit_timeline
+from portal.render import review_pdf
+from portal.services.health import explanations
 from portal.services.health.engine import today
+from portal.services.reports import reviews
+from portal.services.units import directory as unit_directory
+from portal.services.units import timeline as unit_timeline
 from portal.units import bp
 
 

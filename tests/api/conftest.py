@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from models import ApiToken, db
-from portal.services import tokens
 from portal.services.imports import worker
+from portal.services.platform import tokens
 
 
 @pytest.fixture(autouse=True)

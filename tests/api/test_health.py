@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from models import Role, db
-from portal.services import tokens
 from portal.services.health import engine
+from portal.services.platform import tokens
 from tests.api.conftest import bearer
 
 

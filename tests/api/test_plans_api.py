@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 from models import Goal, GoalProgress, Probability, RiskSource, Role, db
-from portal.services import risk_reasons, risks, tokens
+from portal.services.platform import tokens
+from portal.services.risks import lifecycle as risks
+from portal.services.risks import reasons as risk_reasons
 from tests.api.conftest import bearer
 
 

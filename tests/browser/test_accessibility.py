@@ -72,7 +72,11 @@ def follow_up_work(manager) -> int:
     from sqlalchemy import select
 
     from models import Person, PlanSide, TouchpointKind, Unit
-    from portal.services import goals, risk_reasons, risk_suggestions, risks, success_plan, touchpoints
+    from portal.services.risks import lifecycle as risks
+    from portal.services.risks import reasons as risk_reasons
+    from portal.services.risks import suggestions as risk_suggestions
+    from portal.services.units import goals, touchpoints
+    from portal.services.units import plan as success_plan
     from tests.services.health.organisation import AS_OF
 
     risk_reasons.add_defaults()

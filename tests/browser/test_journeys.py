@@ -272,7 +272,8 @@ def test_an_account_manager_takes_a_red_signal_to_a_saved_risk(
     from sqlalchemy import select, update
 
     from models import Risk, Unit
-    from portal.services import risk_reasons, risk_suggestions
+    from portal.services.risks import reasons as risk_reasons
+    from portal.services.risks import suggestions as risk_suggestions
     from tests.services.health.organisation import AS_OF
 
     anna = make_account(name="Anna Manager")

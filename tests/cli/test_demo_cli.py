@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 import models.accounts
 from models import Account, Person, Role, Unit, db
 from portal.services import demo
-from portal.services.accounts import authenticate, find_account
+from portal.services.platform.accounts import authenticate, find_account
 
 ROLE_LABELS = [role.label for role in Role]
 
@@ -70,8 +70,8 @@ def test_demo_loads_its_past_and_prints_a_way_in_for_every_role(runner):
         assert db.session.scalar(select(func.count()).select_from(model)) > 0, model
     # Last month's CIO report is in the archive, as the scheduler would have made it on the first.
     from models import MonthlyReport
-    from portal.services.cio_report import last_month
     from portal.services.health.engine import today
+    from portal.services.reports.cio import last_month
 
     [report] = db.session.scalars(select(MonthlyReport))
     assert (report.month, report.made_by) == (last_month(today()), "the demo") and report.headlines

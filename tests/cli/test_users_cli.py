@@ -1,5 +1,5 @@
 from models import Role
-from portal.services.accounts import authenticate, find_account
+from portal.services.platform.accounts import authenticate, find_account
 
 
 def test_create_user_generates_and_prints_a_password(runner):

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from jobs import lock, schedule
 from models import JobRun, JobTrigger, db
-from portal.services import job_runs
+from portal.services.platform import job_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import ApiToken, AuditLog, Subscription, db
 from models.audit import AuditLogIsAppendOnly
-from portal.services import audit
+from portal.services.platform import audit
 
 
 def test_audit_log_is_append_only(make_account):

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from jobs import schedule
 from models import JobRun, MonthlyReport, Role, db
-from portal.services import cio_report
 from portal.services.health import engine
+from portal.services.reports import cio as cio_report
 from tests.jobs.test_scheduler import only
 
 
@@ -61,7 +61,7 @@ def test_with_an_smtp_server_the_report_is_sent(app, outbox, make_account, monke
         def send_message(self, message):
             sent.append(message["To"])
 
-    monkeypatch.setattr("portal.services.mail.smtplib.SMTP", FakeSmtp)
+    monkeypatch.setattr("portal.services.platform.mail.smtplib.SMTP", FakeSmtp)
     monkeypatch.setitem(app.config, "SMTP_HOST", "mail.example.test")
     monkeypatch.setitem(app.config, "SMTP_USER", "rapport")
     schedule.execute(app, schedule.find("cio-report"), datetime.now(UTC))

@@ -108,7 +108,7 @@ def test_a_head_sees_neither_touchpoints_nor_the_relationship_figure(client, log
 
 
 def test_the_timeline_page_filters_and_pages_in_place(client, login_as, unit, monkeypatch):
-    from portal.services import unit_timeline
+    from portal.services.units import timeline as unit_timeline
 
     monkeypatch.setattr(unit_timeline, "PER_PAGE", 2)
     login_as(Role.ACCOUNT_MANAGER)

@@ -10,8 +10,8 @@ import pytest
 
 from models import HealthScore, Role, db
 from portal.portfolio import views
-from portal.services import portfolio
 from portal.services.health import engine
+from portal.services.units import portfolio
 
 TODAY = date(2026, 11, 23)  # a Monday; the month began three weeks and a day ago
 

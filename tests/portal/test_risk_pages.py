@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Risk, RiskReason, RiskSuggestion, Role, db
-from portal.services import risk_reasons
+from portal.services.risks import reasons as risk_reasons
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_the_plan_is_built_on_the_risk_page_and_mitigation_waits_for_it(client, 
 def test_a_department_head_meets_no_risk_register(client, login_as, unit_with_system, make_account):
     unit, _ = unit_with_system
     manager = make_account()
-    from portal.services import risks
+    from portal.services.risks import lifecycle as risks
 
     said = risks.Assessment(
         None, reason("Budget cut").id, risks.RiskSource.UNIT, risks.Probability.LIKELY, None, None, manager.id, "Secret"

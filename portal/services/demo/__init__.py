@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
 from models import Account, ImportRun, Person, Role, RunSource, System, Unit, db
-from portal.services import accounts, audit, cio_report, imports, monthly_reports
+from portal.services import imports
 from portal.services.demo import follow_up
 from portal.services.demo.generator import EMAIL_DOMAIN, build
 from portal.services.demo.history import write_history
@@ -24,6 +24,9 @@ from portal.services.demo.org_data import ACCOUNT_MANAGERS, ADMIN, CIO, PRINTED_
 from portal.services.health import engine as health
 from portal.services.health import refresh
 from portal.services.imports.engine import Progress
+from portal.services.platform import accounts, audit
+from portal.services.reports import archive as monthly_reports
+from portal.services.reports import cio as cio_report
 
 DEFAULT_SEED = 7
 HISTORY_MONTHS = 18

@@ -30,7 +30,11 @@ from models import (
     Unit,
     db,
 )
-from portal.services import goals, risk_reasons, risk_suggestions, risks, success_plan, touchpoints
+from portal.services.risks import lifecycle as risks
+from portal.services.risks import reasons as risk_reasons
+from portal.services.risks import suggestions as risk_suggestions
+from portal.services.units import goals, touchpoints
+from portal.services.units import plan as success_plan
 
 TOUCHPOINTS_PER_UNIT = 3
 

@@ -31,7 +31,7 @@ from portal.services.demo.subscription_data import (
     TEAM_PROFILES,
     Use,
 )
-from portal.services.quiet_periods import normalise_quiet_periods
+from portal.services.health.quiet_periods import normalise_quiet_periods
 
 EMAIL_DOMAIN = "demo.example"
 NEGOTIATED_CHANCE = 0.12  # share of per-seat subscriptions with a price negotiated below list

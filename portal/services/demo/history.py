@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 
 from models import Module, Person, PersonRole, Subscription, System, Unit, db
-from portal.services.quiet_periods import parse_quiet_periods
+from portal.services.health.quiet_periods import parse_quiet_periods
 
 USAGE_COLUMNS = (
     "source_system",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
-from portal.services.quiet_periods import QuietPeriod
+from portal.services.health.quiet_periods import QuietPeriod
 
 WINDOW_DAYS = 30  # the measures' window: the last 30 counted days
 BLOCK_WEEKS = 4  # trend and stage signals compare 4-week blocks…

@@ -19,7 +19,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from models import HealthScore, StageTransition, Subscription, System, Unit, UsageDaily, db
 from portal.access.scope import descendants_of
-from portal.services import goals, risk_suggestions
 from portal.services.health.evaluate import Evaluation, Settings, evaluate
 from portal.services.health.facts import SubscriptionFacts, as_date, gather, in_batches
 from portal.services.health.latest import FRESH_DAYS
@@ -27,6 +26,8 @@ from portal.services.health.measures import Cadence, cadence_of
 from portal.services.health.profiles import current_profiles
 from portal.services.health.rollup import Record, UnitNode, roll_up_units, with_ancestors
 from portal.services.health.stages import PLAYBOOK, StageRules
+from portal.services.risks import suggestions as risk_suggestions
+from portal.services.units import goals
 
 
 def today() -> date:

@@ -36,7 +36,12 @@ from models import (
     db,
 )
 from portal.database import driver_rows
-from portal.services.day_bits import (
+from portal.services.health.calendar import (
+    UnitCalendar,
+    declared_quiet,
+    learned_quiet_weeks,
+)
+from portal.services.health.day_bits import (
     assemble,
     assemble_each,
     days_between,
@@ -45,13 +50,8 @@ from portal.services.day_bits import (
     span_start,
     weeks_back,
 )
-from portal.services.health.calendar import (
-    UnitCalendar,
-    declared_quiet,
-    learned_quiet_weeks,
-)
 from portal.services.health.measures import Answers
-from portal.services.quiet_periods import QuietPeriodError, parse_quiet_periods
+from portal.services.health.quiet_periods import QuietPeriodError, parse_quiet_periods
 
 T = TypeVar("T")
 

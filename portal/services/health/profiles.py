@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from sqlalchemy import func, select
 
 from models import Account, ScoringProfile, db
-from portal.services.audit import record
 from portal.services.errors import RuleViolation
 from portal.services.health.scoring import Profile
 from portal.services.health.stages import Stage
+from portal.services.platform.audit import record
 
 MEASURE_KEYS = (
     "seat_utilisation",

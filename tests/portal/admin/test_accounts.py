@@ -5,7 +5,7 @@ import re
 import pytest
 
 from models import Role
-from portal.services.accounts import authenticate, find_account
+from portal.services.platform.accounts import authenticate, find_account
 
 
 def _form(**overrides):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from models import db
 from models.types import utcnow
 from portal.admin.queries import AUDIT_PAGE_SIZE
-from portal.services import audit
+from portal.services.platform import audit
 
 
 def test_newest_first_and_readable(client, admin):

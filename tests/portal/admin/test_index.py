@@ -1,7 +1,7 @@
 """The admin home shows counts and the latest audit entries."""
 
 from models import ApiToken, db
-from portal.services import audit
+from portal.services.platform import audit
 
 
 def test_admin_home_counts_and_links(client, admin, make_subscription, make_system):

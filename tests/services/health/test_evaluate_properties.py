@@ -14,8 +14,8 @@ from portal.services.health.evaluate import evaluate
 from portal.services.health.facts import SubscriptionFacts
 from portal.services.health.measures import Answers, Colour
 from portal.services.health.profiles import DEFAULT_WEIGHTS
+from portal.services.health.quiet_periods import parse_quiet_periods
 from portal.services.health.scoring import Profile
-from portal.services.quiet_periods import parse_quiet_periods
 
 AS_OF = date(2026, 8, 20)
 PROFILES = {stage: Profile(n + 1, weights) for n, (stage, weights) in enumerate(DEFAULT_WEIGHTS.items())}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import RunSource, UsageDaily, UsageFeatureDays, UsagePersonDays, db
 from portal.services import imports
-from portal.services.day_bits import span_and_bit
+from portal.services.health.day_bits import span_and_bit
 from portal.services.health.facts import as_date
 from portal.services.imports.handlers import usage
 

@@ -14,13 +14,16 @@ from typing import Any
 from sqlalchemy import select
 
 from models import Account, Role, Subscription, System, Unit, db
-from portal.services import accounts, catalog, org, subscriptions
+from portal.services.catalog import subscriptions
+from portal.services.catalog import systems as catalog
 from portal.services.errors import RuleViolation
 from portal.services.imports import fields
 from portal.services.imports.fields import FieldError, shown
 from portal.services.imports.formats import LICENSE_MODELS
 from portal.services.imports.handlers.base import INSERTED, UNCHANGED, UPDATED, Lookups, Outcome, Pending, Refused
 from portal.services.imports.reading import Values
+from portal.services.platform import accounts
+from portal.services.units import org
 
 # The form fields the use-cases name in their errors, as the columns of the file.
 COLUMN_OF_FIELD = {

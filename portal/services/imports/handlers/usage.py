@@ -21,7 +21,7 @@ from typing import Any
 from models import db
 from portal.data_version import mark_changed
 from portal.database import driver_sql
-from portal.services.day_bits import DayBitsAccumulator
+from portal.services.health.day_bits import DayBitsAccumulator
 from portal.services.imports import fields
 from portal.services.imports.handlers.base import Lookups, RunStopped
 from portal.services.imports.reading import Values

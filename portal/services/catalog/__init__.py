@@ -1,0 +1,1 @@
+"""The catalog and its use: systems, their subscriptions, adoption, seats, tickets and forecasts."""

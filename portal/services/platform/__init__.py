@@ -1,0 +1,1 @@
+"""What the portal runs on: accounts, API tokens, the audit log, the jobs' runs, data freshness, mail."""

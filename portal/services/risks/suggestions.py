@@ -1,0 +1,196 @@
+"""Risks the data suggests: kept once per unit, system and signal, and decided by a person.
+
+After each day's scores, `refresh` reads every subscription's recent snapshots, finds its signals
+(portal/services/risk_signals.py) and keeps one suggestion per unit + system + signal:
+- a new signal becomes a pending suggestion; one still pending takes the newest evidence;
+- a signal that stopped firing takes its pending suggestion away (it comes back as new if it fires again);
+- a snoozed suggestion comes back on its date if the signal still fires;
+- a dismissed one stays dismissed: the person said it is no risk (a snooze is for "not now");
+- an accepted one stays quiet while its risk is open, and may come back once the risk is closed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models import (
+    Account,
+    HealthScore,
+    Probability,
+    Risk,
+    RiskReason,
+    RiskSource,
+    RiskSuggestion,
+    SignalKind,
+    SuggestionStatus,
+    db,
+)
+from portal.services.errors import RuleViolation, required_text
+from portal.services.platform import audit
+from portal.services.risks import lifecycle as risks
+from portal.services.risks.signals import SUGGESTED_REASON, Snapshot, signals, window_days
+
+MAX_NOTE = 1000
+
+
+class SuggestionError(RuleViolation):
+    pass
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    new: int
+    updated: int
+    cleared: int
+
+
+def _histories(as_of: date, days: int) -> dict[tuple[int, int], list[Snapshot]]:
+    rows = db.session.execute(
+        select(
+            HealthScore.unit_id,
+            HealthScore.system_id,
+            HealthScore.as_of,
+            HealthScore.colour,
+            HealthScore.stage,
+            HealthScore.explanation,
+        )
+        .where(
+            HealthScore.subscription_id.is_not(None),
+            HealthScore.as_of > as_of - timedelta(days=days),
+            HealthScore.as_of <= as_of,
+        )
+        .order_by(HealthScore.as_of)
+    )
+    histories: dict[tuple[int, int], list[Snapshot]] = defaultdict(list)
+    for unit_id, system_id, day, colour, stage, explanation in rows:
+        measures = {m["key"]: m for m in (explanation or {}).get("measures", []) if isinstance(m, dict) and "key" in m}
+        histories[(unit_id, system_id)].append(Snapshot(day, colour, stage, measures))
+    return histories
+
+
+def refresh(as_of: date) -> Refreshed:
+    """Bring the suggestions up to the scores stored up to `as_of`; the caller commits."""
+    config = current_app.config
+    red_weeks, stage_weeks = config["RISK_SIGNAL_RED_WEEKS"], config["RISK_SIGNAL_STAGE_WEEKS"]
+    histories = _histories(as_of, window_days(red_weeks, stage_weeks))
+    every = db.session.scalars(select(RiskSuggestion).options(selectinload(RiskSuggestion.risk)))
+    kept = {(row.unit_id, row.system_id, row.signal): row for row in every}
+    new = updated = cleared = 0
+    firing: set[tuple[int, int, str]] = set()
+    for (unit_id, system_id), history in histories.items():
+        for kind, evidence in signals(history, red_weeks, stage_weeks).items():
+            key = (unit_id, system_id, kind.value)
+            firing.add(key)
+            row = kept.get(key)
+            if row is None:
+                row = RiskSuggestion(
+                    unit_id=unit_id,
+                    system_id=system_id,
+                    signal=kind.value,
+                    evidence=evidence,
+                    first_seen_on=as_of,
+                    last_seen_on=as_of,
+                )
+                db.session.add(row)
+                new += 1
+            elif _comes_back(row, as_of):
+                row.status, row.snoozed_until, row.risk_id = SuggestionStatus.PENDING.value, None, None
+                row.evidence, row.first_seen_on, row.last_seen_on = evidence, as_of, as_of
+                new += 1
+            elif row.status == SuggestionStatus.PENDING and (row.evidence, row.last_seen_on) != (evidence, as_of):
+                row.evidence, row.last_seen_on = evidence, max(row.last_seen_on, as_of)
+                updated += 1
+    scored = set(histories)
+    for key, row in kept.items():
+        if row.status == SuggestionStatus.PENDING and key not in firing and key[:2] in scored:
+            db.session.delete(row)
+            cleared += 1
+    db.session.flush()
+    return Refreshed(new, updated, cleared)
+
+
+def _comes_back(row: RiskSuggestion, as_of: date) -> bool:
+    if row.status == SuggestionStatus.SNOOZED:
+        return row.snoozed_until is not None and row.snoozed_until <= as_of
+    if row.status == SuggestionStatus.ACCEPTED:
+        return row.risk is None or row.risk.is_closed
+    return False
+
+
+def pending(unit_id: int | None = None, first_for: int | None = None) -> list[RiskSuggestion]:
+    """The suggestions waiting for a decision, oldest first; `first_for` an account manager: their units' first."""
+    statement = (
+        select(RiskSuggestion)
+        .where(RiskSuggestion.status == SuggestionStatus.PENDING.value)
+        .options(selectinload(RiskSuggestion.unit), selectinload(RiskSuggestion.system))
+        .order_by(RiskSuggestion.first_seen_on, RiskSuggestion.id)
+    )
+    if unit_id is not None:
+        statement = statement.where(RiskSuggestion.unit_id == unit_id)
+    found = list(db.session.scalars(statement))
+    if first_for is not None:
+        found.sort(key=lambda suggestion: suggestion.unit.account_manager_id != first_for)  # stable: keeps the age
+    return found
+
+
+def _decide(suggestion: RiskSuggestion, status: SuggestionStatus, note: str, actor: Account) -> None:
+    if suggestion.status != SuggestionStatus.PENDING:
+        raise SuggestionError("Someone has decided on this suggestion already; reload the page.")
+    suggestion.status, suggestion.decision_note = status.value, note
+    suggestion.decided_by_id, suggestion.decided_at = actor.id, datetime.now(UTC)
+    where = f"{suggestion.unit.key}/{suggestion.system.key}/{suggestion.signal}"
+    audit.record(
+        actor, status.value, "risk_suggestion", where, {"status": ["pending", status.value], "note": [None, note]}
+    )
+
+
+def _suggested_reason(kind: SignalKind) -> RiskReason:
+    reasons = db.session.scalars(select(RiskReason).where(RiskReason.active.is_(True)).order_by(RiskReason.id)).all()
+    wanted = SUGGESTED_REASON[kind]
+    found = next((reason for reason in reasons if reason.name == wanted), None)
+    found = found or next((reason for reason in reasons if reason.bucket == "success"), None)
+    if found is None:
+        raise SuggestionError(
+            "There is no risk reason to file it under; an admin adds them under Admin › Risk reasons."
+        )
+    return found
+
+
+def accept(suggestion: RiskSuggestion, actor: Account) -> Risk:
+    """Open a risk from the suggestion: from a data signal, at the first probability, with its evidence."""
+    assessment = risks.Assessment(
+        system_id=suggestion.system_id,
+        reason_id=_suggested_reason(suggestion.kind).id,
+        source=RiskSource.DATA,
+        probability=Probability.EXPLORING,
+        seats_at_stake=None,
+        cost_at_stake=None,
+        owner_id=None,
+        description=f"{suggestion.kind.label}: {suggestion.evidence}",
+    )
+    risk = risks.open_risk(suggestion.unit, assessment, actor)
+    _decide(suggestion, SuggestionStatus.ACCEPTED, "", actor)
+    suggestion.risk = risk
+    return risk
+
+
+def _checked_note(note: str, what: str) -> str:
+    why = f"Say why you {what} it: the next person to see the signal will read it."
+    return required_text(note, MAX_NOTE, why, SuggestionError, "note")
+
+
+def dismiss(suggestion: RiskSuggestion, note: str, actor: Account) -> None:
+    _decide(suggestion, SuggestionStatus.DISMISSED, _checked_note(note, "dismiss"), actor)
+
+
+def snooze(suggestion: RiskSuggestion, until: date | None, note: str, today: date, actor: Account) -> None:
+    if until is None or until <= today:
+        raise SuggestionError("Snooze it until a day after today.", "until")
+    suggestion.snoozed_until = until
+    _decide(suggestion, SuggestionStatus.SNOOZED, _checked_note(note, "snooze"), actor)

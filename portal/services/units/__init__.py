@@ -1,0 +1,1 @@
+"""The units: the organisation, a unit's page and cards, its goals, plan, touchpoints and timeline, the portfolio."""

@@ -1,0 +1,135 @@
+"""The catalog list: parsing filters from a query string, searching, the select options, a system's page."""
+
+from decimal import Decimal
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from portal.services.catalog.search import (
+    CatalogFilters,
+    FilterOptions,
+    filter_options,
+    search_systems,
+    system_detail,
+)
+
+OPTIONS = FilterOptions(categories=["CRM", "ERP"], vendors=["SAP"], owners=[])
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({}, CatalogFilters()),
+        ({"q": "  planner  "}, CatalogFilters(q="planner")),
+        ({"q": "x" * 500}, CatalogFilters(q="x" * 100)),
+        ({"q": "plan\x00ner"}, CatalogFilters(q="planner")),  # PostgreSQL would refuse the NUL
+        ({"category": "ERP", "vendor": "SAP"}, CatalogFilters(category="ERP", vendor="SAP")),
+        ({"category": " ERP "}, CatalogFilters(category="ERP")),
+        ({"category": "Astrology", "vendor": "Nobody"}, CatalogFilters()),  # not offered: ignored
+        ({"category": "erp"}, CatalogFilters()),  # the options are exact values
+        ({"owner": "abc"}, CatalogFilters()),
+        ({"owner": "²"}, CatalogFilters()),  # a digit to str.isdigit(), not to int()
+        ({"owner": "-1"}, CatalogFilters()),
+        ({"owner": "123456"}, CatalogFilters()),  # nobody owns a system under that id
+        ({"page": "2", "sort": "drop table"}, CatalogFilters()),
+    ],
+)
+def test_filters_ignore_what_they_do_not_understand(args, expected):
+    assert CatalogFilters.from_args(MultiDict(args), OPTIONS) == expected
+
+
+def test_an_owner_filter_needs_an_owner(make_account):
+    owner = make_account()
+    options = FilterOptions([], [], [owner])
+    assert CatalogFilters.from_args({"owner": str(owner.id)}, options).owner == owner.id
+    assert CatalogFilters.from_args({"owner": f" {owner.id} "}, options).owner == owner.id
+
+
+@pytest.mark.parametrize(
+    ("filters", "active"),
+    [(CatalogFilters(), False), (CatalogFilters(q="a"), True), (CatalogFilters(vendor="SAP"), True)],
+)
+def test_active(filters, active):
+    assert filters.active is active
+
+
+@pytest.fixture
+def systems(make_account, make_system):
+    owner = make_account(name="Olga Owner")
+    return {
+        "planner": make_system(
+            key="planner",
+            name="FieldPlanner",
+            category="Scheduling",
+            vendor="IFS",
+            owner=owner,
+            description="Dispatch and the MONTHLY planning run.",
+        ),
+        "ledger": make_system(key="ledger", name="ledger ERP", category="ERP", vendor="SAP"),
+        "crm": make_system(key="sales_crm", name="Sales CRM 100%", category="CRM", vendor="SAP", owner=owner),
+        "owner": owner,
+    }
+
+
+def _keys(filters: CatalogFilters) -> list[str]:
+    return [row.system.key for row in search_systems(filters)]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (CatalogFilters(), ["planner", "ledger", "sales_crm"]),  # by name, whatever its case
+        (CatalogFilters(q="PLANN"), ["planner"]),
+        (CatalogFilters(q="monthly"), ["planner"]),  # the description
+        (CatalogFilters(q="sap"), ["ledger", "sales_crm"]),  # the vendor
+        (CatalogFilters(q="sales_"), ["sales_crm"]),  # the key
+        (CatalogFilters(q="%"), ["sales_crm"]),  # a literal percent sign, not a wildcard
+        (CatalogFilters(q="c_m"), []),  # a literal underscore, not "any one character"
+        (CatalogFilters(category="ERP"), ["ledger"]),
+        (CatalogFilters(vendor="SAP"), ["ledger", "sales_crm"]),
+        (CatalogFilters(vendor="SAP", category="CRM"), ["sales_crm"]),
+        (CatalogFilters(q="erp", vendor="IFS"), []),
+    ],
+)
+def test_search(systems, filters, expected):
+    assert _keys(filters) == expected
+
+
+def test_search_by_owner(systems):
+    assert _keys(CatalogFilters(owner=systems["owner"].id)) == ["planner", "sales_crm"]
+
+
+def test_rows_count_units_seats_and_cost(systems, make_system, make_subscription):
+    planner = systems["planner"]  # 120 EUR a seat
+    make_subscription(system=planner, seats=40)  # list price: 4 800
+    make_subscription(system=planner, seats=5, annual_cost=Decimal("100.00"))  # negotiated
+    make_subscription(system=make_system(key="wiki", name="Wiki", license_model="free"), seats=300)
+    rows = {row.system.key: row for row in search_systems(CatalogFilters())}
+    assert (rows["planner"].units, rows["planner"].seats, rows["planner"].annual_cost) == (2, 45, Decimal("4900.00"))
+    assert (rows["wiki"].units, rows["wiki"].seats, rows["wiki"].annual_cost) == (1, 300, Decimal(0))
+    assert (rows["ledger"].units, rows["ledger"].seats, rows["ledger"].annual_cost) == (0, 0, Decimal(0))
+
+
+def test_filter_options_offer_what_systems_have(systems, make_account, make_system):
+    make_system(category="", vendor="")  # blanks are not an option
+    make_account(name="Not An Owner")
+    options = filter_options()
+    assert options.categories == ["CRM", "ERP", "Scheduling"]
+    assert options.vendors == ["IFS", "SAP"]
+    assert [owner.name for owner in options.owners] == ["Olga Owner"]
+    assert options.owner_ids == {systems["owner"].id}
+
+
+def test_system_detail(systems, make_unit, make_subscription):
+    planner = systems["planner"]
+    make_subscription(unit=make_unit(name="technicians"), system=planner, seats=40)
+    make_subscription(unit=make_unit(name="Finance"), system=planner, seats=2, annual_cost=Decimal("10"))
+    make_subscription(system=systems["ledger"], seats=99)
+    detail = system_detail("planner")
+    assert detail.system == planner
+    assert [s.unit.name for s in detail.subscriptions] == ["Finance", "technicians"]
+    assert (detail.seats, detail.annual_cost) == (42, Decimal("4810.00"))
+
+
+def test_system_detail_of_an_unknown_key_is_none():
+    assert system_detail("nope") is None
