@@ -31,8 +31,10 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+from portal import clock
 
 HERE = Path(__file__).resolve().parent
 CLIENTS = 8
@@ -145,11 +147,11 @@ def first_reviews(base: str, unit_key: str, opener: urllib.request.OpenerDirecto
     """The review of each of the FIRST_REVIEWS months before the last quarter: periods nobody has asked for,
     so each is computed from the data, as the first view after a data change is."""
     times = []
-    month = date.today().replace(day=1)
+    month = clock.today().replace(day=1)
     for _ in range(3 + FIRST_REVIEWS):
         end = month - timedelta(days=1)
         month = end.replace(day=1)
-        if len(times) < FIRST_REVIEWS and (date.today() - month).days > 100:  # before the last quarter
+        if len(times) < FIRST_REVIEWS and (clock.today() - month).days > 100:  # before the last quarter
             started = time.perf_counter()
             with opener.open(f"{base}/units/{unit_key}/review?from={month}&to={end}", timeout=60) as answer:
                 answer.read()

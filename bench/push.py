@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select
 
 from models import HealthScore, Person, Subscription, db
+from portal import clock
 from portal.services.platform import tokens
 from wsgi import app
 
@@ -26,7 +27,7 @@ with app.app_context():
     people = list(db.session.scalars(select(Person.key).where(Person.unit_id == subscription.unit_id).limit(50)))
     _, secret = tokens.issue_token("bench push", ["write:usage"], None)
     db.session.commit()
-    stamp = datetime.now(UTC)
+    stamp = clock.now()
     records = [
         {
             "source_system": "bench-push",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+from portal import clock
 from portal.services.health import engine
 
 
 def nightly_recompute(app: Flask) -> str:
     with app.app_context():
-        result = engine.recompute(engine.today())
+        result = engine.recompute(clock.today())
         colours = result.colours
         return (
             f"scored {len(result.subscription_records):,} subscriptions and {len(result.unit_records):,} units "

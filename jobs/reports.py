@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.services.health import engine
+from portal import clock
 from portal.services.platform import freshness
 from portal.services.reports import archive as monthly_reports
 from portal.services.reports import digests
@@ -13,12 +13,12 @@ from portal.services.reports import digests
 
 def monthly_cio_report(app: Flask) -> str:
     with app.app_context():
-        return monthly_reports.monthly_job(engine.today())
+        return monthly_reports.monthly_job(clock.today())
 
 
 def weekly_digest(app: Flask) -> str:
     with app.app_context():
-        return digests.send_all(engine.today())
+        return digests.send_all(clock.today())
 
 
 def freshness_check(app: Flask) -> str:

@@ -24,6 +24,7 @@ from jobs.activity import purge_old_activity
 from jobs.health import nightly_recompute
 from jobs.reports import freshness_check, monthly_cio_report, weekly_digest
 from models import JobRun, JobTrigger
+from portal import clock
 from portal.services.platform import job_runs
 
 log = logging.getLogger("rapport.jobs")
@@ -174,7 +175,7 @@ def execute(app: Flask, job: Job, scheduled_for: datetime, trigger: JobTrigger =
 
 def on_schedule(app: Flask, job: Job) -> str | None:
     """What the scheduler calls at a job's time: the run for the time that is due now."""
-    due = last_due(trigger_for(app, job), datetime.now(UTC), job.grace)
+    due = last_due(trigger_for(app, job), clock.now(), job.grace)
     return execute(app, job, due) if due is not None else None
 
 
@@ -186,7 +187,7 @@ def next_time(app: Flask, job: Job, now: datetime) -> datetime | None:
 def catch_up(app: Flask) -> list[str]:
     """At start: each job's latest time within its grace that no scheduler ran (it was down): run it now."""
     done = []
-    now = datetime.now(UTC)
+    now = clock.now()
     for job in JOBS:
         if is_off(app, job):
             continue
@@ -245,7 +246,7 @@ def install(scheduler: BaseScheduler, app: Flask) -> None:
 def run_logged(app: Flask, job: Job) -> str:
     """`flask jobs run-now`: run one job at once in this process, recorded as a person's run."""
     with app.app_context():
-        run = job_runs.claim(job.name, datetime.now(UTC), JobTrigger.MANUAL)
+        run = job_runs.claim(job.name, clock.now(), JobTrigger.MANUAL)
         assert run is not None  # a time to the microsecond: no other run has it
         outcome = _perform(app, job, run)
         if outcome is None:

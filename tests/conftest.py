@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlalchemy import event, text
 from werkzeug.security import generate_password_hash
 
 from models import Account, Module, Person, Role, RunSource, Subscription, System, Unit, db
-from portal import create_app
+from portal import clock, create_app
 from portal.config import TestConfig
 from portal.services import imports
 from tests.wiping import wipe_data
@@ -286,3 +287,15 @@ def outbox(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(tmp_path / "outbox"))
     monkeypatch.setitem(app.config, "SMTP_HOST", "")
     return tmp_path / "outbox"
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Freeze Rapport's one clock: `frozen_clock(day)` (noon UTC) or `frozen_clock(moment)`; again to move it."""
+
+    def freeze(moment: date | datetime) -> None:
+        if not isinstance(moment, datetime):
+            moment = datetime.combine(moment, time(12), UTC)
+        monkeypatch.setattr(clock, "now", lambda: moment)
+
+    return freeze

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import abort, current_app, render_template
 
 from jobs import schedule
+from portal import clock
 from portal.actions import act, actor, see_other
 from portal.admin import bp
 from portal.services.platform import job_runs
@@ -16,7 +15,7 @@ from portal.services.platform import job_runs
 def jobs_index():
     """Each job with its cron line, time zone, next time and last run; the latest runs of all."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    now = datetime.now(UTC)
+    now = clock.now()
     latest = job_runs.latest_by_job()
     rows = [
         {

@@ -6,7 +6,7 @@ from flask import g, request
 from sqlalchemy import select
 
 from models import ApiToken, db
-from models.types import utcnow
+from portal import clock
 from portal.api import bp
 from portal.api.errors import ApiError
 
@@ -41,7 +41,7 @@ def authenticate() -> None:
     token = token_for(_secret_from_header())
     if token is None:
         raise _unauthorized("The token is unknown or revoked.", invalid=True)
-    token.last_used_at = utcnow()
+    token.last_used_at = clock.now()
     db.session.commit()
     g.api_token = token
 

@@ -12,6 +12,7 @@ from flask import Response, jsonify, request
 from sqlalchemy import select
 
 from models import Unit, db
+from portal import clock
 from portal.access.scope import visible_unit_ids
 from portal.api import bp
 from portal.api.auth import current_token, require_scope
@@ -58,7 +59,7 @@ def units() -> Response:
     if visible is not None:
         query = query.where(Unit.id.in_(visible))
     rows = list(db.session.scalars(query))
-    health = {record.unit_key: record for record in engine.stored_records(engine.today(), {u.id for u in rows})}
+    health = {record.unit_key: record for record in engine.stored_records(clock.today(), {u.id for u in rows})}
     parents = dict(db.session.execute(select(Unit.id, Unit.key)).tuples().all())
     answer = []
     for unit in rows:
@@ -87,7 +88,7 @@ def unit_health(unit_key: str) -> Response:
     unit = unit_for_token(unit_key)
     as_of = _as_of()
     if as_of is None:
-        records = engine.stored_records(engine.today(), {unit.id})
+        records = engine.stored_records(clock.today(), {unit.id})
     else:
         result = engine.compute(as_of, engine.subscription_ids_below(unit.id))
         records = [*result.subscription_records.values(), *result.unit_records.values()]
@@ -95,7 +96,7 @@ def unit_health(unit_key: str) -> Response:
     subscriptions = sorted((r for r in records if r.system_key and r.unit_key == unit.key), key=lambda r: r.system_key)
     return jsonify(
         {
-            "as_of": (as_of or engine.today()).isoformat(),
+            "as_of": (as_of or clock.today()).isoformat(),
             "unit": _detail(own) if own else {"unit_key": unit.key, "colour": "grey", "reasons": ["not scored yet"]},
             "subscriptions": [_detail(record) for record in subscriptions],
         }

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
+from portal import clock
 from portal.catalog import bp
 from portal.htmx import render_page_or_partial
 from portal.services.catalog import adoption as system_adoption
 from portal.services.catalog import search as catalog_search
-from portal.services.health.engine import today
 
 
 @bp.route("/")
@@ -32,5 +32,5 @@ def system(system_key: str):
     detail = catalog_search.system_detail(system_key)
     if detail is None:
         abort(404)
-    adoption = system_adoption.adoption(detail.system, today())
+    adoption = system_adoption.adoption(detail.system, clock.today())
     return render_template("catalog/system.html", detail=detail, system=detail.system, adoption=adoption)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from models import db
+from portal import clock
 from portal.services.health import activity
 
 
@@ -21,7 +20,7 @@ def purge_activity(today) -> None:
     The daily rollups the scores use are kept; only the per-event rows go.
     """
     months = current_app.config["ACTIVITY_RETENTION_MONTHS"]
-    day = today.date() if today else date.today()
+    day = today.date() if today else clock.today()
     cutoff = activity.retention_cutoff(day, months)
     removed = activity.purge_raw_activity(day, months)
     db.session.commit()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from datetime import date
 
 import click
 from flask.cli import with_appcontext
 
 from models import Role, db
+from portal import clock
 from portal.services import demo as demo_service
 from portal.services.demo import DemoCredential, DemoError, DemoResult
 
@@ -53,7 +53,7 @@ def _echo_already_loaded() -> None:
 def _load_history(seed: int, months: int) -> None:
     click.echo(f"Generating {months} months of activity, tickets and survey answers, and importing them…")
     started = time.monotonic()
-    runs = demo_service.load_history(today=date.today(), seed=seed, months=months)
+    runs = demo_service.load_history(today=clock.today(), seed=seed, months=months)
     for run in runs:
         click.echo(f"  {run.kind:<8} {run.inserted:>9,} rows · {run.status_enum.label}")
     click.echo(f"  in {time.monotonic() - started:,.0f} s (see Admin → Imports)")
@@ -104,7 +104,7 @@ def demo(seed: int, if_empty: bool, new_passwords: bool, history: bool, months: 
         elif if_empty and demo_service.has_data():
             _echo_already_loaded()
         else:
-            result = demo_service.load_demo(seed, today=date.today())
+            result = demo_service.load_demo(seed, today=clock.today())
             db.session.commit()
             if history:
                 _load_history(seed, months)

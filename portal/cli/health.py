@@ -9,6 +9,7 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
+from portal import clock
 from portal.render.csv_export import csv_chunks
 from portal.services.health import backtest, engine
 from portal.services.health.rollup import Record
@@ -66,7 +67,7 @@ def recompute_command(as_of: date | None, weeks: int) -> None:
     day gives the same result. Within a week the latest run's scores are kept; earlier weeks stay as
     weekly snapshots.
     """
-    day = as_of or engine.today()
+    day = as_of or clock.today()
     if weeks:
         engine.recompute_history(day, weeks, progress=lambda on, result: _report(on, result, brief=on != day))
     else:
@@ -88,10 +89,10 @@ def _report(day: date, result: engine.Computation, brief: bool = False) -> None:
 
 def _records(as_of: date | None) -> list[Record]:
     if as_of is None:
-        stored = engine.stored_records(engine.today())
+        stored = engine.stored_records(clock.today())
         if stored:
             return stored
-        as_of = engine.today()
+        as_of = clock.today()
     result = engine.compute(as_of)
     subscriptions = sorted(result.subscription_records.values(), key=lambda r: (r.unit_key, r.system_key))
     units = sorted(result.unit_records.values(), key=lambda r: r.unit_key)
@@ -152,7 +153,7 @@ def backtest_command(start: date | None, end: date | None, horizon_days: int, de
     showed yellow or red (without turning green in between). For every run of yellow/red weeks: whether a
     decline or abandonment followed within the horizon, or it was a false alarm. Nothing is stored.
     """
-    window = backtest.default_window(engine.today())
+    window = backtest.default_window(clock.today())
     if window is None:
         raise click.ClickException("There is no usage data to replay.")
     start, end = start or window[0], end or window[1]

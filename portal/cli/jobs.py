@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -12,6 +11,7 @@ from flask.cli import with_appcontext
 
 from jobs import lock, schedule
 from models import db
+from portal import clock
 
 
 class _JobsGroup(click.Group):
@@ -34,7 +34,7 @@ def jobs_group() -> None:
 def list_jobs() -> None:
     """Each job, its schedule and its next run."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    now = datetime.now(UTC)
+    now = clock.now()
     for job in schedule.JOBS:
         upcoming = schedule.next_time(app, job, now)
         if upcoming is None:
@@ -79,7 +79,7 @@ def scheduler_command() -> None:
             click.echo(f"ran the missed times of: {', '.join(caught)}")
         scheduler = BlockingScheduler(timezone=zone)
         schedule.install(scheduler, app)
-        now = datetime.now(UTC)
+        now = clock.now()
         for job in schedule.JOBS:
             upcoming = schedule.next_time(app, job, now)
             click.echo(

@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from models import Unit, db
+from portal import clock
 from portal.render import cio_report_pdf, review_pdf
-from portal.services.health import engine
 from portal.services.reports import cio as cio_report
 from portal.services.reports import reviews
 
@@ -51,10 +51,10 @@ def review_command(unit_key: str, start: str | None, end: str | None, out: Path)
     if unit is None:
         raise click.BadParameter(f"no unit has the key “{unit_key}”", param_hint="--unit")
     try:
-        period = reviews.period_from(start, end, engine.today())
+        period = reviews.period_from(start, end, clock.today())
     except reviews.ReviewError as error:
         raise click.UsageError(str(error)) from error
-    review = reviews.build(unit, period, current_app.config["ORGANISATION_NAME"], engine.today())
+    review = reviews.build(unit, period, current_app.config["ORGANISATION_NAME"], clock.today())
     out.write_bytes(review_pdf.render(review))
     reviews.record_produced(review, None)
     db.session.commit()
@@ -77,7 +77,7 @@ def cio_command(month_text: str | None, out: Path) -> None:
     \\b
     Example: flask report cio --month 2026-10 --out cio-2026-10.pdf
     """
-    today = engine.today()
+    today = clock.today()
     try:
         month = cio_report.month_of(month_text, today) if month_text else cio_report.last_month(today)
     except cio_report.ReportError as error:

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from flask import request
 from flask_login import current_user
 
+from portal import clock
 from portal.htmx import render_page_or_partial
 from portal.portfolio import bp
-from portal.services.health.engine import today
 from portal.services.units import portfolio
 
 MOVERS_DEFAULT_DAYS = 30
@@ -37,5 +37,5 @@ def _since(text: str) -> date:
     try:
         chosen = date.fromisoformat(text)
     except ValueError:
-        return today() - timedelta(days=MOVERS_DEFAULT_DAYS)
-    return min(chosen, today())
+        return clock.today() - timedelta(days=MOVERS_DEFAULT_DAYS)
+    return min(chosen, clock.today())

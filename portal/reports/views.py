@@ -8,9 +8,9 @@ from flask import current_app, flash, render_template, request
 from sqlalchemy import select
 
 from models import MonthlyReport, db
+from portal import clock
 from portal.actions import act, actor, see_other
 from portal.reports import bp
-from portal.services.health.engine import today
 from portal.services.reports import archive as monthly_reports
 from portal.services.reports import cio as cio_report
 
@@ -19,7 +19,9 @@ from portal.services.reports import cio as cio_report
 def index():
     """The archive, newest month first, and the form to make a month's report."""
     return render_template(
-        "reports/index.html", reports=monthly_reports.archive(), default_month=f"{cio_report.last_month(today()):%Y-%m}"
+        "reports/index.html",
+        reports=monthly_reports.archive(),
+        default_month=f"{cio_report.last_month(clock.today()):%Y-%m}",
     )
 
 
@@ -47,12 +49,12 @@ def _first(year: int, month: int) -> date:
 def make():
     """Make (or make again) a month's report from the data; it is kept, not sent."""
     try:
-        month = cio_report.month_of(request.form.get("month", ""), today())
+        month = cio_report.month_of(request.form.get("month", ""), clock.today())
     except cio_report.ReportError as error:
         flash(str(error), "error")
         return see_other("reports.index")
     act(
-        lambda: monthly_reports.make(month, actor(), today()),
+        lambda: monthly_reports.make(month, actor(), clock.today()),
         f"The {month:%B %Y} report is made from the data as it is now.",
     )
     return see_other("reports.index")

@@ -21,13 +21,13 @@ from models import (
     Unit,
     db,
 )
+from portal import clock
 from portal.actions import act, actor, attempt, see_other
 from portal.forms import RuleForm
 from portal.htmx import render_page_or_partial
 from portal.render.csv_export import csv_download
 from portal.risks import bp
 from portal.risks.forms import CloseForm, CommentForm, RiskForm, RouteForm, StepForm
-from portal.services.health.engine import today
 from portal.services.platform import accounts
 from portal.services.risks import escalation as risk_escalation
 from portal.services.risks import lifecycle as risks
@@ -47,7 +47,7 @@ def index():
         buckets=list(RiskBucket),
         owners=accounts.staff_choices(),
         statuses=risk_register.STATUS_FILTERS,
-        today=today(),
+        today=clock.today(),
         suggestions=risk_suggestions.pending(first_for=current_user.id),
     )
 
@@ -107,7 +107,7 @@ def _csv_row(risk: Risk, day: date) -> tuple:
 def export():
     """The register as the filters show it, as CSV (cells a spreadsheet would run as formulas are neutralised)."""
     filters = risk_register.RegisterFilters.from_args(request.args)
-    day = today()
+    day = clock.today()
     rows = (_csv_row(risk, day) for risk in risk_register.register(filters))
     return csv_download(f"risks-{filters.status}-{day}.csv", RISK_COLUMNS, rows)
 
@@ -115,7 +115,7 @@ def export():
 @bp.route("/escalation")
 def escalation():
     """All open risks by reason, owner, age and size; a year of risks opened and closed; why units left."""
-    return render_template("risks/escalation.html", view=risk_escalation.build(today()))
+    return render_template("risks/escalation.html", view=risk_escalation.build(clock.today()))
 
 
 def _unit_or_404(key: str) -> Unit:
@@ -160,7 +160,7 @@ def _detail(
         "risks/detail.html",
         risk=risk,
         gaps=risks.plan_gaps(risk),
-        today=today(),
+        today=clock.today(),
         moves=risks.next_moves(risk),
         step_forms=step_forms,
         **forms,
@@ -307,7 +307,7 @@ def suggestion_snooze(suggestion_id: int):
     except ValueError:
         until = None
     act(
-        lambda: risk_suggestions.snooze(suggestion, until, note, today(), actor()),
+        lambda: risk_suggestions.snooze(suggestion, until, note, clock.today(), actor()),
         f"Snoozed until {until}: {suggestion.kind.label.lower()} at {suggestion.unit.name}.",
     )
     return _back_from(suggestion)

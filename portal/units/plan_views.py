@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Goal, GoalMeasure, PlanSide, PlanStep, StepStatus, Unit, db
+from portal import clock
 from portal.access.scope import get_visible_unit_or_404
 from portal.actions import act, actor, attempt, see_other
 from portal.render.csv_export import csv_download
-from portal.services.health.engine import today
 from portal.services.platform import accounts
 from portal.services.units import goals
 from portal.services.units import plan as success_plan
@@ -20,9 +20,9 @@ from portal.units.plan_forms import CommentForm, GoalForm, ProgressForm, StepFor
 
 
 def _page(unit, status: int = 200, failed_progress: tuple[int, ProgressForm] | None = None, **forms):
-    plan = success_plan.plan_of(unit, today())
+    plan = success_plan.plan_of(unit, clock.today())
     progress_forms = {
-        goal.id: ProgressForm(formdata=None, prefix=f"goal{goal.id}", recorded_on=today())
+        goal.id: ProgressForm(formdata=None, prefix=f"goal{goal.id}", recorded_on=clock.today())
         for goal in plan.goals
         if goal.kind == GoalMeasure.MANUAL
     }
@@ -98,7 +98,7 @@ def goal_progress(unit_key: str, goal_id: int):
         saved, _ = attempt(
             form,
             lambda: goals.record_progress(
-                goal, form.value.data, form.recorded_on.data, form.note.data or "", today(), actor()
+                goal, form.value.data, form.recorded_on.data, form.note.data or "", clock.today(), actor()
             ),
         )
         if saved:
@@ -109,7 +109,7 @@ def goal_progress(unit_key: str, goal_id: int):
 @bp.route("/<unit_key>/plan/steps", methods=["POST"])
 def plan_step_new(unit_key: str):
     unit = get_visible_unit_or_404(current_user, unit_key)
-    form = StepForm(unit=unit, goals=success_plan.plan_of(unit, today()).goals)
+    form = StepForm(unit=unit, goals=success_plan.plan_of(unit, clock.today()).goals)
     if form.validate_on_submit():
         details = success_plan.StepDetails(
             action=form.action.data,
@@ -169,7 +169,7 @@ GOAL_COLUMNS = (
 def goals_csv(unit_key: str):
     """The unit's goals and every progress entry, one row each (a goal without entries: one row)."""
     unit = get_visible_unit_or_404(current_user, unit_key)
-    plan = success_plan.plan_of(unit, today())
+    plan = success_plan.plan_of(unit, clock.today())
 
     def rows():
         for goal in plan.goals:
@@ -186,4 +186,4 @@ def goals_csv(unit_key: str):
                 entry_cells = (entry.recorded_on, entry.value, entry.note) if entry else ("", "", "")
                 yield (*head, *entry_cells, goal.reached_on or "")
 
-    return csv_download(f"goals-{unit.key}-{today()}.csv", GOAL_COLUMNS, rows())
+    return csv_download(f"goals-{unit.key}-{clock.today()}.csv", GOAL_COLUMNS, rows())

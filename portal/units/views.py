@@ -6,11 +6,11 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 
 from models import db
+from portal import clock
 from portal.access.scope import get_visible_unit_or_404
 from portal.htmx import render_page_or_partial
 from portal.render import review_pdf
 from portal.services.health import explanations
-from portal.services.health.engine import today
 from portal.services.reports import reviews
 from portal.services.units import directory as unit_directory
 from portal.services.units import timeline as unit_timeline
@@ -28,7 +28,7 @@ def index():
 def unit(unit_key: str):
     """One unit: who is who, its place in the hierarchy, its systems; health arrives with the scoring engine."""
     page = unit_directory.unit_page(current_user, unit_key)
-    return render_template("units/unit.html", page=page, unit=page.unit, today=today())
+    return render_template("units/unit.html", page=page, unit=page.unit, today=clock.today())
 
 
 @bp.route("/<unit_key>/explain")
@@ -56,7 +56,7 @@ def review(unit_key: str):
     except reviews.ReviewError as error:
         start, end = _asked_period()
         unit = get_visible_unit_or_404(current_user, unit_key)
-        period = reviews.last_quarter(today())
+        period = reviews.last_quarter(clock.today())
         return render_template(
             "units/review.html", unit=unit, review=None, period=period, error=str(error), start=start, end=end
         ), 400

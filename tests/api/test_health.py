@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from models import Role, db
-from portal.services.health import engine
+from portal import clock
 from portal.services.platform import tokens
 from tests.api.conftest import bearer
 
 
 def _usage(people, system_key, days=40):
-    today = engine.today()
+    today = clock.today()
     return [
         {"person_key": person.key, "system_key": system_key, "occurred_at": (today - timedelta(days=n)).isoformat()}
         for person in people
@@ -41,7 +41,7 @@ def test_a_push_rescores_its_subscription_and_the_api_explains_it(client, make_t
     units = client.get("/api/v1/units", headers=read).get_json()
     assert [u["unit_key"] for u in units] == ["sched"] and units[0]["colour"] == subscription["colour"]
 
-    before = (engine.today() - timedelta(days=200)).isoformat()
+    before = (clock.today() - timedelta(days=200)).isoformat()
     past = client.get(f"/api/v1/units/sched/health?as_of={before}", headers=read).get_json()
     assert past["as_of"] == before and past["subscriptions"][0]["colour"] == "grey"
 

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from models import Role, db
+from portal import clock
 from portal.services.demo import load_demo
 
 pytestmark = pytest.mark.browser
@@ -158,7 +159,6 @@ def test_an_account_manager_filters_the_portfolio_and_opens_an_explanation(
     from datetime import timedelta
 
     from models import HealthScore
-    from portal.services.health.engine import today
 
     anna = make_account(name="Anna Manager")
     crm = make_system(key="crm", name="CRM")
@@ -167,7 +167,7 @@ def test_an_account_manager_filters_the_portfolio_and_opens_an_explanation(
         unit = units[key] = make_unit(key=key, name=key.capitalize(), account_manager=anna)
         subscription = make_subscription(unit=unit, system=crm, seats=10)
         for back in range(6):
-            day = today() - timedelta(weeks=back)
+            day = clock.today() - timedelta(weeks=back)
             explanation = {
                 "measures": [
                     {
@@ -335,15 +335,13 @@ def test_the_cio_makes_a_months_report_again_and_reads_it(page, live_server, sig
     PDF downloaded opens on the month's first page."""
     from pypdf import PdfReader
 
-    from portal.services.health import engine
-
     cio = make_account(role=Role.CIO.value, name="Cleo CIO")
     sign_in(page, cio)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", name="Monthly reports for the CIO")).to_be_visible()
     expect(page.get_by_text("No report yet.")).to_be_visible()
 
-    page.get_by_label("Month").fill(f"{engine.today():%Y-%m}")
+    page.get_by_label("Month").fill(f"{clock.today():%Y-%m}")
     page.get_by_role("button", name="Make the report").click()
     expect(page.get_by_text("is not over yet: a month is reported once it has ended.")).to_be_visible()
 

@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 import models.accounts
 from models import Account, Person, Role, Unit, db
+from portal import clock
 from portal.services import demo
 from portal.services.platform.accounts import authenticate, find_account
 
@@ -70,11 +71,10 @@ def test_demo_loads_its_past_and_prints_a_way_in_for_every_role(runner):
         assert db.session.scalar(select(func.count()).select_from(model)) > 0, model
     # Last month's CIO report is in the archive, as the scheduler would have made it on the first.
     from models import MonthlyReport
-    from portal.services.health.engine import today
     from portal.services.reports.cio import last_month
 
     [report] = db.session.scalars(select(MonthlyReport))
-    assert (report.month, report.made_by) == (last_month(today()), "the demo") and report.headlines
+    assert (report.month, report.made_by) == (last_month(clock.today()), "the demo") and report.headlines
 
 
 def test_demo_refuses_a_database_with_data(runner, make_unit):

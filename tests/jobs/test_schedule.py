@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from jobs import schedule
 from models import HealthScore, UsageEvent, db
-from portal.services.health import engine
+from portal import clock
 
 
 def test_every_job_is_installed_on_its_configured_time(app, monkeypatch):
@@ -29,7 +29,7 @@ def test_the_nightly_recompute_scores_everything_and_the_cli_runs_it(app, runner
     result = runner.invoke(args=["jobs", "run-now", "recompute"])
     assert result.exit_code == 0, result.output
     assert "scored 1 subscriptions and" in result.output
-    stored = db.session.scalar(select(func.count()).select_from(HealthScore).where(HealthScore.as_of == engine.today()))
+    stored = db.session.scalar(select(func.count()).select_from(HealthScore).where(HealthScore.as_of == clock.today()))
     assert stored >= 2  # the subscription and its unit
     listed = runner.invoke(args=["jobs", "list"])
     assert "recompute" in listed.output and "purge-activity" in listed.output
@@ -39,7 +39,7 @@ def test_the_purge_job_removes_only_raw_rows_past_retention(app, runner, make_su
     subscription = make_subscription(seats=3)
     make_person(unit=subscription.unit, key="someone")
     db.session.commit()
-    old, recent = engine.today() - timedelta(days=800), engine.today() - timedelta(days=3)
+    old, recent = clock.today() - timedelta(days=800), clock.today() - timedelta(days=3)
     key = subscription.system.key
     lines = f"person_key,system_key,occurred_at\nsomeone,{key},{old}\nsomeone,{key},{recent}\n"
     assert run_import("usage", lines).inserted == 2

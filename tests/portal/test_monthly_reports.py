@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from jobs import schedule
 from models import JobRun, MonthlyReport, Role, db
-from portal.services.health import engine
+from portal import clock
 from portal.services.reports import cio as cio_report
 from tests.jobs.test_scheduler import only
 
@@ -23,7 +23,7 @@ def kept() -> list[MonthlyReport]:
 def test_the_monthly_job_makes_last_months_report_and_files_it_in_the_outbox(app, outbox, make_account):
     make_account(role=Role.CIO.value, email="cio@example.test", name="Cleo CIO")
     outcome = schedule.execute(app, schedule.find("cio-report"), datetime.now(UTC))
-    month = cio_report.last_month(engine.today())
+    month = cio_report.last_month(clock.today())
     assert outcome.startswith(f"made the {month:%B %Y} report")
     [report] = kept()
     assert report.month == month and report.pdf.startswith(b"%PDF") and report.made_by == "the scheduler"

@@ -9,17 +9,14 @@ from decimal import Decimal
 import pytest
 
 from models import HealthScore, Role, db
-from portal.portfolio import views
-from portal.services.health import engine
 from portal.services.units import portfolio
 
 TODAY = date(2026, 11, 23)  # a Monday; the month began three weeks and a day ago
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    for module in (engine, portfolio, views):
-        monkeypatch.setattr(module, "today", lambda: TODAY)
+def fixed_today(frozen_clock):
+    frozen_clock(TODAY)
 
 
 def score_rows(
@@ -134,12 +131,12 @@ def test_filters_answer_with_the_table_alone_and_combine(client, auth, book):
     assert len(unit_order(client.get("/portfolio/?colour=purple&stage=<x>").get_data(as_text=True))) == 4
 
 
-def test_changed_this_month_compares_with_the_last_score_before_the_month(client, auth, book, monkeypatch):
+def test_changed_this_month_compares_with_the_last_score_before_the_month(client, auth, book, frozen_clock):
     auth.login(book["anna"])
     # Falling was green on 26 October, the last score before November: it changed this month.
     assert unit_order(client.get("/portfolio/?changed=1").get_data(as_text=True)) == ["falling"]
     # Seen from 2 December, the last score before the month is today's red: nothing changed in December yet.
-    monkeypatch.setattr(portfolio, "today", lambda: date(2026, 12, 2))
+    frozen_clock(date(2026, 12, 2))
     assert unit_order(client.get("/portfolio/?changed=1").get_data(as_text=True)) == []
 
 

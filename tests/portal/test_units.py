@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from models import Role
+from portal import clock
 
 
 @pytest.fixture
@@ -208,7 +209,7 @@ def test_the_unit_page_shows_its_stored_health_and_each_systems_colour(
     make_subscription(unit=unit, system=system, seats=10)
     for n in range(4):
         make_person(unit=unit, key=f"p{n}")
-    today = engine.today()
+    today = clock.today()
     lines = ["person_key,system_key,occurred_at"]
     lines += [f"p{n},crm,{today - timedelta(days=d)}" for n in range(4) for d in range(0, 60, 2)]
     assert run_import("usage", "\n".join(lines) + "\n").refused == 0  # re-scored as it lands

@@ -7,17 +7,18 @@ re-score of the subscriptions an import touched, and a report as of a past date 
 from __future__ import annotations
 
 import bisect
-import time as clock
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import HealthScore, StageTransition, Subscription, System, Unit, UsageDaily, db
+from portal import clock
 from portal.access.scope import descendants_of
 from portal.services.health.evaluate import Evaluation, Settings, evaluate
 from portal.services.health.facts import SubscriptionFacts, as_date, gather, in_batches
@@ -28,11 +29,6 @@ from portal.services.health.rollup import Record, UnitNode, roll_up_units, with_
 from portal.services.health.stages import PLAYBOOK, StageRules
 from portal.services.risks import suggestions as risk_suggestions
 from portal.services.units import goals
-
-
-def today() -> date:
-    """The as-of date of "now": the current UTC day, as the usage rollups count days in UTC."""
-    return datetime.now(UTC).date()
 
 
 def settings() -> Settings:
@@ -250,7 +246,7 @@ def compute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Compu
     Units are rolled up from the fresh records of the subscriptions scored here and, for their other
     subscriptions, from the latest stored records — so a partial re-score gives the same units as a full one.
     """
-    started = clock.perf_counter()
+    started = time.perf_counter()
     result = _score_subscriptions(as_of, subscription_ids)
     units = _unit_nodes()
     touched = with_ancestors(units, {evaluation.facts.unit_id for evaluation in result.evaluations})
@@ -258,7 +254,7 @@ def compute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Compu
         touched = set(units)
     by_unit = _subscription_records_by_unit(as_of, result, touched, units)
     result.unit_records = roll_up_units(units, by_unit, touched, result.profiles)
-    result.seconds = clock.perf_counter() - started
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -266,13 +262,13 @@ def compute_subtree(as_of: date, unit_id: int) -> Computation:
     """A unit and everything below it, scored as of `as_of` from the data alone: its subscriptions, those of
     the units below, and the units' roll-ups — but not its ancestors, and nothing read from the stored
     scores. What a report of a past period needs, in a fraction of a partial re-score's time."""
-    started = clock.perf_counter()
+    started = time.perf_counter()
     result = _score_subscriptions(as_of, subscription_ids_below(unit_id))
     by_unit: dict[int, list[Record]] = defaultdict(list)
     for evaluation in result.evaluations:
         by_unit[evaluation.facts.unit_id].append(result.subscription_records[evaluation.facts.subscription_id])
     result.unit_records = roll_up_units(_unit_nodes(), by_unit, descendants_of({unit_id}), result.profiles)
-    result.seconds = clock.perf_counter() - started
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -362,7 +358,7 @@ class UnitHealth:
 
 
 def unit_health(unit_id: int) -> UnitHealth:
-    records = stored_records(today(), {unit_id})
+    records = stored_records(clock.today(), {unit_id})
     own = next((record for record in records if not record.system_key), None)
     return UnitHealth(own, {record.system_key: record for record in records if record.system_key})
 
@@ -540,7 +536,7 @@ def recompute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Com
     """Score and store: everything (as the nightly job does), or only the given subscriptions and their units."""
     result = compute(as_of, subscription_ids)
     store(result)
-    if as_of >= today():  # today's scores: what the data suggests now, and where computed goals stand
+    if as_of >= clock.today():  # today's scores: what the data suggests now, and where computed goals stand
         risk_suggestions.refresh(as_of)
         goals.refresh_computed(as_of)
     db.session.commit()

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from models import ImportRun, SurveyAnswer, Ticket, db
+from portal import clock
 from portal.services.health import engine
 from portal.services.health.facts import affected_subscriptions
 
@@ -56,7 +57,7 @@ def rescore_after(run: ImportRun, handler: object) -> int:
         ids = None if pairs is None else affected_subscriptions(pairs)
         if ids == []:
             return 0
-        result = engine.recompute(engine.today(), ids)
+        result = engine.recompute(clock.today(), ids)
         return len(result.subscription_records)
     except Exception:
         db.session.rollback()

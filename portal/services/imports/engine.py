@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from models import ImportRefusal, ImportRun, db
-from models.types import utcnow
+from portal import clock
 from portal.database import sqlite_import_window
 from portal.services.health.refresh import rescore_after, touched_pairs
 from portal.services.imports import runs
@@ -117,7 +117,7 @@ def _commit_checkpoint(run: ImportRun, handler: Handler, tally: Tally) -> None:
     run.refused += len(tally.refusals)
     run.checkpoint_line = max(run.checkpoint_line, tally.last_line)
     run.bytes_done = max(run.bytes_done, tally.bytes_done)
-    run.heartbeat_at = utcnow()
+    run.heartbeat_at = clock.now()
     db.session.commit()
 
 

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import insert, select
 
 from models import Account, ApiToken, ImportRun, RunSource, RunStatus, db, import_run_unit
-from models.types import utcnow
+from portal import clock
 
 HASH_CHUNK = 1 << 20
 
@@ -33,7 +33,7 @@ def mark_interrupted() -> int:
     heartbeat: nobody is working through the queue, so its process must have stopped before starting it.
     """
     stale_after = timedelta(seconds=current_app.config["IMPORT_STALE_AFTER_SECONDS"])
-    cutoff = utcnow() - stale_after
+    cutoff = clock.now() - stale_after
     stale = list(
         db.session.scalars(
             select(ImportRun).where(ImportRun.status == RunStatus.RUNNING, ImportRun.heartbeat_at < cutoff)
@@ -48,7 +48,7 @@ def mark_interrupted() -> int:
         )
     for run in stale:
         run.status = RunStatus.FAILED.value
-        run.finished_at = utcnow()
+        run.finished_at = clock.now()
         run.error = (
             "The run was interrupted: its process stopped without finishing. "
             f"Everything up to line {run.checkpoint_line:,} is saved; importing the same file again resumes there."
@@ -99,7 +99,7 @@ def open_file_run(
         if run.stored_path and run.stored_path != str(path):
             Path(run.stored_path).unlink(missing_ok=True)  # the new copy of the same bytes replaces it
     run.status = RunStatus.QUEUED.value
-    run.heartbeat_at = utcnow()  # for a queued run: when it was queued
+    run.heartbeat_at = clock.now()  # for a queued run: when it was queued
     run.stored_path = str(path) if stored else None
     db.session.commit()
     return run
@@ -108,7 +108,7 @@ def open_file_run(
 def reopen(run: ImportRun) -> None:
     """Queue a failed run again, as it is: it continues after its checkpoint (from the start when it has none)."""
     run.status = RunStatus.QUEUED.value
-    run.heartbeat_at = utcnow()
+    run.heartbeat_at = clock.now()
     run.error = None
     run.finished_at = None
     db.session.commit()
@@ -124,7 +124,7 @@ def open_records_run(kind: str, *, source: RunSource, actor: Account | None, tok
 
 
 def begin(run: ImportRun) -> None:
-    now = utcnow()
+    now = clock.now()
     run.status = RunStatus.RUNNING.value
     run.started_at = run.started_at or now
     run.heartbeat_at = now
@@ -133,7 +133,7 @@ def begin(run: ImportRun) -> None:
 
 def finish(run: ImportRun) -> None:
     run.status = (RunStatus.REFUSED_ROWS if run.refused else RunStatus.SUCCEEDED).value
-    run.finished_at = utcnow()
+    run.finished_at = clock.now()
     _release_file(run)
 
 
@@ -155,7 +155,7 @@ def fail(run_id: int, reason: str) -> ImportRun | None:
         return None
     run.status = RunStatus.FAILED.value
     run.error = reason
-    run.finished_at = utcnow()
+    run.finished_at = clock.now()
     if run.checkpoint_line == 0:
         _release_file(run)  # nothing to resume from
     db.session.commit()

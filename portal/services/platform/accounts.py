@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from models import Account, Role, Unit, db
-from models.types import utcnow
+from portal import clock
 from portal.services.errors import RuleViolation
 from portal.services.platform import audit
 
@@ -170,7 +170,7 @@ def authenticate(email: str, password: str) -> Account | None:
         return None
     if not account.check_password(password) or not account.active:
         return None
-    account.last_login_at = utcnow()
+    account.last_login_at = clock.now()
     return account
 
 

@@ -4,13 +4,14 @@ brought rows; a feed silent for longer than its allowance is stale, and the admi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, or_, select
 
 from models import ImportRun, Role, RunStatus, db
 from models.types import as_utc
+from portal import clock
 from portal.services.platform import accounts, mail
 
 FEEDS = ("usage", "tickets", "surveys")
@@ -51,7 +52,7 @@ def feeds() -> list[Feed]:
 
 def check(now: datetime | None = None) -> str:
     """The job: tell the admins about the feeds gone quiet (nothing when all are fresh)."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     stale = [feed for feed in feeds() if feed.stale(now)]
     if not stale:
         return "every feed sent data within its allowance"

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import Account, JobRun, JobRunStatus, JobTrigger, db
+from portal import clock
 from portal.services.platform import audit
 
 RECENT_RUNS = 20
@@ -31,7 +32,7 @@ def claim(job: str, scheduled_for: datetime, trigger: JobTrigger = JobTrigger.SC
         scheduled_for=scheduled_for,
         trigger=trigger.value,
         status=JobRunStatus.RUNNING.value,
-        started_at=datetime.now(UTC),
+        started_at=clock.now(),
         runner=runner_name(),
     )
     db.session.add(run)
@@ -60,7 +61,7 @@ def take_queued() -> JobRun | None:
         taken = db.session.execute(
             update(JobRun)
             .where(JobRun.id == run_id, JobRun.status == JobRunStatus.QUEUED.value)
-            .values(status=JobRunStatus.RUNNING.value, started_at=datetime.now(UTC), runner=runner_name())
+            .values(status=JobRunStatus.RUNNING.value, started_at=clock.now(), runner=runner_name())
         )
         db.session.commit()
         if taken.rowcount == 1:
@@ -71,7 +72,7 @@ def take_queued() -> JobRun | None:
 def finish(run: JobRun, outcome: str = "", error: str = "") -> None:
     run.status = (JobRunStatus.FAILED if error else JobRunStatus.SUCCEEDED).value
     run.outcome, run.error = outcome, error
-    run.finished_at = datetime.now(UTC)
+    run.finished_at = clock.now()
     db.session.commit()
 
 

@@ -7,11 +7,12 @@ import re
 import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
+
+from portal import clock
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def outbox() -> Path:
 def message(subject: str, body: str, to: Sequence[str], attachments: Sequence[Attachment] = ()) -> EmailMessage:
     mail = EmailMessage()
     mail["Subject"], mail["From"], mail["To"] = subject, current_app.config["MAIL_FROM"], ", ".join(to)
-    mail["Date"] = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    mail["Date"] = clock.now().strftime("%a, %d %b %Y %H:%M:%S +0000")
     mail.set_content(body)
     for attachment in attachments:
         main, sub = attachment.mimetype.split("/", 1)
@@ -50,7 +51,7 @@ def send(subject: str, body: str, to: Sequence[str], attachments: Sequence[Attac
                 smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
             smtp.send_message(mail)
         return f"sent by email to {', '.join(to)}"
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")
     slug = re.sub(r"[^a-z0-9]+", "-", subject.lower()).strip("-")[:60] or "message"
     path = outbox() / f"{stamp}-{slug}.eml"
     path.write_bytes(bytes(mail))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
 
 from models import Account, MonthlyReport, Role, db
+from portal import clock
 from portal.render import cio_report_pdf
 from portal.services.platform import accounts, audit, mail
 from portal.services.reports import cio as cio_report
@@ -27,7 +28,7 @@ def make(month: date, made_by: Account | str | None, today: date) -> MonthlyRepo
         db.session.add(kept)
     else:
         kept.pdf, kept.made_by, kept.makings = pdf, who, kept.makings + 1
-        kept.made_at, kept.headlines = datetime.now(UTC), report.headlines
+        kept.made_at, kept.headlines = clock.now(), report.headlines
     db.session.flush()
     actor = made_by if isinstance(made_by, Account) else None
     audit.record(actor, "make", "monthly_report", f"{month:%Y-%m}", {"makings": [None, kept.makings]})

@@ -9,7 +9,7 @@ the reason. Every change and every comment lands on the risk's timeline, and in 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -30,6 +30,7 @@ from models import (
     Unit,
     db,
 )
+from portal import clock
 from portal.formatting import counted
 from portal.services.errors import RuleViolation, required_text
 from portal.services.platform import audit
@@ -214,7 +215,7 @@ def close(risk: Risk, outcome: RiskOutcome, reason_id: int, note: str, actor: Ac
     before = risk.status
     risk.status, risk.outcome, risk.outcome_reason = RiskStatus.CLOSED.value, outcome.value, reason
     risk.outcome_note = note.strip()
-    risk.closed_at = datetime.now(UTC)
+    risk.closed_at = clock.now()
     changes = {"status": [before, "closed"], "outcome": [None, outcome.value], "outcome_reason": [None, reason.label]}
     _event(risk, actor, "closed", risk.outcome_note, changes)
 
@@ -262,7 +263,7 @@ def complete_step(step: MitigationStep, actor: Account) -> None:
     _refuse_if_closed(risk)
     if step.done_at is not None:
         return  # done already: a second click changes nothing
-    step.done_at = datetime.now(UTC)
+    step.done_at = clock.now()
     _event(risk, actor, "step_done", f"{step.route.title}: {step.action}")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -31,6 +31,7 @@ from models import (
     SuggestionStatus,
     db,
 )
+from portal import clock
 from portal.services.errors import RuleViolation, required_text
 from portal.services.platform import audit
 from portal.services.risks import lifecycle as risks
@@ -143,7 +144,7 @@ def _decide(suggestion: RiskSuggestion, status: SuggestionStatus, note: str, act
     if suggestion.status != SuggestionStatus.PENDING:
         raise SuggestionError("Someone has decided on this suggestion already; reload the page.")
     suggestion.status, suggestion.decision_note = status.value, note
-    suggestion.decided_by_id, suggestion.decided_at = actor.id, datetime.now(UTC)
+    suggestion.decided_by_id, suggestion.decided_at = actor.id, clock.now()
     where = f"{suggestion.unit.key}/{suggestion.system.key}/{suggestion.signal}"
     audit.record(
         actor, status.value, "risk_suggestion", where, {"status": ["pending", status.value], "note": [None, note]}

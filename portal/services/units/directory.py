@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import Account, Risk, RiskSuggestion, Subscription, System, Unit, db
+from portal import clock
 from portal.access.matrix import may_use
 from portal.access.scope import get_visible_unit_or_404, scope_units, visible_unit_ids
 from portal.formatting import by_currency
-from portal.services.health.engine import UnitHealth, today, unit_health
+from portal.services.health.engine import UnitHealth, unit_health
 from portal.services.risks import suggestions as risk_suggestions
 from portal.services.risks.register import open_risks
 from portal.services.units.cards import SystemCard, cards
@@ -161,9 +162,9 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         seats=sum(s.seats for s in subscriptions),
         annual_costs=cost_by_currency(subscriptions),
         health=health,
-        cards=cards(unit, subscriptions, health, today()),
+        cards=cards(unit, subscriptions, health, clock.today()),
         risks=open_risks(unit.id) if staff else None,
         suggestions=risk_suggestions.pending(unit.id) if staff else [],
-        plan=plan_of(unit, today()),
-        relationship=relationships([unit.id], today())[unit.id] if staff else None,
+        plan=plan_of(unit, clock.today()),
+        relationship=relationships([unit.id], clock.today())[unit.id] if staff else None,
     )

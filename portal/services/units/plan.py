@@ -7,11 +7,12 @@ marks done a step of the unit's side — nothing on IT's side, and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 
 from models import Account, Goal, PlanComment, PlanSide, PlanStep, Role, StepStatus, Unit, db
+from portal import clock
 from portal.services.errors import RuleViolation, required_text
 from portal.services.platform import audit
 from portal.services.platform.accounts import is_staff
@@ -77,7 +78,7 @@ def set_status(step: PlanStep, status: StepStatus, actor: Account) -> None:
         return
     before = step.status
     step.status = status.value
-    step.done_at = datetime.now(UTC) if status == StepStatus.DONE else None
+    step.done_at = clock.now() if status == StepStatus.DONE else None
     step.done_by_id = actor.id if status == StepStatus.DONE else None
     audit.record(actor, "status", "plan_step", f"{step.unit.key}/{step.id}", {"status": [before, status.value]})
 

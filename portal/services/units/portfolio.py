@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import Account, HealthScore, PlanStep, Risk, Role, StepStatus, Subscription, System, Unit, db
+from portal import clock
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.formatting import by_currency
-from portal.services.health.engine import today
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
 from portal.services.health.rollup import SEVERITY
@@ -283,7 +283,7 @@ def _matches(row: PortfolioRow, filters: Filters) -> bool:
 
 def build(viewer: Account, filters: Filters, as_of: date | None = None) -> Portfolio:
     """The viewer's portfolio (an account manager's own; any manager's, or all units, for admins and the CIO)."""
-    as_of = as_of or today()
+    as_of = as_of or clock.today()
     units, manager = _units_in_view(viewer, filters)
     divisions = _divisions()
     history = _history([unit.id for unit in units], as_of - timedelta(weeks=SPARK_WEEKS + 1), as_of)
@@ -336,7 +336,7 @@ class Move:
 
 def movers(viewer: Account, filters: Filters, since: date, as_of: date | None = None) -> list[Move]:
     """The units in view whose colour or stage changed between `since` and now; the ones that got worse first."""
-    as_of = as_of or today()
+    as_of = as_of or clock.today()
     units, _ = _units_in_view(viewer, filters)
     history = _history([unit.id for unit in units], since - timedelta(weeks=2), as_of)
     moves = []

@@ -3,14 +3,14 @@
 from datetime import timedelta
 
 from models import db
-from models.types import utcnow
+from portal import clock
 from portal.admin.queries import AUDIT_PAGE_SIZE
 from portal.services.platform import audit
 
 
 def test_newest_first_and_readable(client, admin):
     older = audit.record(admin, "update", "unit", "ops", {"name": ["Ops", "Operations"], "headcount": [10, None]})
-    older.at = utcnow() - timedelta(days=1)
+    older.at = clock.now() - timedelta(days=1)
     audit.record(admin, "create", "system", "crm", {"name": [None, "CRM"], "seat_cost": [None, "10.00"]})
     db.session.commit()
     page = client.get("/admin/audit").get_data(as_text=True)

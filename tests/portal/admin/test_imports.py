@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from models import ApiToken, ImportRefusal, ImportRun, RunSource, RunStatus, Unit, db
+from portal import clock
 from portal.services.imports import runs, worker
 from portal.services.imports.live import ProgressNote
 
@@ -269,9 +270,7 @@ def test_history_pages_by_50(client, admin):
 def test_history_marks_dead_runs_as_failed(app, client, admin):
     from datetime import timedelta
 
-    from models.types import utcnow
-
-    stale = utcnow() - timedelta(seconds=app.config["IMPORT_STALE_AFTER_SECONDS"] + 60)
+    stale = clock.now() - timedelta(seconds=app.config["IMPORT_STALE_AFTER_SECONDS"] + 60)
     run = make_run(status="running", heartbeat_at=stale, checkpoint_line=10)
     page = client.get("/admin/imports/").get_data(as_text=True)
     assert "Failed" in page

@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from models import ScoringProfile, db
+from portal import clock
 from portal.services.health import engine, profiles
 from portal.services.health.stages import Stage
 
@@ -32,7 +33,7 @@ def test_saving_adds_a_version_that_the_next_scores_record(client, admin, audit_
     assert audit_entries("scoring_profile")[-1].entity_key == f"adoption v{row.version}"
     assert db.session.get(ScoringProfile, row.id) is not None and len(profiles.history(Stage.ADOPTION)) == 2
     make_subscription(seats=3)
-    result = engine.compute(engine.today())
+    result = engine.compute(clock.today())
     assert {record.profile_version for record in result.subscription_records.values()} <= {
         p.version for p in profiles.current_rows().values()
     }

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from models import ImportRun, RunStatus, UsageDaily, UsageEvent, db
+from portal import clock
 from portal.services.imports import runs
 from portal.services.imports.handlers.usage import UsageHandler
 from tests.services.imports.conftest import reconciles
@@ -153,11 +154,9 @@ def _children_of(pid: int) -> list[int]:
 def test_a_queued_run_nobody_started_is_marked_lost_but_not_while_an_import_is_working(app, monkeypatch):
     from datetime import timedelta
 
-    from models.types import utcnow
-
-    old = utcnow() - timedelta(hours=1)
+    old = clock.now() - timedelta(hours=1)
     queued = ImportRun(kind="usage", source="web", status="queued", heartbeat_at=old, created_at=old)
-    working = ImportRun(kind="usage", source="web", status="running", heartbeat_at=utcnow())
+    working = ImportRun(kind="usage", source="web", status="running", heartbeat_at=clock.now())
     db.session.add_all([queued, working])
     db.session.commit()
     assert runs.mark_interrupted() == 0  # it is waiting its turn behind a live import

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, select, tuple_, update
 
 from models import Person, SurveyAnswer, Ticket, db
-from models.types import utcnow
+from portal import clock
 from portal.services.imports import fields
 from portal.services.imports.fields import FieldError
 from portal.services.imports.formats import PERSON_ROLES, SURVEY_SCALES, TICKET_STATUSES, TICKET_TYPES
@@ -122,7 +122,7 @@ class TicketHandler:
         }
 
     def write(self, batch: list[Pending]) -> list[Outcome]:
-        stamp = {"run_id": self.run_id, "updated_at": utcnow()}
+        stamp = {"run_id": self.run_id, "updated_at": clock.now()}
         return self.upsert.write([pending.record for pending in batch], stamp)
 
 
