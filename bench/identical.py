@@ -74,6 +74,7 @@ def _outputs(database_url: str) -> dict[str, bytes]:
         demo.load_demo(SEED, today=DAY)
         db.session.commit()
         demo.load_history(today=DAY, seed=SEED)
+        db.session.commit()
         runner = app.test_cli_runner()
         for output_format in ("csv", "json"):
             target = Path(folder) / f"health.{output_format}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from models import db
 from portal import clock
 from portal.services.health import engine
 
@@ -11,6 +12,7 @@ from portal.services.health import engine
 def nightly_recompute(app: Flask) -> str:
     with app.app_context():
         result = engine.recompute(clock.today())
+        db.session.commit()
         colours = result.colours
         return (
             f"scored {len(result.subscription_records):,} subscriptions and {len(result.unit_records):,} units "

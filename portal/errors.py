@@ -6,6 +6,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from models import db
+from portal.services.errors import NotFound
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood."),
@@ -26,6 +27,9 @@ def _render(status: int, detail: str | None = None):
 def init_app(app: Flask) -> None:
     for status in (400, 403, 404, 405, 429):
         app.register_error_handler(status, lambda error, status=status: _render(status))
+
+    # A service's NotFound reads as any missing page: the same words whether it does not exist or is not yours.
+    app.register_error_handler(NotFound, lambda error: _render(404))
 
     @app.errorhandler(413)
     def too_large(error):

@@ -275,6 +275,7 @@ def scored(run_import, app):
     finally:
         app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
     result = engine.recompute(AS_OF)
+    db.session.commit()
     return {
         (record.unit_key, record.system_key): record
         for record in [*result.subscription_records.values(), *result.unit_records.values()]

@@ -3,19 +3,19 @@
 from portal.access.guard import init_app
 from portal.access.matrix import PUBLIC, ROLE_MATRIX, roles_for
 from portal.access.scope import (
-    get_visible_unit_or_404,
     scope_units,
     unit_is_visible,
+    visible_unit,
     visible_unit_ids,
 )
 
 __all__ = [
     "PUBLIC",
     "ROLE_MATRIX",
-    "get_visible_unit_or_404",
     "init_app",
     "roles_for",
     "scope_units",
     "unit_is_visible",
+    "visible_unit",
     "visible_unit_ids",
 ]

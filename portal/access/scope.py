@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import abort
 from sqlalchemy import Select, select
 
 from models import Account, Role, Unit, db
+from portal.services.errors import NotFound
 
 
 def _children() -> dict[int, list[int]]:
@@ -65,8 +65,9 @@ def unit_is_visible(viewer: Account, unit: Unit) -> bool:
     return visible is None or unit.id in visible
 
 
-def get_visible_unit_or_404(viewer: Account, key: str) -> Unit:
+def visible_unit(viewer: Account, key: str) -> Unit:
+    """The unit of `key` if the viewer may see it; NotFound otherwise (a 404 to the viewer)."""
     unit = db.session.scalar(scope_units(select(Unit).where(Unit.key == key), viewer))
     if unit is None:
-        abort(404)
+        raise NotFound(f"no unit “{key}” in the viewer's scope")
     return unit

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, default_exceptions
 from models import db
 from portal.api import bp
 from portal.extensions import login_manager
+from portal.services.errors import NotFound
 
 API_ROOT = "/api/"
 MESSAGES = {
@@ -58,6 +59,11 @@ def _api_error(error: ApiError) -> Response:
 for _code in default_exceptions:
     bp.register_error_handler(_code, _http_error)
 bp.register_error_handler(HTTPException, _http_error)
+
+
+@bp.errorhandler(NotFound)
+def _not_found(error: NotFound) -> Response:
+    return error_response(404, MESSAGES[404])
 
 
 @bp.errorhandler(Exception)

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from models import Role, db
 from portal import clock
+from portal.render import cio_report_pdf
 from portal.services import demo as demo_service
 from portal.services.demo import DemoCredential, DemoError, DemoResult
 
@@ -53,7 +54,10 @@ def _echo_already_loaded() -> None:
 def _load_history(seed: int, months: int) -> None:
     click.echo(f"Generating {months} months of activity, tickets and survey answers, and importing them…")
     started = time.monotonic()
-    runs = demo_service.load_history(today=clock.today(), seed=seed, months=months)
+    today = clock.today()
+    runs = demo_service.load_history(today=today, seed=seed, months=months)
+    demo_service.archive_reports(today, months, cio_report_pdf.render)
+    db.session.commit()
     for run in runs:
         click.echo(f"  {run.kind:<8} {run.inserted:>9,} rows · {run.status_enum.label}")
     click.echo(f"  in {time.monotonic() - started:,.0f} s (see Admin → Imports)")

@@ -9,6 +9,7 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
+from models import db
 from portal import clock
 from portal.render.csv_export import csv_chunks
 from portal.services.health import backtest, engine
@@ -72,6 +73,7 @@ def recompute_command(as_of: date | None, weeks: int) -> None:
         engine.recompute_history(day, weeks, progress=lambda on, result: _report(on, result, brief=on != day))
     else:
         _report(day, engine.recompute(day))
+    db.session.commit()
 
 
 def _report(day: date, result: engine.Computation, brief: bool = False) -> None:

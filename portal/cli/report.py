@@ -15,6 +15,14 @@ from portal.render import cio_report_pdf, review_pdf
 from portal.services.reports import cio as cio_report
 from portal.services.reports import reviews
 
+PDF_OUT = click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Where to write the PDF.",
+)
+
 
 @click.group("report")
 def report_group() -> None:
@@ -33,13 +41,7 @@ def report_group() -> None:
     metavar="YYYY-MM-DD",
     help="Last day of the period (default: today when --from is given).",
 )
-@click.option(
-    "--out",
-    "out",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Where to write the PDF.",
-)
+@PDF_OUT
 @with_appcontext
 def review_command(unit_key: str, start: str | None, end: str | None, out: Path) -> None:
     """Write a unit's success review for a period as a PDF (the same document the unit page offers).
@@ -63,13 +65,7 @@ def review_command(unit_key: str, start: str | None, end: str | None, out: Path)
 
 @report_group.command("cio")
 @click.option("--month", "month_text", default=None, metavar="YYYY-MM", help="The month (default: the last one).")
-@click.option(
-    "--out",
-    "out",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Where to write the PDF.",
-)
+@PDF_OUT
 @with_appcontext
 def cio_command(month_text: str | None, out: Path) -> None:
     """Write the CIO's monthly report for a month as a PDF (the same data gives the same figures).

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from models import MonthlyReport, db
 from portal import clock
 from portal.actions import act, actor, see_other
+from portal.render import cio_report_pdf
 from portal.reports import bp
 from portal.services.reports import archive as monthly_reports
 from portal.services.reports import cio as cio_report
@@ -54,7 +55,7 @@ def make():
         flash(str(error), "error")
         return see_other("reports.index")
     act(
-        lambda: monthly_reports.make(month, actor(), clock.today()),
+        lambda: monthly_reports.make(month, actor(), clock.today(), cio_report_pdf.render),
         f"The {month:%B %Y} report is made from the data as it is now.",
     )
     return see_other("reports.index")

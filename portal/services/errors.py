@@ -1,4 +1,7 @@
-"""The one kind of error a use-case raises when a request breaks a rule."""
+"""The errors a use-case raises: a request that breaks a rule, and a thing that is not there for the viewer.
+
+Services know no request: they raise these, and one handler per entry point turns them into an answer (a
+404 page, a JSON error, a CLI message)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,11 @@ class RuleViolation(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class NotFound(LookupError):
+    """What was asked for does not exist, or is outside the viewer's scope: the two read the same, so a
+    department head cannot learn that another unit's page exists."""
 
 
 def required_text(

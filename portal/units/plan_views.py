@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import Goal, GoalMeasure, PlanSide, PlanStep, StepStatus, Unit, db
 from portal import clock
-from portal.access.scope import get_visible_unit_or_404
+from portal.access.scope import visible_unit
 from portal.actions import act, actor, attempt, see_other
 from portal.render.csv_export import csv_download
 from portal.services.platform import accounts
@@ -48,18 +48,18 @@ def _page(unit, status: int = 200, failed_progress: tuple[int, ProgressForm] | N
 @bp.route("/<unit_key>/plan")
 def plan(unit_key: str):
     """The unit's goals with their progress, the plan's steps (late ones first to the eye), the comments."""
-    return _page(get_visible_unit_or_404(current_user, unit_key))
+    return _page(visible_unit(current_user, unit_key))
 
 
 @bp.route("/<unit_key>/goals/new", methods=["GET", "POST"])
 def goal_new(unit_key: str):
     """Set a goal with the unit, in its own numbers."""
-    return _goal_page(get_visible_unit_or_404(current_user, unit_key), None)
+    return _goal_page(visible_unit(current_user, unit_key), None)
 
 
 @bp.route("/<unit_key>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
 def goal_edit(unit_key: str, goal_id: int):
-    unit = get_visible_unit_or_404(current_user, unit_key)
+    unit = visible_unit(current_user, unit_key)
     return _goal_page(unit, db.one_or_404(select(Goal).where(Goal.id == goal_id, Goal.unit_id == unit.id)))
 
 
@@ -91,7 +91,7 @@ def _goal_details(form: GoalForm) -> goals.GoalDetails:
 
 @bp.route("/<unit_key>/goals/<int:goal_id>/progress", methods=["POST"])
 def goal_progress(unit_key: str, goal_id: int):
-    unit = get_visible_unit_or_404(current_user, unit_key)
+    unit = visible_unit(current_user, unit_key)
     goal = db.one_or_404(select(Goal).where(Goal.id == goal_id, Goal.unit_id == unit.id))
     form = ProgressForm(prefix=f"goal{goal.id}")
     if form.validate_on_submit():
@@ -108,7 +108,7 @@ def goal_progress(unit_key: str, goal_id: int):
 
 @bp.route("/<unit_key>/plan/steps", methods=["POST"])
 def plan_step_new(unit_key: str):
-    unit = get_visible_unit_or_404(current_user, unit_key)
+    unit = visible_unit(current_user, unit_key)
     form = StepForm(unit=unit, goals=success_plan.plan_of(unit, clock.today()).goals)
     if form.validate_on_submit():
         details = success_plan.StepDetails(
@@ -128,7 +128,7 @@ def plan_step_new(unit_key: str):
 @bp.route("/<unit_key>/plan/steps/<int:step_id>/status", methods=["POST"])
 def plan_step_status(unit_key: str, step_id: int):
     """Move a step (IT staff), or mark a step of the unit's side done (its head)."""
-    unit = get_visible_unit_or_404(current_user, unit_key)
+    unit = visible_unit(current_user, unit_key)
     step = db.one_or_404(select(PlanStep).where(PlanStep.id == step_id, PlanStep.unit_id == unit.id))
     wanted = request.form.get("status", "")
     act(
@@ -141,7 +141,7 @@ def plan_step_status(unit_key: str, step_id: int):
 
 @bp.route("/<unit_key>/plan/comments", methods=["POST"])
 def plan_comment(unit_key: str):
-    unit = get_visible_unit_or_404(current_user, unit_key)
+    unit = visible_unit(current_user, unit_key)
     form = CommentForm()
     if form.validate_on_submit():
         saved, _ = attempt(form, lambda: success_plan.comment(unit, form.text.data, actor()))
@@ -168,7 +168,7 @@ GOAL_COLUMNS = (
 @bp.route("/<unit_key>/goals.csv")
 def goals_csv(unit_key: str):
     """The unit's goals and every progress entry, one row each (a goal without entries: one row)."""
-    unit = get_visible_unit_or_404(current_user, unit_key)
+    unit = visible_unit(current_user, unit_key)
     plan = success_plan.plan_of(unit, clock.today())
 
     def rows():

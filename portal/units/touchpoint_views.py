@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from models import TouchpointKind
 from portal import clock
-from portal.access.scope import get_visible_unit_or_404
+from portal.access.scope import visible_unit
 from portal.actions import actor, attempt, see_other
 from portal.services.platform import accounts
 from portal.services.units import touchpoints
@@ -18,7 +18,7 @@ from portal.units.plan_forms import TouchpointForm
 @bp.route("/<unit_key>/touchpoints", methods=["GET", "POST"])
 def touchpoints_page(unit_key: str):
     """The unit's touchpoints, newest first, its relationship figure, and the form to log one."""
-    unit = get_visible_unit_or_404(current_user, unit_key)
+    unit = visible_unit(current_user, unit_key)
     form = TouchpointForm(people=touchpoints.people_of(unit), staff=accounts.staff_choices())
     if not form.is_submitted():
         form.happened_on.data, form.it_account_id.data = clock.today(), current_user.id

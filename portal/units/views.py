@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from models import db
 from portal import clock
-from portal.access.scope import get_visible_unit_or_404
+from portal.access.scope import visible_unit
 from portal.htmx import render_page_or_partial
 from portal.render import review_pdf
 from portal.services.health import explanations
@@ -55,7 +55,7 @@ def review(unit_key: str):
         found = _asked_review(unit_key)
     except reviews.ReviewError as error:
         start, end = _asked_period()
-        unit = get_visible_unit_or_404(current_user, unit_key)
+        unit = visible_unit(current_user, unit_key)
         period = reviews.last_quarter(clock.today())
         return render_template(
             "units/review.html", unit=unit, review=None, period=period, error=str(error), start=start, end=end
@@ -94,7 +94,7 @@ def review_pdf_download(unit_key: str):
 @bp.route("/<unit_key>/timeline")
 def timeline(unit_key: str):
     """Everything that happened with the unit, newest first; by kind, a page at a time (htmx)."""
-    unit = get_visible_unit_or_404(current_user, unit_key)
+    unit = visible_unit(current_user, unit_key)
     page = request.args.get("page", "1")
     found = unit_timeline.timeline(unit, current_user, request.args.getlist("kind"), int(page) if page.isdigit() else 1)
     return render_page_or_partial("units/timeline.html", "units/_timeline_items.html", unit=unit, timeline=found)

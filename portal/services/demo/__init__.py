@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ from portal.services.imports.engine import Progress
 from portal.services.platform import accounts, audit
 from portal.services.reports import archive as monthly_reports
 from portal.services.reports import cio as cio_report
+from portal.services.reports.cio import CioReport
 
 DEFAULT_SEED = 7
 HISTORY_MONTHS = 18
@@ -135,19 +137,17 @@ def load_history(
     printed = dict(printed_accounts())
     if Role.ACCOUNT_MANAGER in printed and Role.DEPT_HEAD in printed and printed[Role.DEPT_HEAD].units:
         follow_up.add_follow_up(today, seed, printed[Role.ACCOUNT_MANAGER], printed[Role.DEPT_HEAD].units[0])
-        db.session.commit()
-    _archive_reports(today, min(months, REPORTED_MONTHS))
     return loaded
 
 
-def _archive_reports(today: date, months: int) -> None:
-    """The CIO reports the scheduler would have made over the last months, so that the archive and its
-    PDFs are there to read from the first sign-in (kept, not sent: the demo's people have no mailbox)."""
+def archive_reports(today: date, months: int, render: Callable[[CioReport], bytes]) -> None:
+    """The CIO reports the scheduler would have made over the last months (at most REPORTED_MONTHS), so that
+    the archive and its PDFs are there to read from the first sign-in (kept, not sent: the demo's people have
+    no mailbox)."""
     month = cio_report.last_month(today)
-    for _ in range(months):
-        monthly_reports.make(month, "the demo", today)
+    for _ in range(min(months, REPORTED_MONTHS)):
+        monthly_reports.make(month, "the demo", today, render)
         month = cio_report.last_month(month)
-    db.session.commit()
 
 
 def _set_new_passwords(printed: list[tuple[Role, Account]]) -> list[DemoCredential]:

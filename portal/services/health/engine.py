@@ -533,13 +533,14 @@ def subscription_ids_below(unit_id: int) -> list[int]:
 
 
 def recompute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Computation:
-    """Score and store: everything (as the nightly job does), or only the given subscriptions and their units."""
+    """Score and store: everything (as the nightly job does), or only the given subscriptions and their units;
+    the caller commits."""
     result = compute(as_of, subscription_ids)
     store(result)
     if as_of >= clock.today():  # today's scores: what the data suggests now, and where computed goals stand
         risk_suggestions.refresh(as_of)
         goals.refresh_computed(as_of)
-    db.session.commit()
+    db.session.flush()
     return result
 
 

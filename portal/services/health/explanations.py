@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
 from sqlalchemy import select
 
 from models import Account, ScoringProfile, Unit, db
-from portal.access.scope import get_visible_unit_or_404, visible_unit_ids
+from portal.access.scope import visible_unit, visible_unit_ids
+from portal.services.errors import NotFound
 from portal.services.health.engine import unit_health
 from portal.services.health.profiles import MEASURE_LABELS
 from portal.services.health.rollup import Record
@@ -30,13 +30,13 @@ class Explanation:
 
 
 def explain(viewer: Account, unit_key: str, system_key: str = "") -> Explanation:
-    """The explanation of the unit (or of its subscription of `system_key`); 404 outside the viewer's scope
-    or before the first score."""
-    unit = get_visible_unit_or_404(viewer, unit_key)
+    """The explanation of the unit (or of its subscription of `system_key`); NotFound outside the viewer's
+    scope or before the first score."""
+    unit = visible_unit(viewer, unit_key)
     health = unit_health(unit.id)
     record = health.systems.get(system_key) if system_key else health.unit
     if record is None:
-        abort(404)
+        raise NotFound(f"no score yet for “{unit_key}” {system_key}".rstrip())
     explanation = record.explanation
     measures = [
         {**measure, "label": MEASURE_LABELS.get(measure["key"], measure["key"].replace("_", " "))}

@@ -58,6 +58,7 @@ def rescore_after(run: ImportRun, handler: object) -> int:
         if ids == []:
             return 0
         result = engine.recompute(clock.today(), ids)
+        db.session.commit()  # the import's second transaction: a failed re-score never undoes the import
         return len(result.subscription_records)
     except Exception:
         db.session.rollback()

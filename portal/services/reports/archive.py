@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import current_app
@@ -9,18 +10,21 @@ from sqlalchemy import select
 
 from models import Account, MonthlyReport, Role, db
 from portal import clock
-from portal.render import cio_report_pdf
 from portal.services.platform import accounts, audit, mail
 from portal.services.reports import cio as cio_report
 
 SCHEDULER = "the scheduler"
 
 
-def make(month: date, made_by: Account | str | None, today: date) -> MonthlyReport:
-    """Build the month's report from the data and keep it (replacing an earlier making); the caller commits.
-    `made_by`: the person who asked, a name for who else did (the demo), or None for the scheduler."""
+def make(
+    month: date, made_by: Account | str | None, today: date, render: Callable[[cio_report.CioReport], bytes]
+) -> MonthlyReport:
+    """Build the month's report from the data and keep it as `render` draws it (replacing an earlier making);
+    the caller commits. `made_by`: the person who asked, a name for who else did (the demo), or None for the
+    scheduler. The caller passes the renderer (`portal.render.cio_report_pdf.render`): services return data and
+    never import the render layer."""
     report = cio_report.build(month, current_app.config["ORGANISATION_NAME"], today)
-    pdf = cio_report_pdf.render(report)
+    pdf = render(report)
     kept = db.session.scalar(select(MonthlyReport).where(MonthlyReport.month == month))
     who = made_by if isinstance(made_by, str) else made_by.name if made_by is not None else SCHEDULER
     if kept is None:
@@ -60,12 +64,3 @@ def deliver(kept: MonthlyReport) -> str:
 
 def archive() -> list[MonthlyReport]:
     return list(db.session.scalars(select(MonthlyReport).order_by(MonthlyReport.month.desc())))
-
-
-def monthly_job(today: date) -> str:
-    """The scheduled job: last month's report, made and delivered."""
-    month = cio_report.last_month(today)
-    kept = make(month, None, today)
-    how = deliver(kept)
-    db.session.commit()
-    return f"made the {month:%B %Y} report ({len(kept.pdf) / 1024:,.0f} KiB); {how}"

@@ -34,7 +34,7 @@ from models import (
 from models.plans import share_done
 from models.types import as_utc, start_of_day
 from portal import clock
-from portal.access.scope import get_visible_unit_or_404
+from portal.access.scope import visible_unit
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.computed_cache import remember
@@ -582,7 +582,7 @@ def build(unit: Unit, period: Period, organisation: str, made_on: date, with_ris
 
 def for_viewer(viewer: Account, unit_key: str, start: str | None, end: str | None, organisation: str) -> Review:
     """The review a viewer asked for: 404 outside their scope, ReviewError for a period that cannot be."""
-    unit = get_visible_unit_or_404(viewer, unit_key)
+    unit = visible_unit(viewer, unit_key)
     today = clock.today()
     return build(unit, period_from(start, end, today), organisation, today, with_risks=is_staff(viewer))
 

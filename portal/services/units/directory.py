@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from models import Account, Risk, RiskSuggestion, Subscription, System, Unit, db
 from portal import clock
 from portal.access.matrix import may_use
-from portal.access.scope import get_visible_unit_or_404, scope_units, visible_unit_ids
+from portal.access.scope import scope_units, visible_unit, visible_unit_ids
 from portal.formatting import by_currency
 from portal.services.health.engine import UnitHealth, unit_health
 from portal.services.risks import suggestions as risk_suggestions
@@ -136,7 +136,7 @@ class UnitPage:
 
 def unit_page(viewer: Account, key: str) -> UnitPage:
     """A unit's page; 404 when the unit is outside the viewer's scope (it does not exist for them)."""
-    unit = get_visible_unit_or_404(viewer, key)
+    unit = visible_unit(viewer, key)
     visible = visible_unit_ids(viewer)
 
     def shown(other: Unit | None) -> bool:

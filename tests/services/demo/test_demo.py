@@ -272,6 +272,7 @@ def test_the_demo_past_loads_through_the_importer_without_a_refused_row():
     load_demo(today=TODAY)
     db.session.commit()
     runs = load_history(today=TODAY, months=2)
+    db.session.commit()
     assert [run.kind for run in runs] == ["usage", "tickets", "surveys"]
     for run in runs:
         assert run.status == RunStatus.SUCCEEDED, (run.kind, run.error, refusal_rows(run)[:3])

@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
-from werkzeug.exceptions import NotFound
 
 from models import Role, Subscription, System
+from portal.services.errors import NotFound
 from portal.services.units.directory import TreeNode, cost_by_currency, unit_page, unit_tree
 
 
