@@ -21,6 +21,7 @@ from models import HealthScore, StageTransition, Subscription, System, Unit, Usa
 from portal import clock
 from portal.access.scope import descendants_of
 from portal.services.health.evaluate import Evaluation, Settings, evaluate
+from portal.services.health.explanation import Explanation, MeasureLine
 from portal.services.health.facts import SubscriptionFacts, as_date, gather, in_batches
 from portal.services.health.latest import FRESH_DAYS
 from portal.services.health.measures import Cadence, cadence_of
@@ -39,29 +40,30 @@ def settings() -> Settings:
     return Settings(Cadence.WEEKLY, config["HEALTH_SENTIMENT_STALE_DAYS"], rules)
 
 
-def explanation_of(evaluation: Evaluation) -> dict[str, object]:
-    measures = [
-        {
-            "key": part.measure.key,
-            "raw": part.measure.raw,
-            "score": None if part.measure.score is None else round(part.measure.score, 1),
-            "weight": part.weight,
-            "share": round(part.share, 4),
-            "contribution": round(part.contribution, 2),
-            "change": None if part.change is None else round(part.change, 1) + 0.0,  # + 0.0: never "-0.0"
-            "reason": part.measure.reason,
-            "critical": part.measure.cap is not None,
-        }
+def explanation_of(evaluation: Evaluation) -> Explanation:
+    lines = tuple(
+        MeasureLine(
+            part.measure.key,
+            part.measure.raw,
+            None if part.measure.score is None else round(part.measure.score, 1),
+            part.weight,
+            round(part.share, 4),
+            round(part.contribution, 2),
+            None if part.change is None else round(part.change, 1) + 0.0,  # + 0.0: never "-0.0"
+            part.measure.reason,
+            part.measure.cap is not None,
+            part.measure.unused,
+        )
         for part in evaluation.score.parts
-    ]
-    return {
-        "measures": measures,
-        "lift": evaluation.score.lift,
-        "stage_reason": evaluation.stage_reason,
-        "playbook": PLAYBOOK[evaluation.stage],
-        "window_start": evaluation.facts.window_start.isoformat(),
-        "cadence": evaluation.cadence.value,
-    }
+    )
+    return Explanation(
+        lines,
+        evaluation.score.lift,
+        evaluation.stage_reason,
+        PLAYBOOK[evaluation.stage],
+        evaluation.facts.window_start.isoformat(),
+        evaluation.cadence.value,
+    )
 
 
 def record_of(evaluation: Evaluation, system_name: str) -> Record:
@@ -140,9 +142,10 @@ def _cadences(facts: Sequence[SubscriptionFacts], partial: bool) -> dict[int, Ca
             )
             .order_by(HealthScore.as_of)
         )
-        for system_id, explanation in rows:
-            if explanation.get("cadence") in {cadence.value for cadence in Cadence}:
-                found[system_id] = Cadence(explanation["cadence"])
+        for system_id, stored in rows:
+            learned = Explanation.from_json(stored).cadence
+            if learned in {cadence.value for cadence in Cadence}:
+                found[system_id] = Cadence(learned)
     return found
 
 
@@ -165,12 +168,13 @@ def _previous_scores(as_of: date, subscription_ids: Sequence[int] | None) -> dic
             ).all()
     wanted = set(subscription_ids) if subscription_ids is not None else None
     latest: dict[int, tuple[date, dict[str, float]]] = {}
-    for subscription_id, day, explanation in rows:
+    for subscription_id, day, stored in rows:
         if wanted is not None and subscription_id not in wanted:
             continue
         if subscription_id in latest and latest[subscription_id][0] >= day:
             continue
-        scores = {m["key"]: m["score"] for m in explanation.get("measures", []) if m.get("score") is not None}
+        lines = Explanation.from_json(stored).measures
+        scores = {line.key: line.score for line in lines if line.score is not None}
         latest[subscription_id] = (day, scores)
     return {key: scores for key, (_, scores) in latest.items()}
 
@@ -300,7 +304,7 @@ def _record_from_row(row: HealthScore, unit_key: str, system_key: str, name: str
         row.reclaimable_seats,
         list(row.reasons),
         row.profile_version,
-        dict(row.explanation),
+        Explanation.from_json(row.explanation),
         row.as_of,
     )
 
@@ -396,7 +400,7 @@ def _row(record: Record, as_of: date, unit_id: int, system_id: int | None, subsc
         active_people=record.active_people,
         reclaimable_seats=record.reclaimable_seats,
         reasons=list(record.reasons),
-        explanation=dict(record.explanation),
+        explanation=record.explanation.to_json(),
     )
 
 

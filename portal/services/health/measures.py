@@ -29,6 +29,7 @@ class Measure:
     score: float | None  # None: insufficient data
     reason: str
     cap: Colour | None = None  # a critical signal: the subscription can be no better than this colour
+    unused: tuple[str, ...] = ()  # the core modules nobody used (depth), as data beside the reason's words
 
     @property
     def sufficient(self) -> bool:
@@ -151,7 +152,7 @@ def depth(
         reason += f"; newly adopted: {', '.join(sorted(adopted))}"
     if abandoned:
         reason += f"; abandoned: {', '.join(sorted(abandoned))}"
-    return Measure(key, ratio, banded(ratio, bands), reason)
+    return Measure(key, ratio, banded(ratio, bands), reason, unused=tuple(missing))
 
 
 KEY_USER_BANDS: Bands = ((0.0, 0), (0.3, 30), (0.6, 65), (0.85, 100))
