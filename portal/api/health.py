@@ -47,7 +47,11 @@ def _as_of() -> date | None:
 
 
 def _detail(record: Record) -> dict[str, object]:
-    return record.export() | {"name": record.name, "profile_version": record.profile_version} | dict(record.explanation)
+    return (
+        record.export()
+        | {"name": record.name, "profile_version": record.profile_version}
+        | record.explanation.to_json()
+    )
 
 
 @bp.route("/units")

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 
 from models import Module, Person, PersonRole, Subscription, System, Unit, db
-from portal.services.health.quiet_periods import parse_quiet_periods
+from portal.services.health.quiet_periods import in_quiet_period, parse_quiet_periods
 
 USAGE_COLUMNS = (
     "source_system",
@@ -631,7 +631,7 @@ def _quiet_days_finder(calendar: list[Day]) -> Callable[[str], frozenset[date]]:
     def quiet_days(text: str) -> frozenset[date]:
         if text not in found:
             periods = parse_quiet_periods(text)
-            found[text] = frozenset(day.date for day in calendar if any(p.contains(day.date) for p in periods))
+            found[text] = frozenset(day.date for day in calendar if in_quiet_period(periods, day.date))
         return found[text]
 
     return quiet_days

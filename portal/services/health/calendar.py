@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from statistics import median
 
-from portal.services.health.quiet_periods import QuietPeriod
+from portal.services.health.quiet_periods import QuietPeriod, in_quiet_period
 
 WINDOW_DAYS = 30  # the measures' window: the last 30 counted days
 BLOCK_WEEKS = 4  # trend and stage signals compare 4-week blocks…
@@ -48,7 +49,7 @@ def never(_day: date) -> bool:
 def declared_quiet(periods: Sequence[QuietPeriod]) -> Callable[[date], bool]:
     if not periods:
         return never
-    return lambda day: any(period.contains(day) for period in periods)
+    return partial(in_quiet_period, periods)
 
 
 def learned_quiet_weeks(weekly_active: Sequence[int], observed_weeks: int, horizon: int) -> frozenset[int]:

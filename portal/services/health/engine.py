@@ -14,15 +14,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import HealthScore, StageTransition, Subscription, System, Unit, UsageDaily, db
 from portal import clock
 from portal.access.scope import descendants_of
 from portal.services.health.evaluate import Evaluation, Settings, evaluate
+from portal.services.health.explanation import Explanation, MeasureLine
 from portal.services.health.facts import SubscriptionFacts, as_date, gather, in_batches
-from portal.services.health.latest import FRESH_DAYS
+from portal.services.health.latest import FRESH_DAYS, latest_scores
 from portal.services.health.measures import Cadence, cadence_of
 from portal.services.health.profiles import current_profiles
 from portal.services.health.rollup import Record, UnitNode, roll_up_units, with_ancestors
@@ -39,29 +40,30 @@ def settings() -> Settings:
     return Settings(Cadence.WEEKLY, config["HEALTH_SENTIMENT_STALE_DAYS"], rules)
 
 
-def explanation_of(evaluation: Evaluation) -> dict[str, object]:
-    measures = [
-        {
-            "key": part.measure.key,
-            "raw": part.measure.raw,
-            "score": None if part.measure.score is None else round(part.measure.score, 1),
-            "weight": part.weight,
-            "share": round(part.share, 4),
-            "contribution": round(part.contribution, 2),
-            "change": None if part.change is None else round(part.change, 1) + 0.0,  # + 0.0: never "-0.0"
-            "reason": part.measure.reason,
-            "critical": part.measure.cap is not None,
-        }
+def explanation_of(evaluation: Evaluation) -> Explanation:
+    lines = tuple(
+        MeasureLine(
+            part.measure.key,
+            part.measure.raw,
+            None if part.measure.score is None else round(part.measure.score, 1),
+            part.weight,
+            round(part.share, 4),
+            round(part.contribution, 2),
+            None if part.change is None else round(part.change, 1) + 0.0,  # + 0.0: never "-0.0"
+            part.measure.reason,
+            part.measure.cap is not None,
+            part.measure.unused,
+        )
         for part in evaluation.score.parts
-    ]
-    return {
-        "measures": measures,
-        "lift": evaluation.score.lift,
-        "stage_reason": evaluation.stage_reason,
-        "playbook": PLAYBOOK[evaluation.stage],
-        "window_start": evaluation.facts.window_start.isoformat(),
-        "cadence": evaluation.cadence.value,
-    }
+    )
+    return Explanation(
+        lines,
+        evaluation.score.lift,
+        evaluation.stage_reason,
+        PLAYBOOK[evaluation.stage],
+        evaluation.facts.window_start.isoformat(),
+        evaluation.cadence.value,
+    )
 
 
 def record_of(evaluation: Evaluation, system_name: str) -> Record:
@@ -140,59 +142,37 @@ def _cadences(facts: Sequence[SubscriptionFacts], partial: bool) -> dict[int, Ca
             )
             .order_by(HealthScore.as_of)
         )
-        for system_id, explanation in rows:
-            if explanation.get("cadence") in {cadence.value for cadence in Cadence}:
-                found[system_id] = Cadence(explanation["cadence"])
+        for system_id, stored in rows:
+            learned = Explanation.from_json(stored).cadence
+            if learned in {cadence.value for cadence in Cadence}:
+                found[system_id] = Cadence(learned)
     return found
 
 
 def _previous_scores(as_of: date, subscription_ids: Sequence[int] | None) -> dict[int, dict[str, float]]:
     """Each subscription's measure scores in the last snapshot a week or more before: the "change" column."""
-    when = HealthScore.as_of.between(as_of - timedelta(days=20), as_of - timedelta(days=7))
     if subscription_ids is None:
-        rows = db.session.execute(
-            select(HealthScore.subscription_id, HealthScore.as_of, HealthScore.explanation).where(
-                HealthScore.subscription_id.is_not(None), when
-            )
-        ).all()
+        narrowed = [[]]
     else:
-        rows = []
-        for batch in in_batches(sorted(subscription_ids)):
-            rows += db.session.execute(
-                select(HealthScore.subscription_id, HealthScore.as_of, HealthScore.explanation).where(
-                    HealthScore.subscription_id.in_(batch), when
-                )
-            ).all()
-    wanted = set(subscription_ids) if subscription_ids is not None else None
-    latest: dict[int, tuple[date, dict[str, float]]] = {}
-    for subscription_id, day, explanation in rows:
-        if wanted is not None and subscription_id not in wanted:
-            continue
-        if subscription_id in latest and latest[subscription_id][0] >= day:
-            continue
-        scores = {m["key"]: m["score"] for m in explanation.get("measures", []) if m.get("score") is not None}
-        latest[subscription_id] = (day, scores)
-    return {key: scores for key, (_, scores) in latest.items()}
+        narrowed = [[HealthScore.subscription_id.in_(batch)] for batch in in_batches(sorted(subscription_ids))]
+    found: dict[int, dict[str, float]] = {}
+    for where in narrowed:
+        # The fortnight that ends a week before: as_of - 20 to as_of - 7.
+        statement = latest_scores(as_of - timedelta(days=7), subscriptions=True, within_days=14, where=where)
+        rows = db.session.execute(statement.with_only_columns(HealthScore.subscription_id, HealthScore.explanation))
+        for subscription_id, stored in rows:
+            lines = Explanation.from_json(stored).measures
+            found[subscription_id] = {line.key: line.score for line in lines if line.score is not None}
+    return found
 
 
 def _active_elsewhere(as_of: date, subscription_ids: Sequence[int]) -> dict[int, int]:
     """Per system, the active people of the subscriptions not being re-scored, from their latest scores (of the
     last two weeks: the nightly job keeps them fresh, and the date index then reads a fortnight, not years)."""
-    latest = (
-        select(HealthScore.subscription_id, func.max(HealthScore.as_of).label("as_of"))
-        .where(
-            HealthScore.subscription_id.is_not(None),
-            HealthScore.as_of.between(as_of - timedelta(days=FRESH_DAYS), as_of),
-        )
-        .group_by(HealthScore.subscription_id)
-        .subquery()
-    )
+    # FRESH_DAYS + 1: the fortnight up to the as-of date and the day before it, as it has always read.
+    latest = latest_scores(as_of, subscriptions=True, within_days=FRESH_DAYS + 1)
     rows = db.session.execute(
-        select(HealthScore.system_id, func.sum(HealthScore.active_people))
-        .join(
-            latest,
-            and_(HealthScore.subscription_id == latest.c.subscription_id, HealthScore.as_of == latest.c.as_of),
-        )
+        latest.with_only_columns(HealthScore.system_id, func.sum(HealthScore.active_people))
         .where(HealthScore.subscription_id.not_in(subscription_ids))
         .group_by(HealthScore.system_id)
     )
@@ -300,28 +280,21 @@ def _record_from_row(row: HealthScore, unit_key: str, system_key: str, name: str
         row.reclaimable_seats,
         list(row.reasons),
         row.profile_version,
-        dict(row.explanation),
+        Explanation.from_json(row.explanation),
         row.as_of,
     )
 
 
 def _latest_rows(as_of: date, subscriptions: bool, unit_ids: Sequence[int] | None = None):
-    """The latest stored row of each subscription (or unit) on or before `as_of`; of the given units only
-    when `unit_ids` is set (a unit's page reads its own rows, not the organisation's)."""
-    subject = HealthScore.subscription_id if subscriptions else HealthScore.unit_id
-    kind = HealthScore.subscription_id.is_not(None) if subscriptions else HealthScore.system_id.is_(None)
-    latest = select(subject.label("subject"), func.max(HealthScore.as_of).label("as_of")).where(
-        kind, HealthScore.as_of <= as_of
-    )
-    if unit_ids is not None:
-        latest = latest.where(HealthScore.unit_id.in_(unit_ids))
-    latest = latest.group_by(subject).subquery()
+    """The latest stored row of each subscription (or unit) on or before `as_of`, with its unit's and system's
+    key and name; of the given units only when `unit_ids` is set (a unit's page reads its own rows, not the
+    organisation's)."""
+    where = [HealthScore.unit_id.in_(unit_ids)] if unit_ids is not None else []
     return (
-        select(HealthScore, Unit.key, Unit.name, System.key, System.name)
-        .join(latest, and_(subject == latest.c.subject, HealthScore.as_of == latest.c.as_of))
+        latest_scores(as_of, subscriptions=subscriptions, where=where)
+        .add_columns(Unit.key, Unit.name, System.key, System.name)
         .join(Unit, Unit.id == HealthScore.unit_id)
         .outerjoin(System, System.id == HealthScore.system_id)
-        .where(kind)
     )
 
 
@@ -396,7 +369,7 @@ def _row(record: Record, as_of: date, unit_id: int, system_id: int | None, subsc
         active_people=record.active_people,
         reclaimable_seats=record.reclaimable_seats,
         reasons=list(record.reasons),
-        explanation=dict(record.explanation),
+        explanation=record.explanation.to_json(),
     )
 
 
@@ -422,21 +395,15 @@ def _unit_transitions(result: Computation) -> dict[tuple[int, None, date, str], 
     """A unit's stage is the stage holding most of its seats: it changed when it differs from the unit's
     last stored row before this date."""
     unit_ids = sorted(result.unit_records)
-    before: dict[int, tuple[date, str | None]] = {}
+    before: dict[int, str | None] = {}
+    day_before = result.as_of - timedelta(days=1)
     for batch in in_batches(unit_ids):
-        rows = db.session.execute(
-            select(HealthScore.unit_id, HealthScore.as_of, HealthScore.stage).where(
-                HealthScore.unit_id.in_(batch),
-                HealthScore.system_id.is_(None),
-                HealthScore.as_of < result.as_of,
-            )
-        )
-        for unit_id, day, stage in rows:
-            if unit_id not in before or before[unit_id][0] < day:
-                before[unit_id] = (day, stage)
+        latest = latest_scores(day_before, subscriptions=False, where=[HealthScore.unit_id.in_(batch)])
+        statement = latest.with_only_columns(HealthScore.unit_id, HealthScore.stage)
+        before.update(db.session.execute(statement).tuples().all())
     changed = {}
     for unit_id, record in result.unit_records.items():
-        previous = before.get(unit_id, (None, None))[1]
+        previous = before.get(unit_id)
         if record.stage and previous and record.stage != previous:
             reason = f"most of the unit's seats are now in {record.stage} (were in {previous})"
             changed[(unit_id, None, result.as_of, record.stage)] = (previous, reason)

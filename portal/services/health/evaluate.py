@@ -144,12 +144,7 @@ def _period(facts: SubscriptionFacts, week: int, trend: _Trend, rules: StageRule
     first = _first_use(facts)
     days_live = (end - first).days if first is not None and first <= end else None
     ratio = trend.now / trend.baseline if trend.baseline and trend.baseline >= m.TREND_MIN_PEOPLE else None
-    seasonal = trend.quiet is not None or (
-        ratio is not None
-        and trend.last_year_ratio is not None
-        and trend.last_year_ratio < 1
-        and ratio >= trend.last_year_ratio * m.SEASONAL_MARGIN
-    )
+    seasonal = m.is_seasonal(ratio, m.Season(trend.quiet, trend.last_year_ratio))
     breadth = trend.now / facts.expected_people if facts.expected_people else None
     adopted, abandoned = _module_changes(facts, week) if ratio is not None else ([], [])  # too few people: noise
     return Period(days_live, breadth, ratio, seasonal, adopted, abandoned, trend.baseline)

@@ -29,6 +29,7 @@ class Measure:
     score: float | None  # None: insufficient data
     reason: str
     cap: Colour | None = None  # a critical signal: the subscription can be no better than this colour
+    unused: tuple[str, ...] = ()  # the core modules nobody used (depth), as data beside the reason's words
 
     @property
     def sufficient(self) -> bool:
@@ -151,7 +152,7 @@ def depth(
         reason += f"; newly adopted: {', '.join(sorted(adopted))}"
     if abandoned:
         reason += f"; abandoned: {', '.join(sorted(abandoned))}"
-    return Measure(key, ratio, banded(ratio, bands), reason)
+    return Measure(key, ratio, banded(ratio, bands), reason, unused=tuple(missing))
 
 
 KEY_USER_BANDS: Bands = ((0.0, 0), (0.3, 30), (0.6, 65), (0.85, 100))
@@ -333,6 +334,16 @@ class Season:
     month: str = ""  # "August", for the reason
 
 
+def is_seasonal(ratio: float | None, season: Season) -> bool:
+    """Whether a fall to `ratio` of the usual active people is the season's: now is a quiet time for the unit,
+    or the same weeks a year earlier fell as far (within SEASONAL_MARGIN). The trend measure and the stage
+    rules ask this one question."""
+    if season.quiet_now is not None:
+        return True
+    last_year = season.last_year_ratio
+    return ratio is not None and last_year is not None and last_year < 1 and ratio >= last_year * SEASONAL_MARGIN
+
+
 def trend(active_now: float, baseline: float, season: Season = Season(), bands: Bands = TREND_BANDS) -> Measure:
     """Active people now against the unit's own baseline, judged against what the season leads one to expect.
 
@@ -357,7 +368,7 @@ def trend(active_now: float, baseline: float, season: Season = Season(), bands: 
         )
         return Measure(key, ratio, 100.0, reason)
     expected = season.last_year_ratio if season.last_year_ratio is not None else 1.0
-    if expected < 1 and ratio >= expected * SEASONAL_MARGIN:
+    if is_seasonal(ratio, season):
         reason = (
             f"active people {_percent(1 - ratio)} below usual — seasonal: usual for this unit {when} "
             f"(the same weeks last year: {_percent(1 - expected)} below)"

@@ -5,6 +5,7 @@ Pure functions: no database, no Flask. A range may wrap the year end (`12-20..01
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -76,5 +77,10 @@ def normalise_quiet_periods(text: str | None) -> str:
     return format_quiet_periods(parse_quiet_periods(text))
 
 
+def in_quiet_period(periods: Iterable[QuietPeriod], day: date) -> bool:
+    """Whether `day` falls in one of the periods: the one test the scoring's calendar and the demo ask."""
+    return any(period.contains(day) for period in periods)
+
+
 def is_quiet(text: str | None, day: date) -> bool:
-    return any(period.contains(day) for period in parse_quiet_periods(text))
+    return in_quiet_period(parse_quiet_periods(text), day)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from portal.services.health.explanation import Explanation, RollUpPart
 from portal.services.health.measures import Colour
 from portal.services.health.scoring import Profile, roll_up_values
 from portal.services.health.stages import PLAYBOOK, Stage
@@ -33,7 +34,7 @@ class Record:
     reclaimable_seats: int
     reasons: Sequence[str]
     profile_version: int | None = None
-    explanation: Mapping[str, object] = field(default_factory=dict)
+    explanation: Explanation = field(default_factory=Explanation)
     as_of: date | None = None  # set on records read back from the store
 
     def export(self) -> dict[str, object]:
@@ -104,19 +105,11 @@ def unit_record(unit: UnitNode, children: Sequence[Record], profiles: Mapping[St
         reasons = ["insufficient data: none of its subscriptions could be scored"]
     elif not reasons:
         reasons = [f"all {len(children)} scored {'parts are' if len(children) > 1 else 'part is'} healthy"]
-    parts = [
-        {
-            "unit_key": child.unit_key,
-            "system_key": child.system_key,
-            "name": child.name,
-            "score": child.score,
-            "colour": child.colour,
-            "stage": child.stage,
-            "seats": child.seats,
-        }
+    parts = tuple(
+        RollUpPart(child.unit_key, child.system_key, child.name, child.score, child.colour, child.stage, child.seats)
         for child in sorted(children, key=lambda child: (SEVERITY[child.colour], child.name))
-    ]
-    explanation = {"children": parts, "playbook": PLAYBOOK[Stage(stage)] if stage else ""}
+    )
+    explanation = Explanation(playbook=PLAYBOOK[Stage(stage)] if stage else "", children=parts)
     return Record(
         unit.key,
         "",

@@ -31,6 +31,7 @@ from portal.months import last_day, month_starts, shift
 from portal.services.catalog.forecast import Projection, project
 from portal.services.catalog.seat_use import GRADES
 from portal.services.catalog.ticket_figures import median_hours_to_resolve
+from portal.services.health.latest import latest_scores
 from portal.services.health.stages import Stage
 from portal.services.reports.cio_licences import RENEWAL_DAYS, Licences, licences, main_currency
 from portal.services.reports.cio_satisfaction import Voice, voice
@@ -210,16 +211,8 @@ class CioReport:
 def _latest(end: date, subscriptions: bool) -> dict[int, HealthScore]:
     """The latest stored score of each subscription (or unit) on or before `end`, within four weeks."""
     column = HealthScore.subscription_id if subscriptions else HealthScore.unit_id
-    kind = HealthScore.subscription_id.is_not(None) if subscriptions else HealthScore.system_id.is_(None)
-    found: dict[int, HealthScore] = {}
-    rows = db.session.scalars(
-        select(HealthScore)
-        .where(kind, HealthScore.as_of <= end, HealthScore.as_of > end - timedelta(days=28))
-        .order_by(HealthScore.as_of)
-    )
-    for row in rows:
-        found[getattr(row, column.key)] = row
-    return found
+    rows = db.session.scalars(latest_scores(end, subscriptions=subscriptions, within_days=28))
+    return {getattr(row, column.key): row for row in rows}
 
 
 def _shares(

@@ -7,7 +7,6 @@ snapshots), so a review of any past quarter comes out the same whenever it is ma
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -283,27 +282,14 @@ def _health(unit: Unit, as_of: date) -> tuple[Record | None, dict[int, Record]]:
     return remember(("review-health", unit.id, as_of), compute)
 
 
-def _measure(record: Record, key: str) -> dict | None:
-    for measure in record.explanation.get("measures", []):  # type: ignore[union-attr]
-        if measure.get("key") == key:
-            return measure
-    return None
-
-
-UNUSED = re.compile(r"\(not: ([^)]*)\)")
-
-
 def _system_lines(subscriptions: list[Subscription], records: dict[int, Record]) -> list[SystemLine]:
     lines = []
     for subscription in subscriptions:
         record = records.get(subscription.id)
         system: System = subscription.system
         per_seat = system.license_model == "per_seat"
-        habit = _measure(record, "habit") if record else None
-        depth = _measure(record, "depth") if record else None
-        unused = []
-        if depth and (found := UNUSED.search(depth.get("reason", ""))):
-            unused = [name.strip() for name in found.group(1).split(",") if name.strip()]
+        habit = record.explanation.measure("habit") if record else None
+        depth = record.explanation.measure("depth") if record else None
         reclaimable = record.reclaimable_seats if record else 0
         per_seat_cost = subscription.cost_per_seat
         lines.append(
@@ -316,8 +302,8 @@ def _system_lines(subscriptions: list[Subscription], records: dict[int, Record])
                 active_people=record.active_people if record else 0,
                 seats=subscription.seats,
                 per_seat=per_seat,
-                habit=habit.get("reason", "") if habit else "",
-                unused_modules=unused,
+                habit=habit.reason if habit else "",
+                unused_modules=list(depth.unused) if depth else [],
                 reclaimable=reclaimable,
                 reclaimable_cost=(per_seat_cost * reclaimable).quantize(Decimal("1")),
                 currency=system.currency,
@@ -401,16 +387,16 @@ def _recommendations(
         record = by_key.get(line.key)
         if record is None:
             continue
-        for measure in record.explanation.get("measures", []):  # type: ignore[union-attr]
-            score = measure.get("score")
+        for measure in record.explanation.measures:
+            score = measure.score
             # Weak, or a critical signal (it caps the colour) that is not fully met.
-            if score is None or not (score < WEAK_MEASURE or (measure.get("critical") and score < 70)):
+            if score is None or not (score < WEAK_MEASURE or (measure.critical and score < 70)):
                 continue
-            because = measure.get("reason", "")
-            if measure["key"] == "seat_utilisation" and line.reclaimable_cost:
+            because = measure.reason
+            if measure.key == "seat_utilisation" and line.reclaimable_cost:
                 because += f"; {line.reclaimable} seats cost {money(line.reclaimable_cost, line.currency)} a year"
             urgency = (0 if line.colour == "red" else 1 if line.colour == "yellow" else 2) * 100 + int(score or 0)
-            title = ACTIONS.get(measure["key"], "Look into {system}").format(system=line.name)
+            title = ACTIONS.get(measure.key, "Look into {system}").format(system=line.name)
             found.append(Recommendation(title, because, line.name, urgency))
     if support.before and support.total >= 2 * support.before and support.total >= 5:
         found.append(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from models import SignalKind
+from portal.services.health.explanation import MeasureLine
 
 WEAK = 50.0  # a measure scoring below this is a signal
 DECLINE = "decline"
@@ -34,7 +35,7 @@ class Snapshot:
     as_of: date
     colour: str
     stage: str | None
-    measures: Mapping[str, Mapping[str, object]] = field(default_factory=dict)  # by measure key
+    measures: Mapping[str, MeasureLine] = field(default_factory=dict)  # by measure key
 
 
 def window_days(red_weeks: int, stage_weeks: int) -> int:
@@ -57,10 +58,9 @@ def signals(history: Sequence[Snapshot], red_weeks: int, stage_weeks: int) -> di
             f"Red at every score of the last {red_weeks} weeks, {recent[0].as_of:%-d %b} – {latest.as_of:%-d %b %Y}."
         )
     for kind, key in MEASURE_SIGNALS:
-        measure = latest.measures.get(key) or {}
-        score = measure.get("score")
-        if isinstance(score, int | float) and score < WEAK:
-            found[kind] = f"{measure.get('reason') or key} (scores {score:.0f} of 100 on {latest.as_of:%-d %b %Y})."
+        measure = latest.measures.get(key)
+        if measure is not None and measure.score is not None and measure.score < WEAK:
+            found[kind] = f"{measure.reason or key} (scores {measure.score:.0f} of 100 on {latest.as_of:%-d %b %Y})."
     if latest.stage == DECLINE:
         since = latest.as_of - timedelta(weeks=stage_weeks)
         before = [s for s in history[:-1] if s.as_of >= since and s.stage and s.stage != DECLINE]

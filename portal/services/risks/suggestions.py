@@ -33,6 +33,7 @@ from models import (
 )
 from portal import clock
 from portal.services.errors import RuleViolation, required_text
+from portal.services.health.explanation import Explanation
 from portal.services.platform import audit
 from portal.services.risks import lifecycle as risks
 from portal.services.risks.signals import SUGGESTED_REASON, Snapshot, signals, window_days
@@ -69,8 +70,8 @@ def _histories(as_of: date, days: int) -> dict[tuple[int, int], list[Snapshot]]:
         .order_by(HealthScore.as_of)
     )
     histories: dict[tuple[int, int], list[Snapshot]] = defaultdict(list)
-    for unit_id, system_id, day, colour, stage, explanation in rows:
-        measures = {m["key"]: m for m in (explanation or {}).get("measures", []) if isinstance(m, dict) and "key" in m}
+    for unit_id, system_id, day, colour, stage, stored in rows:
+        measures = {line.key: line for line in Explanation.from_json(stored).measures}
         histories[(unit_id, system_id)].append(Snapshot(day, colour, stage, measures))
     return histories
 

@@ -177,3 +177,26 @@ def test_breadth_is_capped_at_everyone(active, expected):
     assert within_range(measure)
     if measure.raw is not None:
         assert 0 <= measure.raw <= 1
+
+
+@pytest.mark.parametrize(
+    ("ratio", "season", "seasonal"),
+    [
+        (0.5, m.Season(quiet_now="a declared quiet period"), True),  # any drop in a quiet time
+        (None, m.Season(quiet_now="the same weeks last year were quiet"), True),
+        (0.6, m.Season(last_year_ratio=0.65), True),  # within 10% of last year's fall
+        (0.55, m.Season(last_year_ratio=0.65), False),  # beyond it
+        (0.6, m.Season(last_year_ratio=1.1), False),  # last year rose: nothing seasonal
+        (0.6, m.Season(), False),
+        (None, m.Season(last_year_ratio=0.65), False),  # too few people to judge a fall
+    ],
+)
+def test_one_question_says_whether_a_fall_is_the_season_s(ratio, season, seasonal):
+    assert m.is_seasonal(ratio, season) is seasonal
+
+
+@given(st.floats(0.01, 0.99), st.floats(0.05, 0.99))
+def test_the_trend_measure_calls_seasonal_what_the_stage_rules_do(share, last_year):
+    active_now = share * 100
+    measure = m.trend(active_now, 100, m.Season(last_year_ratio=last_year, month="August"))
+    assert ("seasonal" in measure.reason) is m.is_seasonal(active_now / 100, m.Season(last_year_ratio=last_year))

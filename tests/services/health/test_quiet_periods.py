@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from portal.services.health.quiet_periods import (
     QuietPeriodError,
     format_quiet_periods,
+    in_quiet_period,
     is_quiet,
     normalise_quiet_periods,
     parse_quiet_periods,
@@ -80,3 +81,10 @@ def test_membership_matches_a_day_by_day_walk(start, length, probe):
     span = (date(2024, end.month, end.day) - leap).days - first
     walked = {((day := leap + timedelta(days=(first + i) % 366)).month, day.day) for i in range(span % 366 + 1)}
     assert is_quiet(text, probe) == ((probe.month, probe.day) in walked)
+
+
+@given(st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)))
+def test_the_parsed_periods_and_their_text_say_the_same_day_is_quiet(day):
+    text = "07-01..08-15;12-20..01-06"
+    assert in_quiet_period(parse_quiet_periods(text), day) is is_quiet(text, day)
+    assert in_quiet_period([], day) is False

@@ -58,15 +58,16 @@ def test_the_domain_examples_get_their_stage_and_colour(scored):
 
 def test_every_score_explains_itself_and_records_its_profile(scored):
     record = scored[("key-quiet", "crm")]
-    measures = {m["key"]: m for m in record.explanation["measures"]}
+    measures = {line.key: line for line in record.explanation.measures}
     assert set(measures) >= {"seat_utilisation", "breadth", "habit", "key_users", "trend", "ticket_load"}
     key_users = measures["key_users"]
-    assert key_users["critical"] and key_users["weight"] > 0 and key_users["reason"] == record.reasons[0]
-    judged = [m for m in measures.values() if m["score"] is not None]
-    assert sum(m["share"] for m in judged) == pytest.approx(1.0, abs=1e-3)
-    assert sum(m["contribution"] for m in judged) == pytest.approx(record.score, abs=0.1)
-    assert record.explanation["lift"].startswith("resolve: key user activity down")
-    assert record.explanation["playbook"] and record.profile_version is not None
+    assert key_users.critical and key_users.weight > 0 and key_users.reason == record.reasons[0]
+    assert record.explanation.critical_signals == (key_users,)
+    judged = [line for line in measures.values() if line.score is not None]
+    assert sum(line.share for line in judged) == pytest.approx(1.0, abs=1e-3)
+    assert sum(line.contribution for line in judged) == pytest.approx(record.score, abs=0.1)
+    assert record.explanation.lift.startswith("resolve: key user activity down")
+    assert record.explanation.playbook and record.profile_version is not None
     unit = scored[("key-quiet", "")]
     assert unit.colour == "yellow" and unit.reasons[0].startswith("CRM: key user activity down")
 

@@ -13,6 +13,8 @@ from models import Unit, db
 from portal.formatting import duration
 from portal.render import review_pdf
 from portal.services.health import engine
+from portal.services.health.explanation import Explanation, MeasureLine
+from portal.services.health.rollup import Record
 from portal.services.reports import reviews
 from portal.services.risks import reasons as risk_reasons
 from tests.services.health.organisation import AS_OF
@@ -127,6 +129,28 @@ def test_a_unit_with_nothing_yet_still_makes_a_review(make_unit, make_subscripti
     # Nothing known, nothing claimed: no "0 of 1 systems are healthy", no "0 of 20 seats went unused".
     assert len(review.summary) == 1 and "could not be scored" in review.summary[0]
     assert pdf_text(review_pdf.render(review))[0].count("Empty") >= 1
+
+
+def test_the_unused_modules_come_from_the_depth_measure_s_data_not_its_words(make_unit, make_subscription):
+    subscription = make_subscription(unit=make_unit(key="deep", name="Deep"), seats=10)
+    depth = MeasureLine("depth", score=33.3, reason="1 of 3 core modules in use", unused=("Mobile", "Orders, returns"))
+    habit = MeasureLine("habit", score=80.0, reason="most weekdays")
+    record = Record(
+        "deep",
+        subscription.system.key,
+        "CRM",
+        60.0,
+        "yellow",
+        "adoption",
+        10,
+        8,
+        2,
+        ["why"],
+        1,
+        Explanation((habit, depth)),
+    )
+    (line,) = reviews._system_lines([subscription], {subscription.id: record})
+    assert line.unused_modules == ["Mobile", "Orders, returns"] and line.habit == "most weekdays"
 
 
 def test_support_figures_read_as_sentences():

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models import HealthScore, RiskOutcome, RiskSource, RiskSuggestion, SignalKind, SuggestionStatus, db
+from portal.services.health.explanation import MeasureLine
 from portal.services.risks import lifecycle as risks
 from portal.services.risks import reasons as risk_reasons
 from portal.services.risks import suggestions as risk_suggestions
@@ -43,9 +44,9 @@ def test_red_at_every_score_of_the_weeks_suggests_a_risk(colours, fires):
 
 def test_weak_measures_and_a_fall_into_decline_suggest_risks_with_their_figures():
     quiet = {
-        "key_users": {"key": "key_users", "score": 20.0, "reason": "key users: 2 days against 14 usually"},
-        "ticket_load": {"key": "ticket_load", "score": 80.0, "reason": "fine"},
-        "key_action": {"key": "key_action", "score": None, "reason": "no key action"},
+        "key_users": MeasureLine("key_users", score=20.0, reason="key users: 2 days against 14 usually"),
+        "ticket_load": MeasureLine("ticket_load", score=80.0, reason="fine"),
+        "key_action": MeasureLine("key_action", score=None, reason="no key action"),
     }
     found = signals(weekly("gyy", "aad", **quiet), red_weeks=3, stage_weeks=8)
     assert set(found) == {SignalKind.KEY_USERS_QUIET, SignalKind.STAGE_FALLING}
