@@ -20,3 +20,14 @@ def test_every_download_link_is_left_to_the_browser():
     ]
     assert boosted == []
     assert any(" download" in tag for path in TEMPLATES.rglob("*.html") for tag in LINK.findall(path.read_text()))
+
+
+def test_templates_ask_can_never_a_role_string():
+    """What a role may see is the role matrix's to say (`can('blueprint.endpoint')`), not a template's."""
+    asking_the_role = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"current_user\.role\s*(==|!=|in\b|not in\b)", line)
+    ]
+    assert asking_the_role == []

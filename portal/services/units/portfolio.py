@@ -171,6 +171,11 @@ class Portfolio:
     def at_stake(self) -> dict[str, Decimal]:
         return by_currency(pair for row in self.rows for pair in row.at_stake.items())
 
+    @property
+    def is_own(self) -> bool:
+        """The viewer's own portfolio: an account manager's (whatever the URL says)."""
+        return self.manager is not None and self.manager.id == self.viewer.id
+
 
 def _units_in_view(viewer: Account, filters: Filters) -> tuple[list[Unit], Account | None]:
     statement = select(Unit).options(selectinload(Unit.subscriptions).selectinload(Subscription.system))
