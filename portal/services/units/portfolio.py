@@ -20,6 +20,7 @@ from portal import clock
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.formatting import by_currency
+from portal.services.catalog.seat_use import low_seat_mark
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
 from portal.services.health.rollup import SEVERITY
@@ -28,6 +29,7 @@ from portal.services.units.touchpoints import Relationship, relationships
 
 SPARK_WEEKS = 26
 DIRECTION_DAYS = 28  # the direction of change: the score now against four weeks ago
+STEADY_POINTS = 3  # a score that moved less than this in four weeks is steady
 AT_RISK = frozenset({"red", "yellow"})
 COLOURS = ("red", "yellow", "grey", "green")
 STAGES = ("onboarding", "adoption", "growth", "decline")
@@ -122,6 +124,20 @@ class PortfolioRow:
     @property
     def colour(self) -> str:
         return self.now.colour if self.now else "grey"
+
+    @property
+    def trend(self) -> str:
+        """The direction as a word: "up" or "down" by STEADY_POINTS or more, else "flat"."""
+        if self.direction is not None and self.direction >= STEADY_POINTS:
+            return "up"
+        if self.direction is not None and self.direction <= -STEADY_POINTS:
+            return "down"
+        return "flat"
+
+    @property
+    def seats_low(self) -> float:
+        """Where the seats meter turns low."""
+        return low_seat_mark(self.seats_paid)
 
     @property
     def top_reason(self) -> str:
