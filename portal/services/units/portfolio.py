@@ -46,7 +46,7 @@ class Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """What the viewer narrowed the portfolio to; every field comes from the URL, so a view can be shared."""
+    """What the viewer narrowed the portfolio to (portal/portfolio/forms.py reads it from the URL)."""
 
     manager_id: int | None = None  # an admin or the CIO looking at one manager's units (None: all)
     stage: str = ""
@@ -54,18 +54,6 @@ class Filters:
     system: str = ""  # a system key
     division: str = ""  # a top-level unit's key
     changed: bool = False  # colour or stage changed this month
-
-    @classmethod
-    def from_args(cls, args: dict[str, str]) -> Filters:
-        manager = args.get("manager", "")
-        return cls(
-            manager_id=int(manager) if manager.isdigit() else None,
-            stage=args.get("stage", "") if args.get("stage") in STAGES else "",
-            colour=args.get("colour", "") if args.get("colour") in COLOURS else "",
-            system=args.get("system", "")[:64],
-            division=args.get("division", "")[:64],
-            changed=args.get("changed") in {"1", "on", "true", "yes"},
-        )
 
 
 @dataclass(frozen=True)
