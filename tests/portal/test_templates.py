@@ -58,3 +58,14 @@ def test_a_page_gets_its_breadcrumbs_heading_and_actions_from_the_blocks(client,
     assert "Success review" in actions and "Edit unit" in actions
     overview = client.get("/").get_data(as_text=True)
     assert 'class="breadcrumbs"' not in overview and 'class="actions"' not in overview  # empty blocks: no markup
+
+
+def test_no_template_line_runs_on():
+    """Lines are split at tags and attributes (about 160 characters); only a few lines of running prose are longer."""
+    long_lines = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if len(line) > 300
+    ]
+    assert long_lines == []
