@@ -7,9 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pycountry
 from flask import Flask, current_app, request
-from flask_login import current_user
 
-from portal.access.matrix import may_use, roles_for
+from portal.access.current import can, scoped_to_own_units
 from portal.charts.svg import render as svg
 from portal.formatting import counted, money, number
 from portal.services.health.quiet_periods import QuietPeriodError, parse_quiet_periods
@@ -31,11 +30,11 @@ def choices(items: Iterable[object], value: str, text: str = "name") -> list[tup
     return [(getattr(item, value), getattr(item, text)) for item in items]
 
 
-def navigation_for(role: str) -> list[dict]:
+def navigation() -> list[dict]:
+    """The items the signed-in user may open, the current one marked active."""
     items = []
     for label, endpoint, active_prefixes in NAVIGATION:
-        allowed = roles_for(endpoint) or frozenset()
-        if role in allowed:
+        if can(endpoint):
             current = request.endpoint or ""
             active = any(current == p or (p.endswith(".") and current.startswith(p)) for p in active_prefixes)
             items.append({"label": label, "endpoint": endpoint, "active": active})
@@ -83,6 +82,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def shared_context():
-        nav = navigation_for(current_user.role) if current_user.is_authenticated else []
-        organisation = current_app.config["ORGANISATION_NAME"]
-        return {"navigation": nav, "organisation_name": organisation, "may_use": may_use}
+        return {
+            "navigation": navigation(),
+            "organisation_name": current_app.config["ORGANISATION_NAME"],
+            "can": can,
+            "scoped_to_own_units": scoped_to_own_units,
+        }

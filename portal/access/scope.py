@@ -45,9 +45,14 @@ def subtrees(root_ids: Iterable[int]) -> dict[int, set[int]]:
     return {root: _below(children, {root}) for root in root_ids}
 
 
+def sees_own_units_only(viewer: Account) -> bool:
+    """A department head sees their own units and those below them; everyone else sees every unit."""
+    return viewer.role == Role.DEPT_HEAD
+
+
 def visible_unit_ids(viewer: Account) -> set[int] | None:
     """The ids of the units the viewer may see; None means all of them."""
-    if viewer.role != Role.DEPT_HEAD:
+    if not sees_own_units_only(viewer):
         return None
     return descendants_of({unit.id for unit in viewer.units})
 

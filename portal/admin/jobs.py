@@ -27,7 +27,12 @@ def jobs_index():
         for job in schedule.JOBS
     ]
     return render_template(
-        "admin/jobs.html", rows=rows, runs=job_runs.recent(), zone=app.config["SCHEDULER_TIMEZONE"], now=now
+        "admin/jobs.html",
+        rows=rows,
+        runs=job_runs.recent(),
+        zone=app.config["SCHEDULER_TIMEZONE"],
+        now=now,
+        waits_too_long=job_runs.waits_too_long,
     )
 
 

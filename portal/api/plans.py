@@ -14,8 +14,9 @@ from portal.api import bp
 from portal.api.auth import current_token, require_scope
 from portal.api.errors import ApiError
 from portal.api.health import unit_for_token
+from portal.risks.forms import RegisterFilterForm
 from portal.services.platform.accounts import is_staff
-from portal.services.risks.register import RegisterFilters, register
+from portal.services.risks.register import register
 
 
 def _iso(moment) -> str | None:
@@ -83,7 +84,7 @@ def risks() -> Response:
     creator = current_token().created_by
     if creator is not None and not is_staff(creator):
         raise ApiError(403, "The risk register is IT's: this token's creator may not read it.")
-    filters = RegisterFilters.from_args(request.args)
+    filters = RegisterFilterForm(request.args).filters()
     return jsonify([risk_record(risk) for risk in register(filters)])
 
 

@@ -6,6 +6,7 @@ from flask import abort, render_template, request
 
 from portal import clock
 from portal.catalog import bp
+from portal.catalog.forms import CatalogFilterForm
 from portal.htmx import render_page_or_partial
 from portal.services.catalog import adoption as system_adoption
 from portal.services.catalog import search as catalog_search
@@ -14,13 +15,13 @@ from portal.services.catalog import search as catalog_search
 @bp.route("/")
 def index():
     """The catalog, with active search and filters that stay in the URL (the fragment is the results alone)."""
-    options = catalog_search.filter_options()
-    filters = catalog_search.CatalogFilters.from_args(request.args, options)
+    form = CatalogFilterForm(request.args, catalog_search.filter_options())
+    filters = form.filters()
     return render_page_or_partial(
         "catalog/index.html",
         "catalog/_results.html",
+        form=form,
         filters=filters,
-        options=options,
         rows=catalog_search.search_systems(filters),
     )
 

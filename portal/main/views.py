@@ -6,7 +6,8 @@ from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from models import Role, db
+from models import db
+from portal.access import scoped_to_own_units
 from portal.main import bp
 from portal.services.units import overview
 
@@ -14,7 +15,7 @@ from portal.services.units import overview
 @bp.route("/")
 def index():
     """Each role lands where its work is; a department head goes straight to their unit."""
-    if current_user.role == Role.DEPT_HEAD:
+    if scoped_to_own_units():
         units = current_user.units
         if len(units) == 1:
             return redirect(url_for("units.unit", unit_key=units[0].key))

@@ -8,11 +8,12 @@ from wtforms import DateField, DecimalField, IntegerField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from models import Probability, Risk, RiskOutcome, RiskSource, Unit
-from portal.forms import RuleForm, optional_id, strip
+from models import Probability, Risk, RiskBucket, RiskOutcome, RiskSource, Unit
+from portal.forms import FilterForm, IdField, RuleForm, optional_id, query_text, strip
 from portal.services.platform import accounts
 from portal.services.risks import lifecycle as risks
 from portal.services.risks import reasons as risk_reasons
+from portal.services.risks import register as risk_register
 
 NONE_CHOICE = SelectChoice("", "—")
 
@@ -131,3 +132,23 @@ class CommentForm(RuleForm):
     text = TextAreaField(
         "Comment", validators=[DataRequired(message="Write the comment first."), Length(max=4000)], filters=[strip]
     )
+
+
+class RegisterFilterForm(FilterForm):
+    """The register's filters (the list page, its CSV and the API's): open risks of every reason and owner unless
+    asked otherwise."""
+
+    status = SelectField("Status", choices=_choices(list(risk_register.STATUS_FILTERS.items())), default="open")
+    bucket = SelectField(
+        "Reason", choices=[SelectChoice(bucket.value, bucket.label) for bucket in RiskBucket], default=""
+    )
+    owner = IdField("Owner")
+    unit = StringField("Unit", filters=[query_text(64)], default="")  # a unit key
+
+    def filters(self) -> risk_register.RegisterFilters:
+        return risk_register.RegisterFilters(
+            status=self.value("status"),
+            bucket=self.value("bucket"),
+            owner_id=self.value("owner"),
+            unit=self.value("unit"),
+        )

@@ -13,7 +13,6 @@ from models import (
     MitigationRoute,
     MitigationStep,
     Risk,
-    RiskBucket,
     RiskOutcome,
     RiskStatus,
     RiskSuggestion,
@@ -27,7 +26,7 @@ from portal.forms import RuleForm
 from portal.htmx import render_page_or_partial
 from portal.render.csv_export import csv_download
 from portal.risks import bp
-from portal.risks.forms import CloseForm, CommentForm, RiskForm, RouteForm, StepForm
+from portal.risks.forms import CloseForm, CommentForm, RegisterFilterForm, RiskForm, RouteForm, StepForm
 from portal.services.platform import accounts
 from portal.services.risks import escalation as risk_escalation
 from portal.services.risks import lifecycle as risks
@@ -38,15 +37,15 @@ from portal.services.risks import suggestions as risk_suggestions
 @bp.route("/")
 def index():
     """Every risk the filters ask for (open ones by default), most money at stake first."""
-    filters = risk_register.RegisterFilters.from_args(request.args)
+    form = RegisterFilterForm(request.args)
+    filters = form.filters()
     return render_page_or_partial(
         "risks/index.html",
         "risks/_results.html",
         risks=risk_register.register(filters),
+        form=form,
         filters=filters,
-        buckets=list(RiskBucket),
         owners=accounts.staff_choices(),
-        statuses=risk_register.STATUS_FILTERS,
         today=clock.today(),
         suggestions=risk_suggestions.pending(first_for=current_user.id),
     )
@@ -106,7 +105,7 @@ def _csv_row(risk: Risk, day: date) -> tuple:
 @bp.route("/export.csv")
 def export():
     """The register as the filters show it, as CSV (cells a spreadsheet would run as formulas are neutralised)."""
-    filters = risk_register.RegisterFilters.from_args(request.args)
+    filters = RegisterFilterForm(request.args).filters()
     day = clock.today()
     rows = (_csv_row(risk, day) for risk in risk_register.register(filters))
     return csv_download(f"risks-{filters.status}-{day}.csv", RISK_COLUMNS, rows)

@@ -12,7 +12,6 @@ from portal import clock
 from portal.access.scope import visible_unit
 from portal.actions import act, actor, attempt, see_other
 from portal.render.csv_export import csv_download
-from portal.services.platform import accounts
 from portal.services.units import goals
 from portal.services.units import plan as success_plan
 from portal.units import bp
@@ -37,7 +36,6 @@ def _page(unit, status: int = 200, failed_progress: tuple[int, ProgressForm] | N
         "units/plan.html",
         unit=unit,
         plan=plan,
-        staff=accounts.is_staff(current_user),
         statuses=list(StepStatus),
         progress_forms=progress_forms,
         **forms,

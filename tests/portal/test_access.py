@@ -1,8 +1,10 @@
 """The role matrix covers every route, and a department head can reach no other unit's data."""
 
 import pytest
+from flask_login import login_user
 
 from models import Role
+from portal.access import can
 from portal.access.matrix import PUBLIC, ROLE_MATRIX
 
 
@@ -41,3 +43,18 @@ def test_department_head_gets_404_where_the_role_is_not_allowed(client, login_as
     login_as(Role.DEPT_HEAD)
     assert client.get("/admin/").status_code == 404
     assert client.get("/systems/").status_code == 404
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("endpoint", ["admin.unit_new", "catalog.system", "reports.index", "units.index"])
+def test_can_answers_what_the_matrix_allows_the_signed_in_role(app, make_account, role, endpoint):
+    with app.test_request_context():
+        assert can(endpoint) is False  # nobody signed in
+        login_user(make_account(role=role.value))
+        assert can(endpoint) is (role in ROLE_MATRIX[endpoint])
+
+
+def test_can_refuses_an_endpoint_missing_from_the_matrix(app, make_account):
+    with app.test_request_context():
+        login_user(make_account(role=Role.ADMIN.value))
+        assert can("admin.no_such_page") is False

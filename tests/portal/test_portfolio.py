@@ -221,7 +221,7 @@ def test_open_risks_late_steps_and_the_relationship_follow_each_unit(make_accoun
     met = Touchpoint(unit=calm, kind="meeting", happened_on=TODAY - timedelta(days=5), people=people[:1])
     db.session.add_all([risk, route, closed, late, met])
     db.session.commit()
-    view = portfolio.build(anna, portfolio.Filters.from_args({}))
+    view = portfolio.build(anna, portfolio.Filters())
     assert [row.unit.key for row in view.rows] == ["risky", "calm"]  # same colour and trend: open risks first
     risky_row, calm_row = view.rows
     assert (risky_row.follow_up.open_risks, risky_row.follow_up.risk_at_stake, risky_row.follow_up.late_steps) == (

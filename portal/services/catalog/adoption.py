@@ -31,6 +31,8 @@ TICKET_DAYS = 90
 HOTSPOTS = 5
 RENEWAL_HORIZON = 365  # the renewals the page forecasts
 QUARTER_WEEKS = 13
+GROWTH_WORTH_TRAINING = 1  # people a month: fewer expected newcomers read as no growth
+STEADY_TICKETS = 0.5  # tickets a month by which the monthly count must move each month to be rising or falling
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,19 @@ class Demand:
     onboarding_units: int
     new_people: Projection | None  # people a month, added across its units in the next 13 weeks
     tickets: Projection | None  # tickets a month, three months on
+
+    @property
+    def expects_growth(self) -> bool:
+        """At least GROWTH_WORTH_TRAINING more people a month are expected."""
+        return self.new_people is not None and self.new_people.expected >= GROWTH_WORTH_TRAINING
+
+    @property
+    def ticket_trend(self) -> str:
+        """Whether the tickets are rising, falling or steady: their line against STEADY_TICKETS either way."""
+        slope = self.tickets.per_week if self.tickets else 0.0
+        if slope > STEADY_TICKETS:
+            return "rising"
+        return "falling" if slope < -STEADY_TICKETS else "steady"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
-"""The catalog list: filters parsed from a query string, the rows they select, and a system's page."""
+"""The catalog list: the filters (portal/catalog/forms.py reads them from a query string), the rows they select,
+and a system's page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,16 +13,6 @@ from sqlalchemy.orm import selectinload
 from models import Account, Subscription, System, Unit, db
 
 MAX_FILTER_LENGTH = 100
-
-
-def _text(args: Mapping[str, str], name: str) -> str:
-    # PostgreSQL refuses NUL in a string: drop it rather than let a pasted value break the page.
-    return (args.get(name) or "").replace("\x00", "").strip()[:MAX_FILTER_LENGTH]
-
-
-def _account_id(value: str) -> int | None:
-    # ASCII digits only: "²".isdigit() is true, yet int() refuses it.
-    return int(value) if value.isascii() and value.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -53,21 +44,6 @@ class CatalogFilters:
     category: str = ""
     vendor: str = ""
     owner: int | None = None
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str], options: FilterOptions) -> CatalogFilters:
-        """Unknown parameters, malformed values and values no select offers are ignored: a filter never errors.
-
-        Dropping an unknown category (say, from an old bookmark) keeps the selects honest: they
-        show what the results are filtered by.
-        """
-        category, vendor, owner = _text(args, "category"), _text(args, "vendor"), _account_id(_text(args, "owner"))
-        return cls(
-            q=_text(args, "q"),
-            category=category if category in options.categories else "",
-            vendor=vendor if vendor in options.vendors else "",
-            owner=owner if owner in options.owner_ids else None,
-        )
 
     @property
     def active(self) -> bool:

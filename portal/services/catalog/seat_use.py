@@ -17,6 +17,12 @@ EVER = (
 )
 RECENT = "SELECT unit_id, system_id, person_id, span, day_bits FROM usage_person_days WHERE span BETWEEN ? AND ?"
 GRADES = ("never used", "unused 90 days", "unused 30 days")
+LOW_SEAT_USE = 0.6  # a seats meter reads "low" (amber) below three in five seats in use
+
+
+def low_seat_mark(seats: int) -> float:
+    """Where a meter of `seats` paid seats turns low (its `low` attribute)."""
+    return seats * LOW_SEAT_USE
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from portal import clock
 from portal.services.platform import audit
 
 RECENT_RUNS = 20
+SCHEDULER_WAIT_SECONDS = 60  # a queued run waiting longer than this suggests no scheduler is running
 
 
 def runner_name() -> str:
@@ -83,6 +84,11 @@ def has_run(job: str, scheduled_for: datetime) -> bool:
         )
         > 0
     )
+
+
+def waits_too_long(run: JobRun, now: datetime) -> bool:
+    """Whether a queued run has waited long enough to ask whether the scheduler runs at all."""
+    return run.waited(now) > SCHEDULER_WAIT_SECONDS
 
 
 def recent(job: str | None = None, limit: int = RECENT_RUNS) -> list[JobRun]:

@@ -66,7 +66,7 @@ class Digest:
 
 def digest_for(manager: Account, today: date, pending: list[RiskSuggestion] | None = None) -> Digest:
     """`pending`: the suggestions waiting for a decision, when the caller read them once for every manager."""
-    moves = portfolio.movers(manager, portfolio.Filters.from_args({"manager": str(manager.id)}), today - WEEK, today)
+    moves = portfolio.movers(manager, portfolio.Filters(manager_id=manager.id), today - WEEK, today)
     units = {unit.id for unit in db.session.scalars(select(Unit).where(Unit.account_manager_id == manager.id))}
     waiting = risk_suggestions.pending() if pending is None else pending
     suggestions = [s for s in waiting if s.unit_id in units and s.first_seen_on > today - WEEK]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from models import MitigationRoute, Risk, RiskBucket, RiskReason, RiskStatus, Unit, db
+from models import MitigationRoute, Risk, RiskReason, RiskStatus, Unit, db
 
 STATUS_FILTERS = {"open": "Open (not closed)", "closed": "Closed", "all": "All"}
 
@@ -19,18 +19,6 @@ class RegisterFilters:
     bucket: str = ""
     owner_id: int | None = None
     unit: str = ""  # a unit key
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> RegisterFilters:
-        status = args.get("status", "open")
-        bucket = args.get("bucket", "")
-        owner = args.get("owner", "")
-        return cls(
-            status=status if status in STATUS_FILTERS else "open",
-            bucket=bucket if bucket in {b.value for b in RiskBucket} else "",
-            owner_id=int(owner) if owner.isdigit() else None,
-            unit=args.get("unit", "")[:64],
-        )
 
 
 def with_plan(statement: Select) -> Select:

@@ -26,6 +26,7 @@ from portal.services.catalog.forecast import (
     monthly_active_from,
     renewal_forecast,
 )
+from portal.services.catalog.seat_use import low_seat_mark
 from portal.services.health.day_bits import days_between, weeks_back
 from portal.services.health.engine import UnitHealth
 from portal.services.health.facts import person_days
@@ -37,6 +38,7 @@ TICKET_DAYS = 90
 SURVEY_DAYS = 180  # the satisfaction shown: the answers of the last half year
 KEY_USER_DAYS = 30
 LICENSED = "per_seat"
+TICKET_SWING_PERCENT = 20  # tickets up or down by a fifth or more against the 90 days before: a trend worth colour
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,28 @@ class SystemCard:
         return charts.weekly_trend(self.weekly_active, self.week_labels, seats, label)
 
     @property
+    def seats_low(self) -> float:
+        """Where the seats meter turns low."""
+        return low_seat_mark(self.subscription.seats)
+
+    @property
     def ticket_change(self) -> float | None:
         """Tickets against the 90 days before, as a ratio (None when there were none before)."""
         return self.tickets / self.tickets_before if self.tickets_before else None
+
+    @property
+    def ticket_change_percent(self) -> int | None:
+        """Tickets against the 90 days before, in whole percent up (+) or down (-)."""
+        change = self.ticket_change
+        return None if change is None else round((change - 1) * 100)
+
+    @property
+    def ticket_trend(self) -> str:
+        """Tickets up by TICKET_SWING_PERCENT or more read "down" (worse), down as much "up", else "flat"."""
+        change = self.ticket_change_percent or 0
+        if change >= TICKET_SWING_PERCENT:
+            return "down"
+        return "up" if change <= -TICKET_SWING_PERCENT else "flat"
 
 
 def _tickets(unit_id: int, as_of: date) -> dict[int, tuple[int, int, int]]:

@@ -20,6 +20,7 @@ from portal import clock
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.formatting import by_currency
+from portal.services.catalog.seat_use import low_seat_mark
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
 from portal.services.health.rollup import SEVERITY
@@ -28,6 +29,7 @@ from portal.services.units.touchpoints import Relationship, relationships
 
 SPARK_WEEKS = 26
 DIRECTION_DAYS = 28  # the direction of change: the score now against four weeks ago
+STEADY_POINTS = 3  # a score that moved less than this in four weeks is steady
 AT_RISK = frozenset({"red", "yellow"})
 COLOURS = ("red", "yellow", "grey", "green")
 STAGES = ("onboarding", "adoption", "growth", "decline")
@@ -44,7 +46,7 @@ class Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """What the viewer narrowed the portfolio to; every field comes from the URL, so a view can be shared."""
+    """What the viewer narrowed the portfolio to (portal/portfolio/forms.py reads it from the URL)."""
 
     manager_id: int | None = None  # an admin or the CIO looking at one manager's units (None: all)
     stage: str = ""
@@ -52,18 +54,6 @@ class Filters:
     system: str = ""  # a system key
     division: str = ""  # a top-level unit's key
     changed: bool = False  # colour or stage changed this month
-
-    @classmethod
-    def from_args(cls, args: dict[str, str]) -> Filters:
-        manager = args.get("manager", "")
-        return cls(
-            manager_id=int(manager) if manager.isdigit() else None,
-            stage=args.get("stage", "") if args.get("stage") in STAGES else "",
-            colour=args.get("colour", "") if args.get("colour") in COLOURS else "",
-            system=args.get("system", "")[:64],
-            division=args.get("division", "")[:64],
-            changed=args.get("changed") in {"1", "on", "true", "yes"},
-        )
 
 
 @dataclass(frozen=True)
@@ -124,6 +114,20 @@ class PortfolioRow:
         return self.now.colour if self.now else "grey"
 
     @property
+    def trend(self) -> str:
+        """The direction as a word: "up" or "down" by STEADY_POINTS or more, else "flat"."""
+        if self.direction is not None and self.direction >= STEADY_POINTS:
+            return "up"
+        if self.direction is not None and self.direction <= -STEADY_POINTS:
+            return "down"
+        return "flat"
+
+    @property
+    def seats_low(self) -> float:
+        """Where the seats meter turns low."""
+        return low_seat_mark(self.seats_paid)
+
+    @property
     def top_reason(self) -> str:
         return self.now.reasons[0] if self.now and self.now.reasons else "not scored yet"
 
@@ -170,6 +174,11 @@ class Portfolio:
     @property
     def at_stake(self) -> dict[str, Decimal]:
         return by_currency(pair for row in self.rows for pair in row.at_stake.items())
+
+    @property
+    def is_own(self) -> bool:
+        """The viewer's own portfolio: an account manager's (whatever the URL says)."""
+        return self.manager is not None and self.manager.id == self.viewer.id
 
 
 def _units_in_view(viewer: Account, filters: Filters) -> tuple[list[Unit], Account | None]:

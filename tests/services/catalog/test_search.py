@@ -1,48 +1,16 @@
-"""The catalog list: parsing filters from a query string, searching, the select options, a system's page."""
+"""The catalog list: searching, the select options, a system's page (tests/portal/test_filter_forms.py reads
+the filters from a query string)."""
 
 from decimal import Decimal
 
 import pytest
-from werkzeug.datastructures import MultiDict
 
 from portal.services.catalog.search import (
     CatalogFilters,
-    FilterOptions,
     filter_options,
     search_systems,
     system_detail,
 )
-
-OPTIONS = FilterOptions(categories=["CRM", "ERP"], vendors=["SAP"], owners=[])
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        ({}, CatalogFilters()),
-        ({"q": "  planner  "}, CatalogFilters(q="planner")),
-        ({"q": "x" * 500}, CatalogFilters(q="x" * 100)),
-        ({"q": "plan\x00ner"}, CatalogFilters(q="planner")),  # PostgreSQL would refuse the NUL
-        ({"category": "ERP", "vendor": "SAP"}, CatalogFilters(category="ERP", vendor="SAP")),
-        ({"category": " ERP "}, CatalogFilters(category="ERP")),
-        ({"category": "Astrology", "vendor": "Nobody"}, CatalogFilters()),  # not offered: ignored
-        ({"category": "erp"}, CatalogFilters()),  # the options are exact values
-        ({"owner": "abc"}, CatalogFilters()),
-        ({"owner": "²"}, CatalogFilters()),  # a digit to str.isdigit(), not to int()
-        ({"owner": "-1"}, CatalogFilters()),
-        ({"owner": "123456"}, CatalogFilters()),  # nobody owns a system under that id
-        ({"page": "2", "sort": "drop table"}, CatalogFilters()),
-    ],
-)
-def test_filters_ignore_what_they_do_not_understand(args, expected):
-    assert CatalogFilters.from_args(MultiDict(args), OPTIONS) == expected
-
-
-def test_an_owner_filter_needs_an_owner(make_account):
-    owner = make_account()
-    options = FilterOptions([], [], [owner])
-    assert CatalogFilters.from_args({"owner": str(owner.id)}, options).owner == owner.id
-    assert CatalogFilters.from_args({"owner": f" {owner.id} "}, options).owner == owner.id
 
 
 @pytest.mark.parametrize(
