@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import Account, HealthScore, PlanStep, Risk, Role, StepStatus, Subscription, System, Unit, db
+from models import Account, Colour, HealthScore, PlanStep, Risk, Role, Stage, StepStatus, Subscription, System, Unit, db
 from portal import clock
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
@@ -28,9 +28,8 @@ from portal.services.units.touchpoints import Relationship, relationships
 
 SPARK_WEEKS = 26
 DIRECTION_DAYS = 28  # the direction of change: the score now against four weeks ago
-AT_RISK = frozenset({"red", "yellow"})
-COLOURS = ("red", "yellow", "grey", "green")
-STAGES = ("onboarding", "adoption", "growth", "decline")
+AT_RISK = frozenset({Colour.RED, Colour.YELLOW})
+COLOURS = (Colour.RED, Colour.YELLOW, Colour.GREY, Colour.GREEN)  # the filter's order: most in need first
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +57,7 @@ class Filters:
         manager = args.get("manager", "")
         return cls(
             manager_id=int(manager) if manager.isdigit() else None,
-            stage=args.get("stage", "") if args.get("stage") in STAGES else "",
+            stage=args.get("stage", "") if args.get("stage") in list(Stage) else "",
             colour=args.get("colour", "") if args.get("colour") in COLOURS else "",
             system=args.get("system", "")[:64],
             division=args.get("division", "")[:64],
@@ -121,7 +120,7 @@ class PortfolioRow:
 
     @property
     def colour(self) -> str:
-        return self.now.colour if self.now else "grey"
+        return self.now.colour if self.now else Colour.GREY
 
     @property
     def top_reason(self) -> str:
