@@ -40,8 +40,8 @@ lint: $(VENV)/.installed-test  ## ruff: lint and formatting
 test: lint browser  ## lint, then the whole suite (unit, web and browser tests)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-fast: $(VENV)/.installed-test  ## the suite without the browser tests
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+test-fast: $(VENV)/.installed-test  ## the suite without the slow tests (gunicorn, two schedulers, the browser)
+	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-bench.txt

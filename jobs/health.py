@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from models import db
+from models import Colour, db
 from portal import clock
 from portal.services.health import engine
 
@@ -16,5 +16,5 @@ def nightly_recompute(app: Flask) -> str:
         colours = result.colours
         return (
             f"scored {len(result.subscription_records):,} subscriptions and {len(result.unit_records):,} units "
-            f"in {result.seconds:,.1f} s (red {colours.get('red', 0)}, yellow {colours.get('yellow', 0)})"
+            f"in {result.seconds:,.1f} s (red {colours.get(Colour.RED, 0)}, yellow {colours.get(Colour.YELLOW, 0)})"
         )

@@ -24,11 +24,21 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 from models.accounts import Account, ApiToken, Role, account_unit  # noqa: E402
-from models.activity import SurveyAnswer, Ticket, UsageDaily, UsageEvent, UsageFeatureDays, UsagePersonDays  # noqa: E402
+from models.activity import (  # noqa: E402
+    SurveyAnswer,
+    SurveyQuestion,
+    Ticket,
+    TicketStatus,
+    TicketType,
+    UsageDaily,
+    UsageEvent,
+    UsageFeatureDays,
+    UsagePersonDays,
+)
 from models.audit import AuditLog  # noqa: E402
 from models.catalog import LicenseModel, Module, System  # noqa: E402
 from models.data_version import DataVersion  # noqa: E402
-from models.health import HealthScore, ScoringProfile, StageTransition  # noqa: E402
+from models.health import Colour, HealthScore, ScoringProfile, Stage, StageTransition  # noqa: E402
 from models.imports import (  # noqa: E402
     IdempotentResponse,
     ImportRefusal,
@@ -73,6 +83,7 @@ __all__ = [
     "ApiToken",
     "AuditLog",
     "Base",
+    "Colour",
     "DataVersion",
     "Goal",
     "GoalMeasure",
@@ -109,13 +120,17 @@ __all__ = [
     "RunStatus",
     "ScoringProfile",
     "SignalKind",
+    "Stage",
     "StageTransition",
     "StepStatus",
     "Subscription",
     "SuggestionStatus",
     "SurveyAnswer",
+    "SurveyQuestion",
     "System",
     "Ticket",
+    "TicketStatus",
+    "TicketType",
     "Touchpoint",
     "TouchpointKind",
     "Unit",

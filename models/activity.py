@@ -7,12 +7,14 @@ maintained as rows arrive, and are what the scoring reads.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -22,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import db
-from models.types import utcnow
+from models.types import one_of, utcnow
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL needs 64 bits for billions of events.
 BigId = BigInteger().with_variant(Integer, "sqlite")
@@ -109,21 +111,41 @@ class UsageFeatureDays(db.Model):
     day_bits: Mapped[int] = mapped_column(BigInteger)
 
 
+class TicketStatus(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELED = "canceled"
+
+
+class TicketType(StrEnum):
+    INCIDENT = "incident"
+    REQUEST = "request"
+    QUESTION = "question"
+
+
 class Ticket(db.Model):
     """A support ticket as the service desk last reported it; a later row for the same id updates it."""
 
     __tablename__ = "ticket"
-    __table_args__ = (UniqueConstraint("source_system", "ticket_id"),)
+    __table_args__ = (
+        UniqueConstraint("source_system", "ticket_id"),
+        Index("ix_ticket_unit_id_opened_at", "unit_id", "opened_at"),
+        one_of("status", TicketStatus, "status"),
+        one_of("type", TicketType, "type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_system: Mapped[str] = mapped_column(String(64), default="")
     ticket_id: Mapped[str] = mapped_column(String(128))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(String(10), default="new")
+    status: Mapped[str] = mapped_column(String(10), default=TicketStatus.NEW.value)
     priority: Mapped[int | None]
     type: Mapped[str | None] = mapped_column(String(10))
     category: Mapped[str | None] = mapped_column(String(120))
@@ -132,11 +154,21 @@ class Ticket(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class SurveyQuestion(StrEnum):
+    NPS = "nps"  # 0–10
+    CSAT = "csat"  # 1–5
+    CES = "ces"  # 1–7, 7 = very easy
+    VALUE = "value"  # business value, 0–10
+
+
 class SurveyAnswer(db.Model):
     """One question of one survey response (NPS, CSAT, CES or business value)."""
 
     __tablename__ = "survey_answer"
-    __table_args__ = (UniqueConstraint("source_system", "response_id", "question"),)
+    __table_args__ = (
+        UniqueConstraint("source_system", "response_id", "question"),
+        one_of("question", SurveyQuestion, "question"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_system: Mapped[str] = mapped_column(String(64), default="")

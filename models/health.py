@@ -7,13 +7,30 @@ that pages, exports and the API read them without recomputing, and so that weekl
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import db
-from models.types import utcnow
+from models.types import one_of, utcnow
+
+
+class Colour(StrEnum):
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    GREY = "grey"  # not enough data, or the data stopped coming
+
+
+class Stage(StrEnum):
+    """A subscription's lifecycle stage (the rules that move it are in portal/services/health/stages.py)."""
+
+    ONBOARDING = "onboarding"
+    ADOPTION = "adoption"
+    GROWTH = "growth"
+    DECLINE = "decline"
 
 
 class HealthScore(db.Model):
@@ -28,6 +45,9 @@ class HealthScore(db.Model):
         # One row per subject and date; a unit's row has no system, so the key treats "none" as 0.
         Index("ux_health_score_subject", "unit_id", func.coalesce("system_id", 0), "as_of", unique=True),
         Index("ix_health_score_as_of", "as_of"),
+        Index("ix_health_score_system_id_as_of", "system_id", "as_of"),
+        one_of("colour", Colour, "colour"),
+        one_of("stage", Stage, "stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +74,8 @@ class StageTransition(db.Model):
     __tablename__ = "stage_transition"
     __table_args__ = (
         Index("ux_stage_transition", "unit_id", func.coalesce("system_id", 0), "happened_on", "to_stage", unique=True),
+        one_of("from_stage", Stage, "from_stage"),
+        one_of("to_stage", Stage, "to_stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +92,7 @@ class ScoringProfile(db.Model):
     """One version of the weights and thresholds of one lifecycle stage. Saving an edit adds a version."""
 
     __tablename__ = "scoring_profile"
-    __table_args__ = (UniqueConstraint("version"),)
+    __table_args__ = (UniqueConstraint("version"), one_of("stage", Stage, "stage"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int]  # one sequence across the stages, so a score names the exact profile that made it

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 import pycountry
 from flask import Flask, current_app, request
 
+from models import Colour, Stage
 from portal.access.current import can, scoped_to_own_units
 from portal.charts.svg import render as svg
 from portal.formatting import counted, money, number
@@ -28,6 +30,11 @@ NAVIGATION = (
 def choices(items: Iterable[object], value: str, text: str = "name") -> list[tuple[object, object]]:
     """(value, text) pairs of a list of objects, for a select's options."""
     return [(getattr(item, value), getattr(item, text)) for item in items]
+
+
+def labelled(words: Iterable[StrEnum]) -> list[tuple[str, str]]:
+    """(value, text) pairs of a vocabulary's words, for a select's options: ('red', 'Red')."""
+    return [(word.value, word.value.capitalize()) for word in words]
 
 
 def navigation() -> list[dict]:
@@ -74,11 +81,15 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(number)
     app.add_template_filter(counted)  # {{ n | counted('route') }}: 1 route, 2 routes
     app.add_template_filter(choices)  # {{ systems | choices('key') }}: (value, text) pairs for filter_select
+    app.add_template_filter(labelled)  # {{ Stage | labelled }}: the same for a vocabulary
     app.add_template_filter(day)
     app.add_template_filter(plus_days)
     app.add_template_filter(country_name)
     app.add_template_filter(quiet_periods)
     app.add_template_filter(svg, name="svg")  # {{ chart | svg('css-class') }}: a chart drawn by portal/charts
+    # The vocabularies, declared once in models/, for every template and macro: {{ Colour.GREY }}.
+    app.add_template_global(Colour, "Colour")
+    app.add_template_global(Stage, "Stage")
 
     @app.context_processor
     def shared_context():

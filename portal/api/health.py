@@ -11,7 +11,7 @@ from datetime import date
 from flask import Response, jsonify, request
 from sqlalchemy import select
 
-from models import Unit, db
+from models import Colour, Unit, db
 from portal import clock
 from portal.access.scope import visible_unit_ids
 from portal.api import bp
@@ -74,7 +74,7 @@ def units() -> Response:
                 "name": unit.name,
                 "parent_key": parents.get(unit.parent_id) if unit.parent_id else None,
                 "score": None if record is None or record.score is None else round(record.score, 1),
-                "colour": record.colour if record else "grey",
+                "colour": record.colour if record else Colour.GREY,
                 "stage": (record.stage or "") if record else "",
             }
         )
@@ -101,7 +101,9 @@ def unit_health(unit_key: str) -> Response:
     return jsonify(
         {
             "as_of": (as_of or clock.today()).isoformat(),
-            "unit": _detail(own) if own else {"unit_key": unit.key, "colour": "grey", "reasons": ["not scored yet"]},
+            "unit": _detail(own)
+            if own
+            else {"unit_key": unit.key, "colour": Colour.GREY, "reasons": ["not scored yet"]},
             "subscriptions": [_detail(record) for record in subscriptions],
         }
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models import Colour
+
 # The health colours, the same on screen and on paper (the pages' CSS uses the same values).
 GREEN = "#1a7f37"
 YELLOW = "#b58100"
@@ -13,7 +15,7 @@ INK = "#1f2933"
 MUTED = "#6b7280"
 RULE = "#d8dde3"
 ACCENT = "#2f5fb3"
-COLOURS = {"green": GREEN, "yellow": YELLOW, "red": RED, "grey": GREY}
+COLOURS = {Colour.GREEN: GREEN, Colour.YELLOW: YELLOW, Colour.RED: RED, Colour.GREY: GREY}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from models import db
+from models import Colour, db
 from portal import clock
 from portal.render.csv_export import csv_chunks
 from portal.services.health import backtest, engine
@@ -78,7 +78,7 @@ def recompute_command(as_of: date | None, weeks: int) -> None:
 
 def _report(day: date, result: engine.Computation, brief: bool = False) -> None:
     colours = result.colours
-    tally = " · ".join(f"{colour} {colours.get(colour, 0):,}" for colour in ("green", "yellow", "red", "grey"))
+    tally = " · ".join(f"{colour} {colours.get(colour, 0):,}" for colour in Colour)
     if brief:
         click.echo(f"  {day.isoformat()}: {tally}  ({result.seconds:,.1f} s)")
         return

@@ -11,6 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from models import Colour
 from portal.charts import build as charts
 from portal.charts.pdf import drawing
 from portal.charts.shapes import ACCENT, Chart
@@ -52,7 +53,7 @@ def _saving(amount, currency: str) -> str:
 def _tiles(report: CioReport, sheet: dict[str, ParagraphStyle]) -> Table:
     """Four figures the CIO reads first, each with what it counts, in the organisation's main currency."""
     currency, risks, licences = report.licences.currency, report.risks, report.licences
-    green, green_before = report.now.share("seats", "green"), report.before.share("seats", "green")
+    green, green_before = report.now.share("seats", Colour.GREEN), report.before.share("seats", Colour.GREEN)
     saving = sum((r.saving for r in licences.renewals if r.currency == currency), Decimal(0))
     figures = [
         (f"{green:.0%}", f"of the paid seats are green, {(green - green_before) * 100:+.0f} pts on a month before"),

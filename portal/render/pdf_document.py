@@ -31,6 +31,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from models import Colour
 from portal.charts.shapes import COLOURS, INK, MUTED, RULE
 from portal.render.pdf_fonts import BOLD, FONT, register_fonts
 
@@ -181,7 +182,7 @@ def table(
 
 
 def colour_word(colour: str, sheet: dict[str, ParagraphStyle]) -> Paragraph:
-    shade = COLOURS.get(colour, COLOURS["grey"])
+    shade = COLOURS.get(colour, COLOURS[Colour.GREY])
     return Paragraph(f'<font color="{shade}"><b>{text(colour.capitalize())}</b></font>', sheet["cell"])
 
 

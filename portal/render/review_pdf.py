@@ -11,6 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
+from models import Colour
 from portal.charts.pdf import drawing
 from portal.charts.shapes import COLOURS
 from portal.computed_cache import remember
@@ -31,7 +32,7 @@ def _cover(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
         Paragraph(text(review.period.label), styles["subtitle"]),
     ]
     if review.now is not None and review.now.score is not None:
-        shade = COLOURS.get(review.now.colour, COLOURS["grey"])
+        shade = COLOURS.get(review.now.colour, COLOURS[Colour.GREY])
         story += [
             Spacer(1, 16 * mm),
             Paragraph(

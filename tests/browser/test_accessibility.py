@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from models import Role, db
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 REVIEW = "?from=2026-05-21&to=2026-08-20"

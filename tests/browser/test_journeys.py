@@ -9,7 +9,7 @@ from models import Role, db
 from portal import clock
 from portal.services.demo import load_demo
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from jobs import lock, schedule
@@ -100,6 +101,7 @@ def _env(app, **extra) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_a_second_scheduler_waits_for_the_lock(app, tmp_path):
     holder = subprocess.Popen(  # noqa: S603 — our own interpreter
         [
@@ -131,6 +133,7 @@ def test_a_second_scheduler_waits_for_the_lock(app, tmp_path):
     mine.release()
 
 
+@pytest.mark.slow
 def test_two_schedulers_and_three_web_workers_run_each_time_exactly_once(app):
     """Every two seconds for a few seconds, with two `flask scheduler` processes and a gunicorn with three
     workers on the same database: every time runs once, all by the scheduler holding the lock."""

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import LicenseModel, Person, Subscription, System, Ticket, UsagePersonDays, db
+from models import LicenseModel, Person, Stage, Subscription, System, Ticket, UsagePersonDays, db
 from models.types import start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
@@ -189,7 +189,7 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
 
 
 def _demand(system: System, as_of: date, units: list[UnitAdoption], series: dict[int, list[int]]) -> Demand:
-    onboarding = sum(1 for unit in units if unit.latest and unit.latest.stage == "onboarding")
+    onboarding = sum(1 for unit in units if unit.latest and unit.latest.stage == Stage.ONBOARDING)
     total = [sum(values) for values in zip(*series.values(), strict=True)] if series else []
     now = total[-1] if total else 0
     ahead = project(total, QUARTER_WEEKS) if total else None

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
-from models import Module, Person, PersonRole, Subscription, System, Unit, db
+from models import Module, Person, PersonRole, Subscription, SurveyQuestion, System, TicketStatus, TicketType, Unit, db
 from portal.services.health.quiet_periods import in_quiet_period, parse_quiet_periods
 
 USAGE_COLUMNS = (
@@ -187,12 +187,15 @@ HABITS: dict[str, SystemHabit] = {
 }
 
 TICKETS_PER_USER_DAY = 0.0009  # about one ticket per user every three years and a half, times the habit
-TICKET_STATUSES = ("new", "open", "pending", "resolved", "closed", "canceled")
-TICKET_TYPES = (("incident", "INC", 0.5), ("request", "REQ", 0.35), ("question", "QST", 0.15))
+TICKET_TYPES = (
+    (TicketType.INCIDENT, "INC", 0.5),
+    (TicketType.REQUEST, "REQ", 0.35),
+    (TicketType.QUESTION, "QST", 0.15),
+)
 TICKET_CATEGORIES = {
-    "incident": ("Login", "Performance", "Error message", "Data issue", "Integration", "Printing"),
-    "request": ("Access", "New user", "Configuration change", "Report request", "Licence"),
-    "question": ("How-to", "Training", "Documentation"),
+    TicketType.INCIDENT: ("Login", "Performance", "Error message", "Data issue", "Integration", "Printing"),
+    TicketType.REQUEST: ("Access", "New user", "Configuration change", "Report request", "Licence"),
+    TicketType.QUESTION: ("How-to", "Training", "Documentation"),
 }
 PRIORITY_WEIGHTS = (0.02, 0.08, 0.3, 0.45, 0.15)  # priority 1 (highest) … 5
 RESOLUTION_HOURS = {1: (1, 8), 2: (3, 24), 3: (6, 72), 4: (12, 160), 5: (24, 320)}
@@ -474,15 +477,15 @@ class History:
         common = ("servicenow", ticket_id, plan.system_key, person, unit, _stamp(opened))
         now = datetime(self.today.year, self.today.month, self.today.day, 23, 59, 59)
         if resolved > now:
-            status = rng.choice(("new", "open", "open", "pending"))
+            status = rng.choice((TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.OPEN, TicketStatus.PENDING))
             return None, (*common, "", status, priority, kind, category, "")
         if rng.random() < CANCELED_SHARE:
-            return None, (*common, "", "canceled", priority, kind, category, "")
-        status = "resolved" if now - resolved < timedelta(days=7) else "closed"
+            return None, (*common, "", TicketStatus.CANCELED, priority, kind, category, "")
+        status = TicketStatus.RESOLVED if now - resolved < timedelta(days=7) else TicketStatus.CLOSED
         csat = self._ticket_csat(day) if rng.random() < CSAT_SHARE else ""
         final = (*common, _stamp(resolved), status, priority, kind, category, csat)
         if rng.random() < TICKET_UPDATE_SHARE:
-            return (*common, "", "open", priority, kind, category, ""), final
+            return (*common, "", TicketStatus.OPEN, priority, kind, category, ""), final
         return None, final
 
     def _ticket_csat(self, day: date) -> int:
@@ -512,18 +515,18 @@ class History:
         submitted = datetime(day.year, day.month, day.day) + timedelta(seconds=25_200 + int(rng.random() * 32_400))
         mood = self._mood(day)
         scores = {
-            "nps": _clamp(round(rng.gauss(mood * 10, 1.4)), 0, 10),
-            "value": _clamp(round(rng.gauss(mood * 10, 1.2)), 0, 10),
-            "ces": _clamp(round(rng.gauss(1 + mood * 6, 0.9)), 1, 7),
+            SurveyQuestion.NPS: _clamp(round(rng.gauss(mood * 10, 1.4)), 0, 10),
+            SurveyQuestion.VALUE: _clamp(round(rng.gauss(mood * 10, 1.2)), 0, 10),
+            SurveyQuestion.CES: _clamp(round(rng.gauss(1 + mood * 6, 0.9)), 1, 7),
         }
         if rng.random() < 0.4:
-            scores["csat"] = _clamp(round(rng.gauss(1 + mood * 4, 0.6)), 1, 5)
+            scores[SurveyQuestion.CSAT] = _clamp(round(rng.gauss(1 + mood * 4, 0.6)), 1, 5)
         low_value = plan.scenario is MISSED_KEY_ACTION and self.days_back(day) < LOW_VALUE_DAYS
         if low_value:
-            scores["value"] = rng.choice((2, 3))
+            scores[SurveyQuestion.VALUE] = rng.choice((2, 3))
         comment = self._comment(mood, low_value or self._declining(day))
         for question, score in scores.items():
-            text = comment if question == "value" else ""
+            text = comment if question == SurveyQuestion.VALUE else ""
             yield ("qualtrics", response_id, _stamp(submitted), user.key, "", plan.system_key, question, score, text)
 
     def _declining(self, day: date) -> bool:

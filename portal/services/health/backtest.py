@@ -15,11 +15,11 @@ from statistics import median
 
 from sqlalchemy import func, select
 
-from models import UsageDaily, db
+from models import Colour, Stage, UsageDaily, db
 from portal.services.health.engine import compute
 from portal.services.health.facts import as_date
 
-ALERT = frozenset({"yellow", "red"})
+ALERT = frozenset({Colour.YELLOW, Colour.RED})
 HORIZON_DAYS = 90  # an alert is borne out when a decline or abandonment begins within this many days of it
 QUARTER = (1 << 13) - 1  # the last 13 weeks in a person's mask of active weeks
 WARM_UP_WEEKS = 13  # the replay starts once a quarter of data exists: before that nothing can be judged
@@ -88,7 +88,7 @@ def _event(name: str, weeks: Sequence[Week]) -> tuple[str, int] | None:
     for index, week in enumerate(weeks):
         if week.stale:
             continue
-        if week.stage == "decline":
+        if week.stage == Stage.DECLINE:
             return "decline", index
         if used and week.active_quarter == 0:
             return "abandoned", index
@@ -106,7 +106,7 @@ def _runs(weeks: Sequence[Week]) -> list[tuple[int, int]]:
             if start is None:
                 start = index
             last = index
-        elif week.colour == "green" and start is not None and last is not None:
+        elif week.colour == Colour.GREEN and start is not None and last is not None:
             runs.append((start, last))
             start = last = None
     if start is not None and last is not None:

@@ -28,15 +28,3 @@ def banded(value: float, bands: Bands) -> float:
                 return float(high_score)
             return low_score + (high_score - low_score) * (value - low) / (high - low)
     return float(bands[-1][1])
-
-
-def check_bands(bands: Bands) -> None:
-    """Refuse a table an admin could save by mistake: raw values must rise, scores stay within 0–100."""
-    if not bands:
-        raise ValueError("a band table needs at least one point")
-    for (low, _), (high, _) in pairwise(bands):
-        if high < low:
-            raise ValueError(f"band points must be in increasing order ({low} comes before {high})")
-    for raw, score in bands:
-        if not (math.isfinite(raw) and 0 <= score <= 100):
-            raise ValueError(f"band point ({raw}, {score}): the score must be within 0–100")

@@ -31,6 +31,7 @@ from models import (
     SurveyAnswer,
     System,
     Ticket,
+    TicketType,
     Unit,
     UsageFeatureDays,
     db,
@@ -281,7 +282,7 @@ def _tickets(
             figures = counts[(unit_id, system_id)]
             if opened_at.date() >= start:
                 figures[0] += 1
-                figures[1] += kind == "incident"
+                figures[1] += kind == TicketType.INCIDENT
             elif opened_at.date() >= start - timedelta(days=TICKET_USUAL_DAYS):
                 figures[2] += 1
     return {pair: _TicketFigures(*figures) for pair, figures in counts.items()}, dict(per_system)

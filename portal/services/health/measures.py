@@ -12,14 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from models import Colour, SurveyQuestion
 from portal.services.health.bands import Bands, banded
-
-
-class Colour(StrEnum):
-    GREEN = "green"
-    YELLOW = "yellow"
-    RED = "red"
-    GREY = "grey"  # not enough data, or the data stopped coming
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,11 +257,16 @@ def ticket_load(
 class Answers:
     """The survey answers of the sentiment window for one question (scores as answered)."""
 
-    question: str  # nps, csat, ces, value
+    question: str  # a SurveyQuestion
     scores: Sequence[int]
 
 
-QUESTION_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "value": (0, 10)}
+QUESTION_SCALES = {
+    SurveyQuestion.NPS: (0, 10),
+    SurveyQuestion.CSAT: (1, 5),
+    SurveyQuestion.CES: (1, 7),
+    SurveyQuestion.VALUE: (0, 10),
+}
 VALUE_VERY_LOW = 3.0  # an average business-value answer at or below this (of 10) is a critical signal
 
 
@@ -280,7 +279,7 @@ def net_promoter_score(scores: Sequence[int]) -> float:
 
 def _question_score(answers: Answers) -> float:
     """0–100 for one question: NPS as promoters minus detractors; the others as the mean on their scale."""
-    if answers.question == "nps":
+    if answers.question == SurveyQuestion.NPS:
         return (net_promoter_score(answers.scores) + 100) / 2
     low, high = QUESTION_SCALES[answers.question]
     mean = sum(answers.scores) / len(answers.scores)
@@ -303,14 +302,14 @@ def sentiment(answers: Sequence[Answers], stale_after_days: int, newest_age_days
     cap = None
     for group in given:
         mean = sum(group.scores) / len(group.scores)
-        if group.question == "nps":
-            words.append(f"NPS {round(parts['nps'] * 2 - 100):+d}")
+        if group.question == SurveyQuestion.NPS:
+            words.append(f"NPS {round(parts[SurveyQuestion.NPS] * 2 - 100):+d}")
         else:
             words.append(
-                f"{group.question.upper() if group.question != 'value' else 'business value'} {mean:.1f}"
+                f"{group.question.upper() if group.question != SurveyQuestion.VALUE else 'business value'} {mean:.1f}"
                 f"/{QUESTION_SCALES[group.question][1]}"
             )
-        if group.question == "value" and mean <= VALUE_VERY_LOW:
+        if group.question == SurveyQuestion.VALUE and mean <= VALUE_VERY_LOW:
             cap = Colour.YELLOW
     reason = ", ".join(words)
     if cap:

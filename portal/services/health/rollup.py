@@ -80,7 +80,7 @@ def _median_colour(children: Sequence[Record]) -> Colour | None:
     if not total:
         return None
     for colour in (Colour.RED, Colour.YELLOW):
-        at_least = {Colour.RED: {"red"}, Colour.YELLOW: {"red", "yellow"}}[colour]
+        at_least = {Colour.RED: {Colour.RED}, Colour.YELLOW: {Colour.RED, Colour.YELLOW}}[colour]
         if sum(weight for child_colour, weight in coloured if child_colour in at_least) * 2 >= total:
             return colour
     return Colour.GREEN

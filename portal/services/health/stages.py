@@ -9,15 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class Stage(StrEnum):
-    ONBOARDING = "onboarding"
-    ADOPTION = "adoption"
-    GROWTH = "growth"
-    DECLINE = "decline"
-
+from models import Stage
 
 PLAYBOOK = {
     Stage.ONBOARDING: "Train the key user first, then the team; agree the key action and check it happens.",

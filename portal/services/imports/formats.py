@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models import TicketStatus, TicketType
+from portal.services.health.measures import QUESTION_SCALES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -37,10 +40,10 @@ class Kind:
         return f"{self.name}: {', '.join(names)}"
 
 
-TICKET_STATUSES = ("new", "open", "pending", "resolved", "closed", "canceled")
-TICKET_TYPES = ("incident", "request", "question")
-# Each survey question and the range its score is on (CES: 7 = very easy).
-SURVEY_SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "value": (0, 10)}
+TICKET_STATUSES = tuple(TicketStatus)
+TICKET_TYPES = tuple(TicketType)
+# Each survey question and the range its score is on (CES: 7 = very easy): the range the scoring reads it on.
+SURVEY_SCALES = QUESTION_SCALES
 PERSON_ROLES = ("user", "key_user", "admin", "head")
 LICENSE_MODELS = ("per_seat", "site", "free")
 

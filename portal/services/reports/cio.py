@@ -15,6 +15,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import selectinload
 
 from models import (
+    Colour,
     HealthScore,
     Risk,
     Subscription,
@@ -41,7 +42,7 @@ from portal.services.risks.lifecycle import plan_progress
 from portal.services.risks.register import with_plan
 from portal.services.units.touchpoints import relationships
 
-COLOURS = ("green", "yellow", "red", "grey")
+COLOURS = tuple(Colour)
 NOT_SCORED = "not scored"
 STAGES = (*(stage.value for stage in Stage), NOT_SCORED)
 # In use, then never used (safe to reclaim), unused 90 days, unused 30 days: darker is safer to reclaim. Not the
@@ -180,7 +181,7 @@ class CioReport:
         for measure, what in (("units", "Units"), ("seats", "Seats"), ("spend", "Licence spend")):
             for shares, when in ((self.before, "a month before"), (self.now, "now")):
                 rows.append((f"{what}, {when}", [(colour, shares.share(measure, colour)) for colour in COLOURS]))
-        green = self.now.share("seats", "green")
+        green = self.now.share("seats", Colour.GREEN)
         return charts.share_bars(
             rows,
             f"Units, seats and licence spend by health colour at the end of {self.label} "
@@ -227,7 +228,7 @@ def _shares(
     stages: Counter[str] = Counter()
     for subscription in subscriptions:
         row = by_subscription.get(subscription.id)
-        colour = row.colour if row else "grey"
+        colour = row.colour if row else Colour.GREY
         seats[colour] += subscription.seats
         stages[row.stage if row else NOT_SCORED] += 1
         if subscription.system.currency == currency:
@@ -353,7 +354,7 @@ def _demand(
     onboarding: Counter[int] = Counter(
         subscription.system_id
         for subscription in subscriptions
-        if (row := latest.get(subscription.id)) is not None and row.stage == "onboarding"
+        if (row := latest.get(subscription.id)) is not None and row.stage == Stage.ONBOARDING
     )
     found = []
     for system_id in set(counts) | set(onboarding):
@@ -375,8 +376,8 @@ def _headlines(report: CioReport) -> list[str]:
     """The first page: plain sentences, each with the numbers behind it."""
     lines = []
     for measure, what in (("units", "units"), ("seats", "paid seats")):
-        red_now, red_before = report.now.share(measure, "red"), report.before.share(measure, "red")
-        green_now = report.now.share(measure, "green")
+        red_now, red_before = report.now.share(measure, Colour.RED), report.before.share(measure, Colour.RED)
+        green_now = report.now.share(measure, Colour.GREEN)
         lines.append(
             f"{green_now:.0%} of the {what} are green and {red_now:.0%} red at the end of {report.label} "
             f"({red_before:.0%} red a month before)."
@@ -465,7 +466,7 @@ def _declining(subscriptions: list[Subscription], latest: dict[int, HealthScore]
     return Counter(
         subscription.system.name
         for subscription in subscriptions
-        if (row := latest.get(subscription.id)) is not None and row.stage == "decline"
+        if (row := latest.get(subscription.id)) is not None and row.stage == Stage.DECLINE
     )
 
 

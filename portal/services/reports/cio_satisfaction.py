@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import SurveyAnswer, System, db
+from models import SurveyAnswer, SurveyQuestion, System, db
 from models.types import start_of_day
 from portal.months import shift
 from portal.services.health.measures import net_promoter_score
@@ -79,7 +79,7 @@ def _nps(values: list[int]) -> int | None:
 
 
 def _all_nps(quarter: dict[int | None, _Heard]) -> int | None:
-    return _nps([score for heard in quarter.values() for score in heard.of("nps")])
+    return _nps([score for heard in quarter.values() for score in heard.of(SurveyQuestion.NPS)])
 
 
 def voice(month: date) -> Voice:
@@ -91,16 +91,16 @@ def voice(month: date) -> Voice:
     systems = []
     for system_id, heard in now.items():
         earlier = before.get(system_id, _Heard())
-        trend = tuple(_nps(quarter.get(system_id, _Heard()).of("nps")) for quarter in reversed(quarters))
+        trend = tuple(_nps(quarter.get(system_id, _Heard()).of(SurveyQuestion.NPS)) for quarter in reversed(quarters))
         systems.append(
             SystemVoice(
                 names.get(system_id, "no system") if system_id else "IT as a whole",
                 len(heard.responses),
-                _nps(heard.of("nps")),
-                _mean(heard.of("csat")),
-                _mean(heard.of("value")),
-                _nps(earlier.of("nps")),
-                _mean(earlier.of("csat")),
+                _nps(heard.of(SurveyQuestion.NPS)),
+                _mean(heard.of(SurveyQuestion.CSAT)),
+                _mean(heard.of(SurveyQuestion.VALUE)),
+                _nps(earlier.of(SurveyQuestion.NPS)),
+                _mean(earlier.of(SurveyQuestion.CSAT)),
                 trend,
             )
         )

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 
 from models import (
     Account,
+    Colour,
     Goal,
     HealthScore,
     PlanSide,
@@ -25,6 +26,7 @@ from models import (
     StepStatus,
     Subscription,
     SurveyAnswer,
+    SurveyQuestion,
     System,
     Ticket,
     Unit,
@@ -43,7 +45,7 @@ from portal.services.catalog.ticket_figures import median_hours_to_resolve
 from portal.services.errors import RuleViolation
 from portal.services.health import engine
 from portal.services.health.measures import QUESTION_SCALES, net_promoter_score
-from portal.services.health.rollup import Record
+from portal.services.health.rollup import SEVERITY, Record
 from portal.services.platform.accounts import is_staff
 from portal.services.risks.lifecycle import plan_progress
 from portal.services.risks.register import with_plan
@@ -51,10 +53,10 @@ from portal.services.risks.register import with_plan
 MAX_PERIOD_DAYS = 366
 WEAK_MEASURE = 50.0  # a measure scoring below this gets a recommendation
 QUESTION_NAMES = {
-    "nps": "Net promoter score",
-    "csat": "Satisfaction (CSAT)",
-    "ces": "Ease (CES, 7 = very easy)",
-    "value": "Business value",
+    SurveyQuestion.NPS: "Net promoter score",
+    SurveyQuestion.CSAT: "Satisfaction (CSAT)",
+    SurveyQuestion.CES: "Ease (CES, 7 = very easy)",
+    SurveyQuestion.VALUE: "Business value",
 }
 ACTIONS = {
     "seat_utilisation": "Reclaim or reassign unused {system} seats",
@@ -296,7 +298,7 @@ def _system_lines(subscriptions: list[Subscription], records: dict[int, Record])
             SystemLine(
                 name=system.name,
                 key=system.key,
-                colour=record.colour if record else "grey",
+                colour=record.colour if record else Colour.GREY,
                 stage=record.stage if record else None,
                 score=record.score if record else None,
                 active_people=record.active_people if record else 0,
@@ -309,8 +311,7 @@ def _system_lines(subscriptions: list[Subscription], records: dict[int, Record])
                 currency=system.currency,
             )
         )
-    severity = {"red": 0, "yellow": 1, "grey": 2, "green": 3}
-    return sorted(lines, key=lambda line: (severity.get(line.colour, 2), line.name.casefold()))
+    return sorted(lines, key=lambda line: (SEVERITY.get(line.colour, 2), line.name.casefold()))
 
 
 def _months(period: Period) -> list[tuple[date, date]]:
@@ -372,7 +373,7 @@ def _voice(unit: Unit, period: Period) -> list[QuestionFigures]:
                 low=min(given),
                 high=max(given),
                 spread=dict(sorted(Counter(given).items())),
-                nps=round(net_promoter_score(given)) if question == "nps" else None,
+                nps=round(net_promoter_score(given)) if question == SurveyQuestion.NPS else None,
             )
         )
     return figures
@@ -395,7 +396,8 @@ def _recommendations(
             because = measure.reason
             if measure.key == "seat_utilisation" and line.reclaimable_cost:
                 because += f"; {line.reclaimable} seats cost {money(line.reclaimable_cost, line.currency)} a year"
-            urgency = (0 if line.colour == "red" else 1 if line.colour == "yellow" else 2) * 100 + int(score or 0)
+            rank = 0 if line.colour == Colour.RED else 1 if line.colour == Colour.YELLOW else 2
+            urgency = rank * 100 + int(score or 0)
             title = ACTIONS.get(measure.key, "Look into {system}").format(system=line.name)
             found.append(Recommendation(title, because, line.name, urgency))
     if support.before and support.total >= 2 * support.before and support.total >= 5:
@@ -430,9 +432,9 @@ def _summary(review: Review) -> list[str]:
             sentences.append(f"Most of its seats are in {now.stage}.")
     # Systems without a score (no data yet) say nothing about health or unused seats: they are left out.
     scored = [line for line in review.systems if line.score is not None]
-    attention = [line for line in scored if line.colour in ("red", "yellow")]
+    attention = [line for line in scored if line.colour in (Colour.RED, Colour.YELLOW)]
     if scored:
-        healthy = sum(1 for line in scored if line.colour == "green")
+        healthy = sum(1 for line in scored if line.colour == Colour.GREEN)
         text = f"{healthy} of its {len(scored)} scored systems are healthy"
         if attention:
             named = ", ".join(f"{line.name} ({line.colour})" for line in attention[:3])
@@ -451,7 +453,7 @@ def _summary(review: Review) -> list[str]:
         if support.median_hours is not None:
             text += f"; half were resolved within {duration(support.median_hours)}"
         sentences.append(text + ".")
-    nps = next((item for item in review.voice if item.question == "nps"), None)
+    nps = next((item for item in review.voice if item.question == SurveyQuestion.NPS), None)
     if nps is not None:
         sentences.append(f"The team's net promoter score was {nps.nps:+d} from {number(nps.answers)} answers.")
     agreement = review.agreement

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import Risk, RiskOutcome, RiskStatus, db
+from models import Colour, Risk, RiskOutcome, RiskStatus, db
 from portal.charts import build as charts
 from portal.charts.shapes import ACCENT, COLOURS, Chart
 from portal.formatting import by_currency
@@ -70,9 +70,9 @@ def trend_chart(months: Sequence[Month]) -> Chart:
             f"Closed: {outcome.label.lower()}", [month.closed[outcome.value] for month in months], COLOURS[colour]
         )
         for outcome, colour in (
-            (RiskOutcome.SAVED, "green"),
-            (RiskOutcome.DOWNGRADED, "yellow"),
-            (RiskOutcome.LOST, "red"),
+            (RiskOutcome.SAVED, Colour.GREEN),
+            (RiskOutcome.DOWNGRADED, Colour.YELLOW),
+            (RiskOutcome.LOST, Colour.RED),
         )
     ]
     opened = charts.Series("Opened", [month.opened for month in months], ACCENT)

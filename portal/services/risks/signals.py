@@ -7,11 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from models import SignalKind
+from models import Colour, SignalKind, Stage
 from portal.services.health.explanation import MeasureLine
 
 WEAK = 50.0  # a measure scoring below this is a signal
-DECLINE = "decline"
 # The measure behind each signal that reads one measure of the latest score.
 MEASURE_SIGNALS = (
     (SignalKind.KEY_USERS_QUIET, "key_users"),
@@ -53,7 +52,7 @@ def signals(history: Sequence[Snapshot], red_weeks: int, stage_weeks: int) -> di
     recent = [s for s in history if s.as_of > latest.as_of - timedelta(weeks=red_weeks)] if red_weeks > 0 else []
     # Red at each score of the weeks, and scores reaching back over them (not one red day of a new system).
     spans_the_weeks = bool(recent) and recent[0].as_of <= latest.as_of - timedelta(weeks=red_weeks - 1)
-    if spans_the_weeks and all(snapshot.colour == "red" for snapshot in recent):
+    if spans_the_weeks and all(snapshot.colour == Colour.RED for snapshot in recent):
         found[SignalKind.RED_WEEKS] = (
             f"Red at every score of the last {red_weeks} weeks, {recent[0].as_of:%-d %b} – {latest.as_of:%-d %b %Y}."
         )
@@ -61,9 +60,9 @@ def signals(history: Sequence[Snapshot], red_weeks: int, stage_weeks: int) -> di
         measure = latest.measures.get(key)
         if measure is not None and measure.score is not None and measure.score < WEAK:
             found[kind] = f"{measure.reason or key} (scores {measure.score:.0f} of 100 on {latest.as_of:%-d %b %Y})."
-    if latest.stage == DECLINE:
+    if latest.stage == Stage.DECLINE:
         since = latest.as_of - timedelta(weeks=stage_weeks)
-        before = [s for s in history[:-1] if s.as_of >= since and s.stage and s.stage != DECLINE]
+        before = [s for s in history[:-1] if s.as_of >= since and s.stage and s.stage != Stage.DECLINE]
         if before:
             found[SignalKind.STAGE_FALLING] = (
                 f"From {before[-1].stage} on {before[-1].as_of:%-d %b} into decline by {latest.as_of:%-d %b %Y}."

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from models import Person, PersonRole, Subscription, SurveyAnswer, Ticket, Unit, db
+from models import Person, PersonRole, Subscription, SurveyAnswer, SurveyQuestion, Ticket, TicketType, Unit, db
 from models.types import start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
@@ -128,7 +128,7 @@ def _tickets(unit_id: int, as_of: date) -> dict[int, tuple[int, int, int]]:
         figures = counts[system_id]
         if opened_at.date() >= recent_from:
             figures[0] += 1
-            figures[2] += kind == "incident"
+            figures[2] += kind == TicketType.INCIDENT
         else:
             figures[1] += 1
     return {system_id: (recent, before, incidents) for system_id, (recent, before, incidents) in counts.items()}
@@ -155,10 +155,10 @@ def _satisfaction(unit_id: int, as_of: date) -> dict[int, Satisfaction]:
     return {
         system_id: Satisfaction(
             answers=sum(len(values) for values in by_question.values()),
-            nps=round(net_promoter_score(by_question["nps"])) if by_question["nps"] else None,
-            csat=mean(by_question["csat"]),
-            ces=mean(by_question["ces"]),
-            value=mean(by_question["value"]),
+            nps=round(net_promoter_score(by_question[SurveyQuestion.NPS])) if by_question[SurveyQuestion.NPS] else None,
+            csat=mean(by_question[SurveyQuestion.CSAT]),
+            ces=mean(by_question[SurveyQuestion.CES]),
+            value=mean(by_question[SurveyQuestion.VALUE]),
             newest=newest.get(system_id),
         )
         for system_id, by_question in scores.items()

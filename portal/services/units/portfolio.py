@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import Account, HealthScore, PlanStep, Risk, Role, StepStatus, Subscription, System, Unit, db
+from models import Account, Colour, HealthScore, PlanStep, Risk, Role, Stage, StepStatus, Subscription, System, Unit, db
 from portal import clock
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
@@ -30,9 +30,9 @@ from portal.services.units.touchpoints import Relationship, relationships
 SPARK_WEEKS = 26
 DIRECTION_DAYS = 28  # the direction of change: the score now against four weeks ago
 STEADY_POINTS = 3  # a score that moved less than this in four weeks is steady
-AT_RISK = frozenset({"red", "yellow"})
-COLOURS = ("red", "yellow", "grey", "green")
-STAGES = ("onboarding", "adoption", "growth", "decline")
+AT_RISK = frozenset({Colour.RED, Colour.YELLOW})
+COLOURS = (Colour.RED, Colour.YELLOW, Colour.GREY, Colour.GREEN)  # the filter's order: most in need first
+STAGES = tuple(Stage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +111,7 @@ class PortfolioRow:
 
     @property
     def colour(self) -> str:
-        return self.now.colour if self.now else "grey"
+        return self.now.colour if self.now else Colour.GREY
 
     @property
     def trend(self) -> str:

@@ -1,4 +1,4 @@
-"""The figures the scoring reads from the rollups, and the retention of raw activity."""
+"""The retention of raw activity."""
 
 from __future__ import annotations
 
@@ -38,22 +38,6 @@ def usage(tmp_path, make_unit, make_system, make_person):
     run = imports.import_file("usage", path, source=RunSource.CLI)
     assert run.inserted == len(rows)
     return {"unit": unit, "system": system, "key_user": key_user, "quiet": quiet_key_user, "user": user}
-
-
-def test_distinct_active_people_per_window_and_a_year_earlier(usage):
-    figures = activity.activity_figures(usage["unit"].id, usage["system"].id, date(2026, 11, 22))
-    assert figures.now == {7: 2, 30: 2, 90: 2}
-    assert figures.year_ago == {7: 1, 30: 1, 90: 1}
-
-
-def test_active_days_features_key_action_and_key_users(usage):
-    unit, system = usage["unit"].id, usage["system"].id
-    end = date(2026, 11, 22)
-    assert activity.active_days(unit, system, end, 30) == {usage["key_user"].id: 2, usage["user"].id: 2}
-    assert activity.features_used(unit, system, end, 30) == {"planning": 2, "orders": 7}
-    assert activity.last_use_of(unit, system, "planning", end) == date(2026, 11, 20)
-    assert activity.last_use_of(unit, system, "planning", date(2026, 11, 19)) is None
-    assert activity.key_user_events(unit, system, end, 30) == {usage["key_user"].id: 3, usage["quiet"].id: 0}
 
 
 @pytest.mark.parametrize(

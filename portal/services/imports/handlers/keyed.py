@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, tuple_, update
 
-from models import Person, SurveyAnswer, Ticket, db
+from models import Person, SurveyAnswer, Ticket, TicketStatus, db
 from portal import clock
 from portal.services.imports import fields
 from portal.services.imports.fields import FieldError
@@ -114,7 +114,7 @@ class TicketHandler:
             "person_id": person_id,
             "opened_at": opened_at,
             "resolved_at": resolved_at,
-            "status": fields.choice("status", values.get("status"), TICKET_STATUSES) or "new",
+            "status": fields.choice("status", values.get("status"), TICKET_STATUSES) or TicketStatus.NEW.value,
             "priority": fields.integer("priority", values.get("priority"), 1, 5),
             "type": fields.choice("type", values.get("type"), TICKET_TYPES),
             "category": fields.text("category", values.get("category"), 120),
