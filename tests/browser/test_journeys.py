@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from models import Role, db
 from portal import clock
 from portal.services.demo import load_demo
+from tests.scores import add_score
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -158,8 +159,6 @@ def test_an_account_manager_filters_the_portfolio_and_opens_an_explanation(
 ):
     from datetime import timedelta
 
-    from models import HealthScore
-
     anna = make_account(name="Anna Manager")
     crm = make_system(key="crm", name="CRM")
     units = {}
@@ -197,19 +196,15 @@ def test_an_account_manager_filters_the_portfolio_and_opens_an_explanation(
                     }
                 ]
             }
-            for system, sub in ((None, None), (crm, subscription)):
-                db.session.add(
-                    HealthScore(
-                        unit_id=unit.id,
-                        system_id=system.id if system else None,
-                        subscription_id=sub.id if sub else None,
-                        as_of=day,
-                        score=score,
-                        colour=colour,
-                        stage="adoption",
-                        reasons=[f"{key} reason"],
-                        explanation=explanation if sub else parts,
-                    )
+            for sub in (None, subscription):
+                add_score(
+                    unit,
+                    day,
+                    colour,
+                    score=score,
+                    subscription=sub,
+                    reasons=[f"{key} reason"],
+                    explanation=explanation if sub else parts,
                 )
     db.session.commit()
     sign_in(page, anna)

@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from models import HealthScore, Role, db
+from models import Role, db
 from portal.services.units import portfolio
+from tests.scores import add_score
 
 TODAY = date(2026, 11, 23)  # a Monday; the month began three weeks and a day ago
 
@@ -24,21 +25,19 @@ def score_rows(
 ) -> None:
     """Weekly stored scores ending today, oldest first: (score, colour, stage) each."""
     for back, (score, colour, stage) in enumerate(reversed(weekly)):
-        db.session.add(
-            HealthScore(
-                unit_id=unit.id,
-                system_id=system.id if system else None,
-                subscription_id=subscription.id if subscription else None,
-                as_of=TODAY - timedelta(weeks=back),
-                score=score,
-                colour=colour,
-                stage=stage,
-                profile_version=1,
-                seats=subscription.seats if subscription else 0,
-                active_people=0,
-                reasons=[f"{reasons[0]} ({colour})", *reasons[1:]],
-                explanation=explanation or {},
-            )
+        add_score(
+            unit,
+            TODAY - timedelta(weeks=back),
+            colour,
+            score=score,
+            subscription=subscription,
+            system=system,
+            stage=stage,
+            profile_version=1,
+            seats=subscription.seats if subscription else 0,
+            active_people=0,
+            reasons=[f"{reasons[0]} ({colour})", *reasons[1:]],
+            explanation=explanation or {},
         )
     db.session.commit()
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from models import HealthScore, db
+from models import db
 from portal.charts.shapes import Rect
 from portal.services.catalog.adoption import MONTHS, adoption
+from tests.scores import add_score
 
 AS_OF = date(2026, 3, 31)
 
@@ -38,19 +39,7 @@ def test_each_unit_gets_a_row_of_monthly_shares_and_the_busiest_desk_is_a_hotspo
         assert run_import("tickets", "\n".join(tickets) + "\n").refused == 0
     finally:
         app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
-    db.session.add(
-        HealthScore(
-            unit_id=busy.id,
-            system_id=system.id,
-            subscription_id=busy_sub.id,
-            as_of=AS_OF,
-            score=80,
-            colour="green",
-            stage="growth",
-            seats=4,
-            active_people=4,
-        )
-    )
+    add_score(busy, AS_OF, "green", score=80, subscription=busy_sub, stage="growth", seats=4, active_people=4)
     db.session.commit()
 
     view = adoption(system, AS_OF)
@@ -97,18 +86,7 @@ def test_the_system_page_forecasts_renewals_training_and_support(
         assert run_import("tickets", "\n".join(tickets) + "\n").refused == 0
     finally:
         app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
-    db.session.add(
-        HealthScore(
-            unit_id=growing.id,
-            system_id=system.id,
-            subscription_id=subscription.id,
-            as_of=AS_OF,
-            score=70,
-            colour="green",
-            stage="onboarding",
-            active_people=20,
-        )
-    )
+    add_score(growing, AS_OF, "green", score=70, subscription=subscription, stage="onboarding", active_people=20)
     db.session.commit()
 
     view = adoption(system, AS_OF)

@@ -6,24 +6,13 @@ from datetime import date, timedelta
 
 from models import HealthScore, db
 from portal.services.health.latest import FRESH_DAYS, latest_by_subscription, latest_scores
+from tests.scores import add_score
 
 AS_OF = date(2026, 11, 23)
 
 
 def score(unit, day, colour, subscription=None):
-    db.session.add(
-        HealthScore(
-            unit_id=unit.id,
-            system_id=subscription.system_id if subscription else None,
-            subscription_id=subscription.id if subscription else None,
-            as_of=day,
-            score=50.0,
-            colour=colour,
-            stage="adoption",
-            reasons=["why"],
-            explanation={},
-        )
-    )
+    add_score(unit, day, colour, subscription=subscription)
 
 
 def latest(**window) -> dict[int, tuple[date, str]]:

@@ -10,10 +10,11 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from models import HealthScore, Risk, RiskReason, Ticket, db
+from models import Risk, RiskReason, Ticket, db
 from portal.charts.shapes import Rect
 from portal.render import cio_report_pdf
 from portal.services.reports import cio as cio_report
+from tests.scores import add_score
 
 MONTH = date(2026, 10, 1)
 MADE = date(2026, 11, 23)
@@ -24,20 +25,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def score(unit, day, colour, points, subscription=None, **extra):
-    db.session.add(
-        HealthScore(
-            unit_id=unit.id,
-            system_id=subscription.system_id if subscription else None,
-            subscription_id=subscription.id if subscription else None,
-            as_of=day,
-            score=points,
-            colour=colour,
-            stage=extra.pop("stage", "adoption"),
-            reasons=["why it is so"],
-            explanation={},
-            **extra,
-        )
-    )
+    add_score(unit, day, colour, score=points, subscription=subscription, reasons=["why it is so"], **extra)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import email
 from datetime import UTC, date, datetime, timedelta
 
 from models import (
-    HealthScore,
     ImportRun,
     MitigationRoute,
     MitigationStep,
@@ -19,6 +18,7 @@ from models import (
 )
 from portal.services.platform import freshness
 from portal.services.reports import digests
+from tests.scores import add_score
 
 TODAY = date(2026, 11, 23)
 
@@ -36,17 +36,7 @@ def test_the_digest_tells_a_manager_the_weeks_changes_suggestions_and_late_steps
     system = make_system(name="Field Service")
     make_subscription(unit=unit, system=system)
     for day, colour in ((TODAY - timedelta(days=14), "green"), (TODAY - timedelta(days=2), "red")):
-        db.session.add(
-            HealthScore(
-                unit_id=unit.id,
-                as_of=day,
-                score=40.0,
-                colour=colour,
-                stage="adoption",
-                reasons=["key users quieter"],
-                explanation={},
-            )
-        )
+        add_score(unit, day, colour, score=40.0, reasons=["key users quieter"])
     db.session.add(
         RiskSuggestion(
             unit=unit,

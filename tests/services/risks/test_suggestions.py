@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import HealthScore, RiskOutcome, RiskSource, RiskSuggestion, SignalKind, SuggestionStatus, db
+from models import RiskOutcome, RiskSource, RiskSuggestion, SignalKind, SuggestionStatus, db
 from portal.services.health.explanation import MeasureLine
 from portal.services.risks import lifecycle as risks
 from portal.services.risks import reasons as risk_reasons
 from portal.services.risks import suggestions as risk_suggestions
 from portal.services.risks.signals import Snapshot, signals
+from tests.scores import add_score
 
 TODAY = date(2026, 11, 23)
 
@@ -68,18 +69,14 @@ def red_subscription(make_account, make_unit, make_system, make_subscription, ap
 
 
 def score(setting, day: date, colour: str) -> None:
-    db.session.add(
-        HealthScore(
-            unit_id=setting["unit"].id,
-            system_id=setting["system"].id,
-            subscription_id=setting["subscription"].id,
-            as_of=day,
-            score=30.0,
-            colour=colour,
-            stage="adoption",
-            reasons=[],
-            explanation={"measures": []},
-        )
+    add_score(
+        setting["unit"],
+        day,
+        colour,
+        score=30.0,
+        subscription=setting["subscription"],
+        reasons=[],
+        explanation={"measures": []},
     )
     db.session.commit()
 

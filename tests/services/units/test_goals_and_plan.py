@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from models import GoalMeasure, HealthScore, PlanSide, Role, StepStatus, db
+from models import GoalMeasure, PlanSide, Role, StepStatus, db
 from portal.services.units import goals
 from portal.services.units import plan as success_plan
+from tests.scores import add_score
 
 TODAY = date(2026, 11, 23)
 
@@ -98,19 +99,14 @@ def test_an_adoption_goal_takes_its_progress_from_the_days_scores(setting):
     goal = goals.create(setting["unit"], details, setting["manager"])
     assert goal.metric == "% of seats in use"
     for day, active in ((TODAY - timedelta(days=1), 12), (TODAY, 22)):
-        db.session.add(
-            HealthScore(
-                unit_id=setting["unit"].id,
-                system_id=setting["system"].id,
-                subscription_id=setting["subscription"].id,
-                as_of=day,
-                score=60.0,
-                colour="yellow",
-                stage="adoption",
-                reasons=[],
-                explanation={},
-                active_people=active,
-            )
+        add_score(
+            setting["unit"],
+            day,
+            "yellow",
+            score=60.0,
+            subscription=setting["subscription"],
+            reasons=[],
+            active_people=active,
         )
     db.session.flush()
     assert goals.refresh_computed(TODAY - timedelta(days=1)) == 1

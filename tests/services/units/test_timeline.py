@@ -9,7 +9,6 @@ import pytest
 
 from models import (
     Goal,
-    HealthScore,
     PlanStep,
     Probability,
     ReviewProduced,
@@ -24,6 +23,7 @@ from portal.services.risks import lifecycle as risks
 from portal.services.risks import reasons as risk_reasons
 from portal.services.units import timeline as unit_timeline
 from portal.services.units import touchpoints
+from tests.scores import add_score
 
 
 @pytest.fixture
@@ -35,17 +35,7 @@ def history(make_account, make_unit, make_system, make_subscription, make_person
     make_subscription(unit=unit, system=system, seats=10)
     person = make_person(unit=unit, key="p1")
     for day, colour in ((date(2026, 9, 6), "green"), (date(2026, 9, 13), "green"), (date(2026, 9, 20), "yellow")):
-        db.session.add(
-            HealthScore(
-                unit_id=unit.id,
-                as_of=day,
-                score=60.0,
-                colour=colour,
-                stage="adoption",
-                reasons=["key users quieter"],
-                explanation={},
-            )
-        )
+        add_score(unit, day, colour, score=60.0, reasons=["key users quieter"])
     db.session.add(
         StageTransition(
             unit_id=unit.id,
