@@ -63,7 +63,8 @@ def units() -> Response:
     if visible is not None:
         query = query.where(Unit.id.in_(visible))
     rows = list(db.session.scalars(query))
-    health = {record.unit_key: record for record in engine.stored_records(clock.today(), {u.id for u in rows})}
+    # The units' own records only: a unit's subscriptions share its key and must not stand in for it.
+    health = engine.stored_unit_records(clock.today(), {unit.id for unit in rows})
     parents = dict(db.session.execute(select(Unit.id, Unit.key)).tuples().all())
     answer = []
     for unit in rows:
@@ -92,12 +93,14 @@ def unit_health(unit_key: str) -> Response:
     unit = unit_for_token(unit_key)
     as_of = _as_of()
     if as_of is None:
-        records = engine.stored_records(clock.today(), {unit.id})
+        health = engine.unit_health(unit.id)
+        own, subscriptions = health.unit, [health.systems[key] for key in sorted(health.systems)]
     else:
         result = engine.compute(as_of, engine.subscription_ids_below(unit.id))
-        records = [*result.subscription_records.values(), *result.unit_records.values()]
-    own = next((r for r in records if r.unit_key == unit.key and not r.system_key), None)
-    subscriptions = sorted((r for r in records if r.system_key and r.unit_key == unit.key), key=lambda r: r.system_key)
+        own = result.unit_records.get(unit.id)
+        subscriptions = sorted(
+            (r for r in result.subscription_records.values() if r.unit_key == unit.key), key=lambda r: r.system_key
+        )
     return jsonify(
         {
             "as_of": (as_of or clock.today()).isoformat(),

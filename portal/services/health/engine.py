@@ -322,6 +322,12 @@ def stored_records(as_of: date, unit_ids: set[int] | None = None) -> list[Record
     return [record for _, record in sorted(records, key=lambda pair: pair[0])]
 
 
+def stored_unit_records(as_of: date, unit_ids: set[int] | None = None) -> dict[str, Record]:
+    """The latest stored record of each unit itself (not of its subscriptions) on or before `as_of`, by unit
+    key: the one reading of a unit's own health that its page, the export and the API all give."""
+    return {record.unit_key: record for record in stored_records(as_of, unit_ids) if not record.system_key}
+
+
 @dataclass(frozen=True, slots=True)
 class UnitHealth:
     """What a unit's page shows: the unit's latest stored record and its subscriptions', by system key."""
