@@ -130,6 +130,7 @@ class UnitPage:
     cards: list[SystemCard]
     risks: list[Risk] | None  # open risks; None for a viewer the register is closed to (a department head)
     suggestions: list[RiskSuggestion]  # pending risk suggestions, for the same viewers
+    covered: dict[int, Risk]  # per pending suggestion id, the open risk that covers it already
     plan: Plan  # the unit's goals and success plan, for everyone who sees the unit
     relationship: Relationship | None  # IT's relationship figure, for IT staff
 
@@ -153,6 +154,7 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
     )
     health = unit_health(unit.id)
     staff = may_use(viewer, "risks.index")
+    suggestions = risk_suggestions.pending(unit.id) if staff else []
     return UnitPage(
         unit=unit,
         ancestors=[ancestor for ancestor in unit.ancestors if shown(ancestor)],
@@ -164,7 +166,8 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         health=health,
         cards=cards(unit, subscriptions, health, clock.today()),
         risks=open_risks(unit.id) if staff else None,
-        suggestions=risk_suggestions.pending(unit.id) if staff else [],
+        suggestions=suggestions,
+        covered=risk_suggestions.covered_by(suggestions),
         plan=plan_of(unit, clock.today()),
         relationship=relationships([unit.id], clock.today())[unit.id] if staff else None,
     )
