@@ -68,17 +68,20 @@ def _times(line: MeasureLine) -> str:
 
 
 def _seats(line: MeasureLine, system: str, context: Context, audience: Audience) -> str:
-    unused = f"{context.reclaimable_seats:,} seats" if context.reclaimable_seats else "seats"
+    count = context.reclaimable_seats
     if audience == Audience.HEAD:
+        licences = f"{count:,} licence{'' if count == 1 else 's'}" if count else "Licences"
         return (
-            f"{unused.capitalize()} of {system} went unused: tell IT who still needs one so that the rest can be "
-            "handed back, or ask for training for those who should be using it."
+            f"{licences} of {system} went unused: tell IT who still needs one so that the rest can be handed "
+            "back, or ask for training for those who should be using it."
         )
+    unused = f"{count:,} seat{'' if count == 1 else 's'}" if count else "seats"
     return f"Reclaim or train: {unused} of {system} unused — reclaim them at the renewal, or train those holding them."
 
 
 def _tickets(line: MeasureLine, system: str, context: Context, audience: Audience) -> str:
     category = context.top_ticket_category
+    subject = system[:1].upper() + system[1:]  # "The system" when the name is not known
     if audience == Audience.HEAD:
         about = f", most about {category}" if category else ""
         return (
@@ -87,10 +90,13 @@ def _tickets(line: MeasureLine, system: str, context: Context, audience: Audienc
         )
     if category:
         return (
-            f"Tickets {_times(line)} usual, most about {category}: review {category} with the service desk and the "
-            "vendor, and tell the unit what is being done."
+            f"{subject} tickets {_times(line)} usual, most about {category}: review {category} with the service "
+            "desk and the vendor, and tell the unit what is being done."
         )
-    return f"Tickets {_times(line)} usual: find what they have in common with the service desk, and fix it at the root."
+    return (
+        f"{subject} tickets {_times(line)} usual: find what they have in common with the service desk, and fix it "
+        "at the root."
+    )
 
 
 def _key_action(line: MeasureLine, system: str, context: Context, audience: Audience) -> str:
