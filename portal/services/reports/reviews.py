@@ -554,6 +554,12 @@ def _weekly(unit: Unit, period: Period) -> list[tuple[date, float | None]]:
     return [(day, score) for day, score in rows]
 
 
+def _scored_stage(now: Record | None) -> str | None:
+    """The stage whose playbook a calm review recommends: none for a unit not scored (nothing known, nothing
+    claimed)."""
+    return now.stage if now is not None and now.score is not None else None
+
+
 def build(
     unit: Unit,
     period: Period,
@@ -581,7 +587,7 @@ def build(
         support=support,
         voice=_voice(unit, period),
         recommendations=_recommendations(
-            unit, period, lines, records, subscriptions, support, audience, now.stage if now else None
+            unit, period, lines, records, subscriptions, support, audience, _scored_stage(now)
         ),
         agreement=_agreement(unit, period, with_risks),
         audience=audience,
