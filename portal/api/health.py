@@ -17,7 +17,8 @@ from portal.access.scope import visible_unit_ids
 from portal.api import bp
 from portal.api.auth import current_token, require_scope
 from portal.api.errors import ApiError
-from portal.services.health import engine
+from portal.services.health import advising, engine
+from portal.services.health.advice import Step
 from portal.services.health.rollup import Record
 
 
@@ -46,11 +47,12 @@ def _as_of() -> date | None:
         raise ApiError(400, f"as_of: {text[:40]!r} is not a date (YYYY-MM-DD).") from None
 
 
-def _detail(record: Record) -> dict[str, object]:
+def _detail(record: Record, steps: tuple[Step, ...]) -> dict[str, object]:
     return (
         record.export()
         | {"name": record.name, "profile_version": record.profile_version}
         | record.explanation.to_json()
+        | {"next_steps": [step.text for step in steps]}
     )
 
 
@@ -101,12 +103,14 @@ def unit_health(unit_key: str) -> Response:
         subscriptions = sorted(
             (r for r in result.subscription_records.values() if r.unit_key == unit.key), key=lambda r: r.system_key
         )
+    day = as_of or clock.today()
+    advice = advising.advise(unit.id, own, subscriptions, advising.audience_for(current_token().created_by), day)
     return jsonify(
         {
-            "as_of": (as_of or clock.today()).isoformat(),
-            "unit": _detail(own)
+            "as_of": day.isoformat(),
+            "unit": _detail(own, advice.unit)
             if own
             else {"unit_key": unit.key, "colour": Colour.GREY, "reasons": ["not scored yet"]},
-            "subscriptions": [_detail(record) for record in subscriptions],
+            "subscriptions": [_detail(record, advice.systems.get(record.system_key, ())) for record in subscriptions],
         }
     )

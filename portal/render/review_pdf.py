@@ -129,7 +129,7 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
     heading("Goals, plans and risks")
     story += _agreement_part(review.agreement, styles)
 
-    heading("What IT recommends")
+    heading(review.recommendations_heading)
     if review.recommendations:
         for index, item in enumerate(review.recommendations, start=1):
             story.append(

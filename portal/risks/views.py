@@ -39,6 +39,7 @@ def index():
     """Every risk the filters ask for (open ones by default), most money at stake first."""
     form = RegisterFilterForm(request.args)
     filters = form.filters()
+    suggestions = risk_suggestions.pending(first_for=current_user.id)
     return render_page_or_partial(
         "risks/index.html",
         "risks/_results.html",
@@ -47,7 +48,8 @@ def index():
         filters=filters,
         owners=accounts.staff_choices(),
         today=clock.today(),
-        suggestions=risk_suggestions.pending(first_for=current_user.id),
+        suggestions=suggestions,
+        covered=risk_suggestions.covered_by(suggestions),
     )
 
 

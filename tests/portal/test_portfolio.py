@@ -168,9 +168,10 @@ def test_the_explanation_shows_the_measures_one_click_away(client, auth, book):
         "-60",
         "profile version 1",
         "key users back to half their usual activity",
-        "win the key users back",
+        "Next step:</strong> Call the key users of",  # from the reason, not the stage's playbook
     ):
         assert text in panel, text
+    assert "win the key users back" not in panel
     unit_panel = client.get("/units/falling/explain").get_data(as_text=True)
     assert "<html" in unit_panel and "why (red)" in unit_panel  # without htmx: a page of its own
     assert client.get("/units/ops/explain").status_code == 404  # not scored yet

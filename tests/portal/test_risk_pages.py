@@ -204,3 +204,23 @@ def test_the_escalation_view_shows_the_register_grouped(client, login_as, unit_w
     page = client.get("/risks/escalation").get_data(as_text=True)
     assert "Commercial: Budget cut" in page and "Risks opened and closed each month" in page
     assert page.count("<svg") >= 1
+
+
+def test_the_suggestion_lists_name_the_open_risk_that_covers_a_suggestion(client, login_as, unit_with_system):
+    login_as(Role.ACCOUNT_MANAGER)
+    unit, system = unit_with_system
+    pending_suggestion(unit, system)
+    client.post(
+        "/risks/new?unit=planning",
+        data={
+            "system_id": system.id,
+            "reason_id": reason("Bugs and outages").id,  # what a ticket surge is filed under
+            "source": "unit",
+            "probability": "likely",
+            "description": "The planners keep calling about the crashes",
+        },
+    )
+    risk = only_risk()
+    for path in ("/risks/", "/units/planning"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Covered by" in page and f'href="/risks/{risk.id}">risk #{risk.id}</a>' in page, path

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from models import Account, ScoringProfile, Unit, db
+from portal import clock
 from portal.access.scope import visible_unit, visible_unit_ids
 from portal.services.errors import NotFound
+from portal.services.health.advice import Step
+from portal.services.health.advising import advise, audience_for
 from portal.services.health.engine import unit_health
 from portal.services.health.explanation import MeasureLine, RollUpPart
 from portal.services.health.rollup import Record
@@ -24,6 +27,7 @@ class Explained:
     measures: tuple[MeasureLine, ...]  # a subscription's
     children: list[RollUpPart]  # a unit's subscriptions and sub-units (only those the viewer may see)
     profile_note: str
+    next_steps: tuple[Step, ...] = ()  # what to do about it, in the viewer's words
 
     @property
     def is_subscription(self) -> bool:
@@ -51,4 +55,6 @@ def explain(viewer: Account, unit_key: str, system_key: str = "") -> Explained:
     note = f"scoring profile version {record.profile_version}" if record.profile_version is not None else ""
     if profile is not None:
         note += f" ({profile.stage}, green from {profile.green_at:g}, yellow from {profile.yellow_at:g})"
-    return Explained(unit.key, unit.name, record, record.explanation.measures, children, note)
+    advice = advise(unit.id, health.unit, list(health.systems.values()), audience_for(viewer), clock.today())
+    steps = advice.systems.get(system_key, ()) if system_key else advice.unit
+    return Explained(unit.key, unit.name, record, record.explanation.measures, children, note, steps)

@@ -64,11 +64,20 @@ class Digest:
         return "\n".join([*lines, "— Rapport"])
 
 
+def _waiting() -> list[RiskSuggestion]:
+    """The suggestions waiting for a decision that no open risk covers: a covered one would ask the manager to
+    open a risk they are already working on."""
+    waiting = risk_suggestions.pending()
+    covered = risk_suggestions.covered_by(waiting)
+    return [suggestion for suggestion in waiting if suggestion.id not in covered]
+
+
 def digest_for(manager: Account, today: date, pending: list[RiskSuggestion] | None = None) -> Digest:
-    """`pending`: the suggestions waiting for a decision, when the caller read them once for every manager."""
+    """`pending`: the uncovered suggestions waiting for a decision, when the caller read them once for every
+    manager."""
     moves = portfolio.movers(manager, portfolio.Filters(manager_id=manager.id), today - WEEK, today)
     units = {unit.id for unit in db.session.scalars(select(Unit).where(Unit.account_manager_id == manager.id))}
-    waiting = risk_suggestions.pending() if pending is None else pending
+    waiting = _waiting() if pending is None else pending
     suggestions = [s for s in waiting if s.unit_id in units and s.first_seen_on > today - WEEK]
     late = [
         f"{step.unit.name}: “{step.action}” ({step.owner_name}), due {step.due_on:%-d %b}"
@@ -106,7 +115,7 @@ def send_all(today: date) -> str:
     """The job: one digest to each active account manager."""
     managers = accounts.active_with_role(Role.ACCOUNT_MANAGER)
     ways = []
-    waiting = risk_suggestions.pending()
+    waiting = _waiting()
     for manager in managers:
         digest = digest_for(manager, today, waiting)
         ways.append(mail.send(f"Your units this week: {today:%-d %B %Y}", digest.text(today), [manager.email]))

@@ -43,7 +43,8 @@ from portal.formatting import amounts, by_currency, counted, duration, money, nu
 from portal.months import shift
 from portal.services.catalog.ticket_figures import median_hours_to_resolve
 from portal.services.errors import RuleViolation
-from portal.services.health import engine
+from portal.services.health import advice, advising, engine
+from portal.services.health.advice import Audience
 from portal.services.health.measures import QUESTION_SCALES, net_promoter_score
 from portal.services.health.rollup import SEVERITY, Record
 from portal.services.platform.accounts import is_staff
@@ -58,16 +59,9 @@ QUESTION_NAMES = {
     SurveyQuestion.CES: "Ease (CES, 7 = very easy)",
     SurveyQuestion.VALUE: "Business value",
 }
-ACTIONS = {
-    "seat_utilisation": "Reclaim or reassign unused {system} seats",
-    "breadth": "Bring more of the team onto {system}",
-    "habit": "Make {system} part of the team's routine",
-    "depth": "Train the team on the unused core modules of {system}",
-    "key_users": "Re-engage the key users of {system}",
-    "key_action": "Restore the key action in {system}",
-    "ticket_load": "Get to the bottom of {system}'s tickets",
-    "sentiment": "Follow up on what the team said about {system}",
-    "trend": "Find out why use of {system} is falling",
+TICKET_RISE = {
+    Audience.IT: "Review the rise in support tickets",
+    Audience.HEAD: "Tell IT what the rise in requests for help is about",
 }
 
 
@@ -242,6 +236,11 @@ class Review:
     recommendations: list[Recommendation]
     agreement: Agreement = field(default_factory=lambda: Agreement([], [], None))
     summary: list[str] = field(default_factory=list)
+    audience: Audience = Audience.IT  # whose words the recommendations are in
+
+    @property
+    def recommendations_heading(self) -> str:
+        return "What IT asks of you" if self.audience == Audience.HEAD else "What IT recommends"
 
     @property
     def score_points(self) -> int | None:
@@ -380,35 +379,47 @@ def _voice(unit: Unit, period: Period) -> list[QuestionFigures]:
 
 
 def _recommendations(
-    lines: list[SystemLine], records: dict[int, Record], subscriptions: list[Subscription], support: Support
+    unit: Unit,
+    period: Period,
+    lines: list[SystemLine],
+    records: dict[int, Record],
+    subscriptions: list[Subscription],
+    support: Support,
+    audience: Audience,
+    stage: str | None,
 ) -> list[Recommendation]:
+    """The next steps of the unit's subscriptions as of the period's end (portal/services/health/advice.py, as on
+    the unit's page), most urgent first: red subscriptions before yellow, then the lowest scores."""
     found = []
     by_key = {subscription.system.key: records.get(subscription.id) for subscription in subscriptions}
+    known = [record for record in by_key.values() if record is not None]
+    contexts = advising.contexts(unit.id, known, period.end)
     for line in lines:
         record = by_key.get(line.key)
         if record is None:
             continue
-        for measure in record.explanation.measures:
-            score = measure.score
-            # Weak, or a critical signal (it caps the colour) that is not fully met.
-            if score is None or not (score < WEAK_MEASURE or (measure.critical and score < 70)):
-                continue
-            because = measure.reason
-            if measure.key == "seat_utilisation" and line.reclaimable_cost:
+        context = contexts.get(line.key, advice.Context(line.name))
+        for step in advice.reason_steps(record.explanation.measures, audience, context):
+            because = step.because
+            if step.measure == "seat_utilisation" and line.reclaimable_cost:
                 because += f"; {line.reclaimable} seats cost {money(line.reclaimable_cost, line.currency)} a year"
             rank = 0 if line.colour == Colour.RED else 1 if line.colour == Colour.YELLOW else 2
-            urgency = rank * 100 + int(score or 0)
-            title = ACTIONS.get(measure.key, "Look into {system}").format(system=line.name)
-            found.append(Recommendation(title, because, line.name, urgency))
+            urgency = rank * 100 + int(step.score or 0)
+            found.append(Recommendation(step.text, because, line.name, urgency))
     if support.before and support.total >= 2 * support.before and support.total >= 5:
         found.append(
             Recommendation(
-                "Review the rise in support tickets",
+                TICKET_RISE[audience],
                 f"{support.total} tickets this period against {support.before} the period before",
                 "",
                 150,
             )
         )
+    if not found:  # nothing holds the score down: what moves the unit on from its stage
+        found = [
+            Recommendation(step.text, "Nothing holds the score down.", "", 300)
+            for step in advice.playbook(stage, audience)
+        ]
     return sorted(found, key=lambda item: (item.urgency, item.title))[:8]
 
 
@@ -543,8 +554,22 @@ def _weekly(unit: Unit, period: Period) -> list[tuple[date, float | None]]:
     return [(day, score) for day, score in rows]
 
 
-def build(unit: Unit, period: Period, organisation: str, made_on: date, with_risks: bool = True) -> Review:
-    """The review; `with_risks` False leaves out the risk register's part (a department head's review)."""
+def _scored_stage(now: Record | None) -> str | None:
+    """The stage whose playbook a calm review recommends: none for a unit not scored (nothing known, nothing
+    claimed)."""
+    return now.stage if now is not None and now.score is not None else None
+
+
+def build(
+    unit: Unit,
+    period: Period,
+    organisation: str,
+    made_on: date,
+    with_risks: bool = True,
+    audience: Audience = Audience.IT,
+) -> Review:
+    """The review; `with_risks` False leaves out the risk register's part (a department head's review), and
+    `audience` says whose words the recommendations are in."""
     subscriptions = sorted(unit.subscriptions, key=lambda subscription: subscription.system.name.casefold())
     now, records = _health(unit, period.end)
     before, _ = _health(unit, period.start)
@@ -561,8 +586,11 @@ def build(unit: Unit, period: Period, organisation: str, made_on: date, with_ris
         systems=lines,
         support=support,
         voice=_voice(unit, period),
-        recommendations=_recommendations(lines, records, subscriptions, support),
+        recommendations=_recommendations(
+            unit, period, lines, records, subscriptions, support, audience, _scored_stage(now)
+        ),
         agreement=_agreement(unit, period, with_risks),
+        audience=audience,
     )
     review.summary.extend(_summary(review))
     return review
@@ -572,7 +600,8 @@ def for_viewer(viewer: Account, unit_key: str, start: str | None, end: str | Non
     """The review a viewer asked for: 404 outside their scope, ReviewError for a period that cannot be."""
     unit = visible_unit(viewer, unit_key)
     today = clock.today()
-    return build(unit, period_from(start, end, today), organisation, today, with_risks=is_staff(viewer))
+    period = period_from(start, end, today)
+    return build(unit, period, organisation, today, with_risks=is_staff(viewer), audience=advising.audience_for(viewer))
 
 
 def record_produced(review: Review, actor: Account | None) -> None:

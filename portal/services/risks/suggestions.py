@@ -6,12 +6,15 @@ After each day's scores, `refresh` reads every subscription's recent snapshots, 
 - a signal that stopped firing takes its pending suggestion away (it comes back as new if it fires again);
 - a snoozed suggestion comes back on its date if the signal still fires;
 - a dismissed one stays dismissed: the person said it is no risk (a snooze is for "not now");
-- an accepted one stays quiet while its risk is open, and may come back once the risk is closed.
+- an accepted one stays quiet while its risk is open, and may come back once the risk is closed;
+- while an open risk covers the same unit, system and signal (see `covering_risks`), no suggestion is made or
+  brought back for it; one already pending stays on the list naming that risk, and stays out of the digests.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -26,6 +29,7 @@ from models import (
     Risk,
     RiskReason,
     RiskSource,
+    RiskStatus,
     RiskSuggestion,
     SignalKind,
     SuggestionStatus,
@@ -83,6 +87,7 @@ def refresh(as_of: date) -> Refreshed:
     histories = _histories(as_of, window_days(red_weeks, stage_weeks))
     every = db.session.scalars(select(RiskSuggestion).options(selectinload(RiskSuggestion.risk)))
     kept = {(row.unit_id, row.system_id, row.signal): row for row in every}
+    covered = covering_risks()
     new = updated = cleared = 0
     firing: set[tuple[int, int, str]] = set()
     for (unit_id, system_id), history in histories.items():
@@ -90,6 +95,8 @@ def refresh(as_of: date) -> Refreshed:
             key = (unit_id, system_id, kind.value)
             firing.add(key)
             row = kept.get(key)
+            if key in covered and (row is None or _comes_back(row, as_of)):
+                continue  # an open risk is working on it already: a suggestion would only repeat it
             if row is None:
                 row = RiskSuggestion(
                     unit_id=unit_id,
@@ -125,6 +132,61 @@ def _comes_back(row: RiskSuggestion, as_of: date) -> bool:
     return False
 
 
+def _reason_for(kind: SignalKind, reasons: Sequence[RiskReason]) -> RiskReason | None:
+    """The reason a signal is filed under: its default by name, else the first active success reason."""
+    wanted = SUGGESTED_REASON[kind]
+    found = next((reason for reason in reasons if reason.name == wanted), None)
+    return found or next((reason for reason in reasons if reason.bucket == "success"), None)
+
+
+def _active_reasons() -> list[RiskReason]:
+    return list(db.session.scalars(select(RiskReason).where(RiskReason.active.is_(True)).order_by(RiskReason.id)))
+
+
+def covering_risks() -> dict[tuple[int, int, str], Risk]:
+    """The open risk (not closed; the lowest id when several) that covers each unit + system + signal.
+
+    A risk covers a signal at its own unit and system only (a unit-wide risk names no system, so it covers
+    none). A risk opened from a suggestion knows its signal: the suggestions accepted into it say which, and it
+    covers those alone. A risk opened by hand names no signal, so it covers every signal that would be filed
+    under its reason (the reason `accept` picks for the signal): a hand-made "Bugs and outages" risk covers a
+    ticket surge, a "Low adoption" one red weeks and a missed key action.
+    """
+    signals_of: dict[int, set[str]] = defaultdict(set)
+    for risk_id, signal in db.session.execute(
+        select(RiskSuggestion.risk_id, RiskSuggestion.signal).where(RiskSuggestion.risk_id.is_not(None))
+    ).tuples():
+        signals_of[risk_id].add(signal)
+    reasons = _active_reasons()
+    by_reason: dict[int, set[str]] = defaultdict(set)
+    for kind in SignalKind:
+        reason = _reason_for(kind, reasons)
+        if reason is not None:
+            by_reason[reason.id].add(kind.value)
+    open_risks = db.session.scalars(
+        select(Risk)
+        .where(Risk.status != RiskStatus.CLOSED.value, Risk.system_id.is_not(None))
+        .order_by(Risk.id.desc())  # the lowest id is written last: the longest-standing risk is named
+    )
+    found: dict[tuple[int, int, str], Risk] = {}
+    for risk in open_risks:
+        assert risk.system_id is not None
+        for signal in signals_of.get(risk.id) or by_reason.get(risk.reason_id, ()):
+            found[(risk.unit_id, risk.system_id, signal)] = risk
+    return found
+
+
+def covered_by(suggestions: Sequence[RiskSuggestion]) -> dict[int, Risk]:
+    """Per suggestion id, the open risk that covers it already (those not covered are left out)."""
+    covering = covering_risks() if suggestions else {}
+    found = {}
+    for suggestion in suggestions:
+        risk = covering.get((suggestion.unit_id, suggestion.system_id, suggestion.signal))
+        if risk is not None:
+            found[suggestion.id] = risk
+    return found
+
+
 def pending(unit_id: int | None = None, first_for: int | None = None) -> list[RiskSuggestion]:
     """The suggestions waiting for a decision, oldest first; `first_for` an account manager: their units' first."""
     statement = (
@@ -153,10 +215,7 @@ def _decide(suggestion: RiskSuggestion, status: SuggestionStatus, note: str, act
 
 
 def _suggested_reason(kind: SignalKind) -> RiskReason:
-    reasons = db.session.scalars(select(RiskReason).where(RiskReason.active.is_(True)).order_by(RiskReason.id)).all()
-    wanted = SUGGESTED_REASON[kind]
-    found = next((reason for reason in reasons if reason.name == wanted), None)
-    found = found or next((reason for reason in reasons if reason.bucket == "success"), None)
+    found = _reason_for(kind, _active_reasons())
     if found is None:
         raise SuggestionError(
             "There is no risk reason to file it under; an admin adds them under Admin › Risk reasons."

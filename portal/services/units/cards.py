@@ -8,7 +8,7 @@ the active people of each of the last 26 weeks. A few queries per unit, whatever
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,6 +27,7 @@ from portal.services.catalog.forecast import (
     renewal_forecast,
 )
 from portal.services.catalog.seat_use import low_seat_mark
+from portal.services.health.advice import Step
 from portal.services.health.day_bits import days_between, weeks_back
 from portal.services.health.engine import UnitHealth
 from portal.services.health.facts import person_days
@@ -73,6 +74,7 @@ class SystemCard:
     weekly_active: Sequence[int]  # the last 26 weeks, oldest first
     week_labels: Sequence[str]
     forecast: SeatForecast | None = None  # the seats needed at the renewal, when it is ahead
+    next_steps: tuple[Step, ...] = ()  # what to do about its score (portal/services/health/advice.py)
 
     @property
     def per_seat(self) -> bool:
@@ -168,8 +170,14 @@ def _satisfaction(unit_id: int, as_of: date) -> dict[int, Satisfaction]:
 NO_ANSWERS = Satisfaction(0, None, None, None, None, None)
 
 
-def cards(unit: Unit, subscriptions: Sequence[Subscription], health: UnitHealth, as_of: date) -> list[SystemCard]:
-    """The unit's systems as cards, in the order of `subscriptions`."""
+def cards(
+    unit: Unit,
+    subscriptions: Sequence[Subscription],
+    health: UnitHealth,
+    as_of: date,
+    steps: Mapping[str, tuple[Step, ...]] | None = None,
+) -> list[SystemCard]:
+    """The unit's systems as cards, in the order of `subscriptions`; `steps`: each system's next steps, by key."""
     trend_days = 7 * TREND_WEEKS
     reach = max(trend_days, KEY_USER_DAYS + 90, REACH_DAYS)
     days = person_days(as_of, unit.id, reach)
@@ -233,6 +241,7 @@ def cards(unit: Unit, subscriptions: Sequence[Subscription], health: UnitHealth,
                 weekly_active=weekly[system_id],
                 week_labels=labels,
                 forecast=renewal_forecast(subscription, monthly.get(system_id), as_of),
+                next_steps=(steps or {}).get(subscription.system.key, ()),
             )
         )
     return found

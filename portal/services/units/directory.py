@@ -18,6 +18,7 @@ from portal import clock
 from portal.access.matrix import may_use
 from portal.access.scope import scope_units, visible_unit, visible_unit_ids
 from portal.formatting import by_currency
+from portal.services.health.advising import Advice, advise, audience_for
 from portal.services.health.engine import UnitHealth, unit_health
 from portal.services.risks import suggestions as risk_suggestions
 from portal.services.risks.register import open_risks
@@ -128,8 +129,10 @@ class UnitPage:
     annual_costs: dict[str, Decimal]
     health: UnitHealth
     cards: list[SystemCard]
+    advice: Advice  # the next steps of the unit and of its systems, in the viewer's words
     risks: list[Risk] | None  # open risks; None for a viewer the register is closed to (a department head)
     suggestions: list[RiskSuggestion]  # pending risk suggestions, for the same viewers
+    covered: dict[int, Risk]  # per pending suggestion id, the open risk that covers it already
     plan: Plan  # the unit's goals and success plan, for everyone who sees the unit
     relationship: Relationship | None  # IT's relationship figure, for IT staff
 
@@ -152,7 +155,9 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         )
     )
     health = unit_health(unit.id)
+    advice = advise(unit.id, health.unit, list(health.systems.values()), audience_for(viewer), clock.today())
     staff = may_use(viewer, "risks.index")
+    suggestions = risk_suggestions.pending(unit.id) if staff else []
     return UnitPage(
         unit=unit,
         ancestors=[ancestor for ancestor in unit.ancestors if shown(ancestor)],
@@ -162,9 +167,11 @@ def unit_page(viewer: Account, key: str) -> UnitPage:
         seats=sum(s.seats for s in subscriptions),
         annual_costs=cost_by_currency(subscriptions),
         health=health,
-        cards=cards(unit, subscriptions, health, clock.today()),
+        cards=cards(unit, subscriptions, health, clock.today(), advice.systems),
+        advice=advice,
         risks=open_risks(unit.id) if staff else None,
-        suggestions=risk_suggestions.pending(unit.id) if staff else [],
+        suggestions=suggestions,
+        covered=risk_suggestions.covered_by(suggestions),
         plan=plan_of(unit, clock.today()),
         relationship=relationships([unit.id], clock.today())[unit.id] if staff else None,
     )

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import RiskOutcome, RiskSource, RiskSuggestion, SignalKind, SuggestionStatus, db
+from models import Probability, RiskOutcome, RiskSource, RiskSuggestion, SignalKind, SuggestionStatus, db
 from portal.services.health.explanation import MeasureLine
+from portal.services.reports import digests
 from portal.services.risks import lifecycle as risks
 from portal.services.risks import reasons as risk_reasons
 from portal.services.risks import suggestions as risk_suggestions
@@ -182,3 +183,71 @@ def test_accepting_opens_a_risk_from_the_data_and_it_may_come_back_once_the_risk
     score(red_subscription, TODAY + timedelta(days=2), "red")
     refresh(TODAY + timedelta(days=2))
     assert suggestion.status == "pending"
+
+
+def open_by_hand(setting, reason_name: str, with_system: bool = True):
+    """A risk an account manager opened themselves, naming no signal."""
+    reason = next(r for rs in risk_reasons.by_bucket().values() for r in rs if r.name == reason_name)
+    assessment = risks.Assessment(
+        system_id=setting["system"].id if with_system else None,
+        reason_id=reason.id,
+        source=RiskSource.UNIT,
+        probability=Probability.LIKELY,
+        seats_at_stake=None,
+        cost_at_stake=None,
+        owner_id=None,
+        description="They said so at the review",
+    )
+    risk = risks.open_risk(setting["unit"], assessment, setting["manager"])
+    db.session.commit()
+    return risk
+
+
+def test_no_suggestion_while_an_open_risk_covers_it_and_again_once_it_is_closed(red_subscription):
+    risk = open_by_hand(red_subscription, "Low adoption")  # red weeks are filed under low adoption
+    red_weeks(red_subscription, TODAY)
+    assert refresh(TODAY) == risk_suggestions.Refreshed(new=0, updated=0, cleared=0)
+    assert suggestions() == []
+    assert risk_suggestions.covering_risks() == {
+        (red_subscription["unit"].id, red_subscription["system"].id, "red_weeks"): risk,
+        (red_subscription["unit"].id, red_subscription["system"].id, "key_action_missed"): risk,
+    }
+    risks.close(risk, RiskOutcome.SAVED, risk.reason_id, "", red_subscription["manager"])
+    db.session.commit()
+    score(red_subscription, TODAY + timedelta(days=1), "red")
+    assert refresh(TODAY + timedelta(days=1)).new == 1
+    assert [s.signal for s in risk_suggestions.pending()] == ["red_weeks"]
+
+
+def test_a_risk_of_another_reason_system_or_signal_does_not_cover(red_subscription):
+    open_by_hand(red_subscription, "Bugs and outages")  # a ticket surge's reason, not red weeks'
+    open_by_hand(red_subscription, "Low adoption", with_system=False)  # the unit as a whole names no system
+    red_weeks(red_subscription, TODAY)
+    assert refresh(TODAY).new == 1
+    assert risk_suggestions.covered_by(risk_suggestions.pending()) == {}
+
+
+def test_a_risk_opened_from_a_suggestion_covers_its_own_signal_only(red_subscription, make_system):
+    red_weeks(red_subscription, TODAY)
+    refresh(TODAY)
+    [suggestion] = suggestions()
+    risk = risk_suggestions.accept(suggestion, red_subscription["manager"])
+    db.session.commit()
+    covering = risk_suggestions.covering_risks()
+    unit_id, system_id = red_subscription["unit"].id, red_subscription["system"].id
+    assert covering == {(unit_id, system_id, "red_weeks"): risk}  # not a missed key action, for all its reason
+
+
+def test_a_pending_suggestion_names_the_risk_that_covers_it_and_stays_out_of_the_digest(red_subscription):
+    red_weeks(red_subscription, TODAY)
+    refresh(TODAY)
+    [suggestion] = suggestions()
+    manager = red_subscription["manager"]
+    assert "Red for weeks" in digests.digest_for(manager, TODAY).text(TODAY)
+    risk = open_by_hand(red_subscription, "Low adoption")  # opened by hand after the suggestion came
+    score(red_subscription, TODAY + timedelta(days=1), "red")
+    refresh(TODAY + timedelta(days=1))
+    assert risk_suggestions.pending() == [suggestion]  # still waiting: a person decides on it
+    assert risk_suggestions.covered_by([suggestion]) == {suggestion.id: risk}
+    text = digests.digest_for(manager, TODAY + timedelta(days=1)).text(TODAY + timedelta(days=1))
+    assert "Red for weeks" not in text
