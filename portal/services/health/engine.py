@@ -22,7 +22,7 @@ from models import HealthScore, StageTransition, Subscription, System, Unit, Usa
 from portal import clock
 from portal.access.scope import descendants_of
 from portal.services.health.evaluate import Evaluation, Settings, evaluate
-from portal.services.health.explanation import Explanation, MeasureLine, Money
+from portal.services.health.explanation import Explanation, MeasureLine, Money, add_money
 from portal.services.health.facts import SubscriptionFacts, as_date, gather, in_batches
 from portal.services.health.latest import FRESH_DAYS, latest_scores
 from portal.services.health.measures import Cadence, cadence_of
@@ -298,6 +298,9 @@ def _subscription_records_by_unit(
 
 
 def _record_from_row(row: HealthScore, unit_key: str, system_key: str, name: str) -> Record:
+    explanation = Explanation.from_json(row.explanation)
+    # A stored unit's money is its parts'; a subscription's is given by the roll-up (_roll_up), from the catalog.
+    money = add_money(part.money for part in explanation.children or ())
     return Record(
         unit_key,
         system_key,
@@ -310,8 +313,9 @@ def _record_from_row(row: HealthScore, unit_key: str, system_key: str, name: str
         row.reclaimable_seats,
         list(row.reasons),
         row.profile_version,
-        Explanation.from_json(row.explanation),
+        explanation,
         row.as_of,
+        money,
     )
 
 

@@ -38,7 +38,7 @@ class Record:
     profile_version: int | None = None
     explanation: Explanation = field(default_factory=Explanation)
     as_of: date | None = None  # set on records read back from the store
-    money: Money = ()  # the yearly licence money, weighed by the roll-up beside the seats (not exported)
+    money: Money = ()  # the yearly licence money the roll-up weighs beside the seats (not in the export)
 
     def export(self) -> dict[str, object]:
         return {

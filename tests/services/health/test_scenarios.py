@@ -75,6 +75,11 @@ def test_every_score_explains_itself_and_records_its_profile(scored):
         and unit.reasons[0] == f"Yellow although {unit.score:.0f}: CRM holds 14 of 14 seats and is yellow"
     )
     assert unit.explanation.colour_note == unit.reasons[0]
+    # The part carries its licence money for the roll-up: 14 seats × 40 EUR, the catalog's price.
+    assert unit.explanation.children[0].money == unit.money == (("EUR", 560.0),)
+    stored = next(record for record in engine.stored_records(AS_OF) if record.unit_key == "key-quiet")
+    assert stored.system_key == "" and stored.money == unit.money and stored.reasons[0] == unit.reasons[0]
+    assert stored.explanation == unit.explanation
     assert unit.reasons[1].startswith("CRM: key user activity down")
 
 
