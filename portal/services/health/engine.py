@@ -28,7 +28,8 @@ from portal.services.health.latest import FRESH_DAYS, latest_scores
 from portal.services.health.measures import Cadence, cadence_of
 from portal.services.health.profiles import current_profiles
 from portal.services.health.rollup import Record, UnitNode, roll_up_units, with_ancestors
-from portal.services.health.stages import PLAYBOOK, StageRules
+from portal.services.health.scoring import Profile
+from portal.services.health.stages import PLAYBOOK, Stage, StageRules
 from portal.services.risks import suggestions as risk_suggestions
 from portal.services.units import goals
 
@@ -239,7 +240,10 @@ def _licence_money() -> dict[tuple[str, str], Money]:
 
 
 def _roll_up(
-    units: Mapping[int, UnitNode], by_unit: Mapping[int, Sequence[Record]], wanted: set[int], profiles: dict
+    units: Mapping[int, UnitNode],
+    by_unit: Mapping[int, Sequence[Record]],
+    wanted: set[int],
+    profiles: Mapping[Stage, Profile],
 ) -> dict[int, Record]:
     """The wanted units' records from their subscriptions' records, each given its licence money first."""
     money = _licence_money()
