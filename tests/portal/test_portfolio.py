@@ -230,3 +230,83 @@ def test_open_risks_late_steps_and_the_relationship_follow_each_unit(make_accoun
         2,
     )
     assert (calm_row.follow_up.open_risks, calm_row.follow_up.relationship.per_100) == (0, 10.0)
+
+
+@pytest.fixture
+def melons(make_account, make_unit, make_system, make_subscription):
+    """Four units of one manager: a green unit hiding a red subscription, a greener one hiding a costlier red,
+    a yellow unit of yellow parts and a green unit of green parts."""
+    anna = make_account(name="Anna Manager")
+    fsm = make_system(key="ifs-fsm", name="IFS FSM", seat_cost=Decimal("6000"))
+    erp = make_system(key="erp", name="ERP", seat_cost=Decimal("5000"))
+    crm = make_system(key="crm", name="CRM", seat_cost=Decimal("100"))
+    wiki = make_system(key="wiki", name="Wiki", seat_cost=Decimal("10"))
+    grey = make_system(key="legacy", name="Legacy", seat_cost=Decimal("999999"))
+    plan = {
+        # unit key: its own score and colour, then (system, seats, colour) per subscription
+        "calm": ((92, "green"), [(crm, 5, "green"), (wiki, 5, "green")]),
+        "yellowish": ((55, "yellow"), [(crm, 40, "yellow"), (wiki, 10, "yellow")]),
+        "watermelon": ((80, "green"), [(fsm, 31, "red"), (crm, 100, "green"), (wiki, 200, "green"), (grey, 1, "grey")]),
+        "big-red": ((88, "green"), [(erp, 50, "red"), (crm, 400, "green")]),
+    }
+    for key, ((score, colour), parts) in plan.items():
+        unit = make_unit(key=key, name=key.capitalize(), account_manager=anna)
+        score_rows(unit, [(score, colour, "adoption")])
+        for system, seats, part_colour in parts:
+            subscription = make_subscription(unit=unit, system=system, seats=seats)
+            part_score = None if part_colour == "grey" else {"green": 85, "yellow": 55, "red": 30}[part_colour]
+            score_rows(unit, [(part_score, part_colour, "adoption")], system=system, subscription=subscription)
+    return anna
+
+
+def test_the_portfolio_shows_each_unit_s_worst_part_and_puts_worse_parts_first(client, auth, melons):
+    auth.login(melons)
+    body = client.get("/portfolio/").get_data(as_text=True)
+    # Red parts before yellow ones before none, whatever the unit's own colour; more money at stake first.
+    assert unit_order(body) == ["big-red", "watermelon", "yellowish", "calm"]
+    row = body[body.index('href="/units/watermelon"') :]
+    row = row[: row.index("</tr>")]
+    # One red of its three scored subscriptions (the grey one is not judged): the costliest red, its money.
+    assert "1 red of 3 · IFS FSM · 186 k EUR" in row and "186\u202f000 EUR" in row
+    yellowish = body[body.index('href="/units/yellowish"') :]
+    assert "2 yellow of 2 · CRM · 4\u202f000 EUR" in yellowish[: yellowish.index("</tr>")]
+    calm = body[body.index('href="/units/calm"') :]
+    assert "worst-part" not in calm[: calm.index("</tr>")]  # all green: nothing
+    view = portfolio.build(melons, portfolio.Filters())
+    parts = {row.unit.key: row.worst_part for row in view.rows}
+    assert parts["calm"] is None
+    assert parts["big-red"] == portfolio.WorstPart("red", 1, 2, "ERP", Decimal("250000.00"), "EUR")
+    assert parts["big-red"].text == "1 red of 2 · ERP · 250 k EUR"
+
+
+def test_open_risks_order_units_whose_worst_parts_and_money_are_alike(client, auth, melons, make_unit):
+    from models import Risk, RiskReason, Unit
+
+    calm = db.session.scalar(db.select(Unit).where(Unit.key == "calm"))
+    twin = make_unit(key="twin", name="A Twin", account_manager=melons)  # sorts before Calm by name alone
+    score_rows(twin, [(92, "green", "adoption")])
+    risk = Risk(unit=calm, reason=RiskReason(bucket="commercial", name="Freeze"), source="unit", probability="likely")
+    db.session.add(risk)
+    db.session.commit()
+    view = portfolio.build(melons, portfolio.Filters())
+    assert [row.unit.key for row in view.rows][-2:] == ["calm", "twin"]
+
+
+def test_the_unit_page_says_why_its_colour_differs_from_its_score(client, auth, melons):
+    from models import HealthScore, Unit
+
+    unit = db.session.scalar(db.select(Unit).where(Unit.key == "watermelon"))
+    note = "Yellow although 80: IFS FSM holds 186 k of 412 k EUR a year and is red"
+    part = {"unit_key": "watermelon", "system_key": "ifs-fsm", "name": "IFS FSM", "score": 30.0, "colour": "red"}
+    # The unit's stored row of today, as the roll-up writes it when a red part holds a third of the money.
+    row = db.session.scalar(
+        db.select(HealthScore).where(HealthScore.unit_id == unit.id, HealthScore.system_id.is_(None))
+    )
+    row.colour, row.reasons = "yellow", [note, "IFS FSM: why (red)"]
+    row.explanation = {"children": [{**part, "seats": 31, "money": {"EUR": 186000.0}}], "colour_note": note}
+    db.session.commit()
+    auth.login(melons)
+    page = client.get("/units/watermelon").get_data(as_text=True)
+    assert f'<li class="colour-note">{note}</li>' in page
+    panel = client.get("/units/watermelon/explain", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert note in panel and "186\u202f000 EUR" in panel  # the part's licence a year, in the parts' table

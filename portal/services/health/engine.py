@@ -15,19 +15,21 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import HealthScore, StageTransition, Subscription, System, Unit, UsageDaily, db
 from portal import clock
 from portal.access.scope import descendants_of
 from portal.services.health.evaluate import Evaluation, Settings, evaluate
-from portal.services.health.explanation import Explanation, MeasureLine
+from portal.services.health.explanation import Explanation, MeasureLine, Money, add_money
 from portal.services.health.facts import SubscriptionFacts, as_date, gather, in_batches
 from portal.services.health.latest import FRESH_DAYS, latest_scores
 from portal.services.health.measures import Cadence, cadence_of
 from portal.services.health.profiles import current_profiles
 from portal.services.health.rollup import Record, UnitNode, roll_up_units, with_ancestors
-from portal.services.health.stages import PLAYBOOK, StageRules
+from portal.services.health.scoring import Profile
+from portal.services.health.stages import PLAYBOOK, Stage, StageRules
 from portal.services.risks import suggestions as risk_suggestions
 from portal.services.units import goals
 
@@ -220,6 +222,38 @@ def _score_subscriptions(as_of: date, subscription_ids: Sequence[int] | None) ->
     return result
 
 
+def _licence_money() -> dict[tuple[str, str], Money]:
+    """(unit key, system key) → the subscription's yearly licence money (its effective annual cost in its
+    system's currency), which the roll-up weighs beside the seats. The catalog keeps no price history, so a
+    past date is weighed with today's prices."""
+    statement = (
+        select(Subscription, Unit.key)
+        .join(Unit, Unit.id == Subscription.unit_id)
+        .join(Subscription.system)
+        .options(contains_eager(Subscription.system))
+    )
+    found: dict[tuple[str, str], Money] = {}
+    for subscription, unit_key in db.session.execute(statement):
+        cost = float(subscription.effective_annual_cost)
+        found[(unit_key, subscription.system.key)] = ((subscription.system.currency, cost),) if cost else ()
+    return found
+
+
+def _roll_up(
+    units: Mapping[int, UnitNode],
+    by_unit: Mapping[int, Sequence[Record]],
+    wanted: set[int],
+    profiles: Mapping[Stage, Profile],
+) -> dict[int, Record]:
+    """The wanted units' records from their subscriptions' records, each given its licence money first."""
+    money = _licence_money()
+    priced = {
+        unit_id: [replace(record, money=money.get((record.unit_key, record.system_key), ())) for record in records]
+        for unit_id, records in by_unit.items()
+    }
+    return roll_up_units(units, priced, wanted, profiles)
+
+
 def compute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Computation:
     """Score the subscriptions (all, or the given ones) and their units as of the end of `as_of`.
 
@@ -233,7 +267,7 @@ def compute(as_of: date, subscription_ids: Sequence[int] | None = None) -> Compu
     if subscription_ids is None:
         touched = set(units)
     by_unit = _subscription_records_by_unit(as_of, result, touched, units)
-    result.unit_records = roll_up_units(units, by_unit, touched, result.profiles)
+    result.unit_records = _roll_up(units, by_unit, touched, result.profiles)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -247,7 +281,7 @@ def compute_subtree(as_of: date, unit_id: int) -> Computation:
     by_unit: dict[int, list[Record]] = defaultdict(list)
     for evaluation in result.evaluations:
         by_unit[evaluation.facts.unit_id].append(result.subscription_records[evaluation.facts.subscription_id])
-    result.unit_records = roll_up_units(_unit_nodes(), by_unit, descendants_of({unit_id}), result.profiles)
+    result.unit_records = _roll_up(_unit_nodes(), by_unit, descendants_of({unit_id}), result.profiles)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -268,6 +302,9 @@ def _subscription_records_by_unit(
 
 
 def _record_from_row(row: HealthScore, unit_key: str, system_key: str, name: str) -> Record:
+    explanation = Explanation.from_json(row.explanation)
+    # A stored unit's money is its parts'; a subscription's is given by the roll-up (_roll_up), from the catalog.
+    money = add_money(part.money for part in explanation.children or ())
     return Record(
         unit_key,
         system_key,
@@ -280,8 +317,9 @@ def _record_from_row(row: HealthScore, unit_key: str, system_key: str, name: str
         row.reclaimable_seats,
         list(row.reasons),
         row.profile_version,
-        Explanation.from_json(row.explanation),
+        explanation,
         row.as_of,
+        money,
     )
 
 

@@ -8,7 +8,7 @@ its default). Pure: no database, no Flask.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,20 @@ class MeasureLine:
         )
 
 
+# Yearly licence money as (currency, amount) pairs, currencies in order: amounts in different currencies are
+# never added up or converted. A tuple, not a dict, so the frozen records that carry it stay hashable.
+Money = tuple[tuple[str, float], ...]
+
+
+def add_money(amounts: Iterable[Money]) -> Money:
+    """The sum per currency; zero amounts left out."""
+    totals: dict[str, float] = {}
+    for money in amounts:
+        for currency, amount in money:
+            totals[currency] = totals.get(currency, 0.0) + amount
+    return tuple((currency, round(total, 2)) for currency, total in sorted(totals.items()) if total)
+
+
 @dataclass(frozen=True, slots=True)
 class RollUpPart:
     """One part of a unit's score: a subscription of its own, or a unit below it."""
@@ -77,9 +91,10 @@ class RollUpPart:
     colour: str
     stage: str | None
     seats: int
+    money: Money = ()  # its yearly licence money: a subscription's effective annual cost, a unit's sum of its own
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "unit_key": self.unit_key,
             "system_key": self.system_key,
             "name": self.name,
@@ -88,6 +103,9 @@ class RollUpPart:
             "stage": self.stage,
             "seats": self.seats,
         }
+        if self.money:
+            data["money"] = dict(self.money)
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RollUpPart:
@@ -99,6 +117,7 @@ class RollUpPart:
             data.get("colour", "grey"),
             data.get("stage"),
             data.get("seats", 0),
+            add_money([tuple((data.get("money") or {}).items())]),
         )
 
 
@@ -114,6 +133,7 @@ class Explanation:
     window_start: str = ""  # ISO date: the first day of the measures' window
     cadence: str = ""  # the users' cadence the habit was judged by
     children: tuple[RollUpPart, ...] | None = None  # a unit's parts; None for a subscription
+    colour_note: str = ""  # a unit's: why its colour is worse than its score's own ("Yellow although 71: …")
 
     @property
     def critical_signals(self) -> tuple[MeasureLine, ...]:
@@ -125,7 +145,10 @@ class Explanation:
 
     def to_json(self) -> dict[str, Any]:
         if self.children is not None:
-            return {"children": [part.to_json() for part in self.children], "playbook": self.playbook}
+            data: dict[str, Any] = {"children": [part.to_json() for part in self.children], "playbook": self.playbook}
+            if self.colour_note:
+                data["colour_note"] = self.colour_note
+            return data
         return {
             "measures": [line.to_json() for line in self.measures],
             "lift": self.lift,
@@ -151,4 +174,5 @@ class Explanation:
             data.get("window_start", ""),
             data.get("cadence", ""),
             None if children is None else tuple(RollUpPart.from_json(part) for part in children),
+            data.get("colour_note", ""),
         )

@@ -10,13 +10,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from portal.services.health.explanation import Explanation, RollUpPart
+from portal.formatting import money_short
+from portal.services.health.explanation import Explanation, Money, RollUpPart, add_money
 from portal.services.health.measures import Colour
 from portal.services.health.scoring import Profile, roll_up_values
 from portal.services.health.stages import PLAYBOOK, Stage
 
 SEVERITY = {Colour.RED.value: 0, Colour.YELLOW.value: 1, Colour.GREY.value: 2, Colour.GREEN.value: 3}
 UNIT_REASONS = 5  # a unit names this many of its worst subscriptions and sub-units
+NAMED_PARTS = 3  # a sentence on what holds a unit's colour names this many parts, then "and N more"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class Record:
     profile_version: int | None = None
     explanation: Explanation = field(default_factory=Explanation)
     as_of: date | None = None  # set on records read back from the store
+    money: Money = ()  # the yearly licence money the roll-up weighs beside the seats (not in the export)
 
     def export(self) -> dict[str, object]:
         return {
@@ -71,29 +74,88 @@ def _dominant_stage(children: Sequence[Record]) -> str | None:
     return max(weights, key=lambda stage: (weights[stage], -order.index(stage)))
 
 
-def _median_colour(children: Sequence[Record]) -> Colour | None:
-    """The colour of the weighted median child: the worst colour that children holding at least half of
-    the weight share or are worse than. A critical signal that holds a subscription at yellow thus holds
-    a unit that is mostly that subscription, but not a unit with twenty other healthy systems."""
-    coloured = [(child.colour, max(child.seats, 1)) for child in children if child.score is not None]
-    total = sum(weight for _, weight in coloured)
-    if not total:
-        return None
-    for colour in (Colour.RED, Colour.YELLOW):
-        at_least = {Colour.RED: {Colour.RED}, Colour.YELLOW: {Colour.RED, Colour.YELLOW}}[colour]
-        if sum(weight for child_colour, weight in coloured if child_colour in at_least) * 2 >= total:
-            return colour
-    return Colour.GREEN
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A colour a unit's parts hold it at, worse than its score's own, and the words that say which parts."""
+
+    colour: Colour
+    why: str  # "M-Files holds 23 of 43 seats and is yellow"
+
+
+def _weight(child: Record) -> int:
+    return max(child.seats, 1)  # a system with no seats counts as one, as in the score
+
+
+def _holds(parts: Sequence[Record], share: str) -> str:
+    """ "M-Files holds 23 of 43 seats and is yellow"; several parts: "A, B and 2 more hold … and are yellow or red"."""
+    names = [part.name for part in parts[:NAMED_PARTS]]
+    if len(parts) > NAMED_PARTS:
+        names.append(f"{len(parts) - NAMED_PARTS} more")
+    present = {part.colour for part in parts}
+    colours = " or ".join(colour.value for colour in (Colour.YELLOW, Colour.RED) if colour.value in present)
+    if len(names) == 1:
+        return f"{names[0]} holds {share} and is {colours}"
+    return f"{', '.join(names[:-1])} and {names[-1]} hold {share} and are {colours}"
+
+
+def _half_the_seats(scored: Sequence[Record]) -> Hold | None:
+    """The colour of the weighted median part: the worst colour that parts holding at least half of the seats
+    share or are worse than. A critical signal that holds a subscription at yellow thus holds a unit that is
+    mostly that subscription, but not a unit with twenty other healthy systems."""
+    total = sum(_weight(child) for child in scored)
+    for colour, at_least in ((Colour.RED, {Colour.RED}), (Colour.YELLOW, {Colour.RED, Colour.YELLOW})):
+        holding = sorted((child for child in scored if child.colour in at_least), key=lambda c: (-_weight(c), c.name))
+        if total and sum(_weight(child) for child in holding) * 2 >= total:
+            named: list[Record] = []
+            for child in holding:  # the largest parts that together reach half, named
+                named.append(child)
+                if sum(_weight(part) for part in named) * 2 >= total:
+                    break
+            held = sum(_weight(part) for part in named)
+            return Hold(colour, _holds(named, f"{held} of {total} seats"))
+    return None
+
+
+def _red_third(scored: Sequence[Record]) -> Hold | None:
+    """Yellow at best while one red part holds a third or more of the seats or of the licence money: a unit
+    must never look green while a part that large is failing (a watermelon: green outside, red inside).
+
+    Money is compared within the red part's own currency — its amount against the amounts of the parts
+    priced in that currency — since currencies never add up and Rapport converts none."""
+    seats = sum(_weight(child) for child in scored)
+    money = dict(add_money(child.money for child in scored))
+    heaviest: tuple[float, str] | None = None  # the largest share a red part holds, and its words
+    for child in scored:
+        if child.colour != Colour.RED.value:
+            continue
+        shares = [(_weight(child), seats, f"{_weight(child)} of {seats} seats")]
+        for currency, amount in child.money:
+            held = money_short(amount, currency).removesuffix(f" {currency}")
+            shares.append((amount, money[currency], f"{held} of {money_short(money[currency], currency)} a year"))
+        for part, whole, words in shares:
+            if whole > 0 and part * 3 >= whole and (heaviest is None or part / whole > heaviest[0]):
+                heaviest = (part / whole, _holds([child], words))
+    return Hold(Colour.YELLOW, heaviest[1]) if heaviest else None
+
+
+def _held_colour(value: float | None, colour: Colour, children: Sequence[Record]) -> tuple[Colour, str]:
+    """The unit's colour after its parts have held it, and the sentence why when that differs from its score's
+    own colour ("Yellow although 71: M-Files holds 23 of 43 seats and is yellow")."""
+    scored = [child for child in children if child.score is not None]
+    note = ""
+    for hold in (_half_the_seats(scored), _red_third(scored)):
+        if value is not None and hold is not None and SEVERITY[hold.colour.value] < SEVERITY[colour.value]:
+            # The score rounded as the pages round it (`| round | int`), so the sentence and the page agree.
+            colour, note = hold.colour, f"{hold.colour.value.capitalize()} although {round(value)}: {hold.why}"
+    return colour, note
 
 
 def unit_record(unit: UnitNode, children: Sequence[Record], profiles: Mapping[Stage, Profile]) -> Record:
     """A unit's record from its subscriptions and sub-units."""
     stage = _dominant_stage(children)
     profile = profiles[Stage(stage) if stage else Stage.ADOPTION]
-    value, colour = roll_up_values([(child.score, child.seats) for child in children], profile)
-    median = _median_colour(children)
-    if median is not None and SEVERITY[median.value] < SEVERITY[colour.value]:
-        colour = median
+    value, own_colour = roll_up_values([(child.score, child.seats) for child in children], profile)
+    colour, colour_note = _held_colour(value, own_colour, children)
     worst = sorted(
         (child for child in children if child.colour in (Colour.RED.value, Colour.YELLOW.value)),
         key=lambda child: (SEVERITY[child.colour], child.score if child.score is not None else 0.0),
@@ -105,11 +167,23 @@ def unit_record(unit: UnitNode, children: Sequence[Record], profiles: Mapping[St
         reasons = ["insufficient data: none of its subscriptions could be scored"]
     elif not reasons:
         reasons = [f"all {len(children)} scored {'parts are' if len(children) > 1 else 'part is'} healthy"]
+    if colour_note:
+        reasons = [colour_note, *reasons]
     parts = tuple(
-        RollUpPart(child.unit_key, child.system_key, child.name, child.score, child.colour, child.stage, child.seats)
+        RollUpPart(
+            child.unit_key,
+            child.system_key,
+            child.name,
+            child.score,
+            child.colour,
+            child.stage,
+            child.seats,
+            child.money,
+        )
         for child in sorted(children, key=lambda child: (SEVERITY[child.colour], child.name))
     )
-    explanation = Explanation(playbook=PLAYBOOK[Stage(stage)] if stage else "", children=parts)
+    playbook = PLAYBOOK[Stage(stage)] if stage else ""
+    explanation = Explanation(playbook=playbook, children=parts, colour_note=colour_note)
     return Record(
         unit.key,
         "",
@@ -123,6 +197,7 @@ def unit_record(unit: UnitNode, children: Sequence[Record], profiles: Mapping[St
         reasons,
         profile.version,
         explanation,
+        money=add_money(child.money for child in children),
     )
 
 

@@ -7,7 +7,7 @@ recomputed, so the page costs a few queries however large the organisation is.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,7 +19,7 @@ from models import Account, Colour, HealthScore, PlanStep, Risk, Role, Stage, St
 from portal import clock
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
-from portal.formatting import by_currency
+from portal.formatting import by_currency, money_short
 from portal.services.catalog.seat_use import low_seat_mark
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
@@ -95,6 +95,50 @@ def _follow_ups(unit_ids: list[int], as_of: date) -> dict[int, FollowUp]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class WorstPart:
+    """A unit's worst subscriptions, shown beside its rolled-up colour so that a green unit cannot hide a red
+    part: how many of its scored subscriptions are in the worst colour, and the costliest of them."""
+
+    colour: str
+    count: int  # subscriptions in that colour
+    scored: int  # of the unit's subscriptions with a score (grey ones are not judged)
+    name: str  # the costliest in that colour
+    cost: Decimal  # its effective annual cost
+    currency: str
+
+    @property
+    def text(self) -> str:
+        """ "1 red of 3 · IFS FSM · 186 k EUR" """
+        return f"{self.count} {self.colour} of {self.scored} · {self.name} · {money_short(self.cost, self.currency)}"
+
+
+def worst_part(subscriptions: Sequence[Subscription], latest: Mapping[int, Latest]) -> WorstPart | None:
+    """The unit's worst part from its subscriptions' latest scores; None when every scored one is green (or none
+    is scored). The costliest is picked by amount, whatever its currency: a unit's parts are nearly always priced
+    in one, and a name to look at first needs no exchange rate."""
+    colours = {
+        subscription.id: latest[subscription.id].colour for subscription in subscriptions if subscription.id in latest
+    }
+    scored = [
+        subscription for subscription in subscriptions if colours.get(subscription.id, Colour.GREY) != Colour.GREY
+    ]
+    at_risk = [subscription for subscription in scored if colours[subscription.id] in AT_RISK]
+    if not at_risk:
+        return None
+    worst = min((colours[subscription.id] for subscription in at_risk), key=SEVERITY.__getitem__)
+    in_worst = [subscription for subscription in at_risk if colours[subscription.id] == worst]
+    costliest = min(in_worst, key=lambda s: (-s.effective_annual_cost, s.system.name.casefold()))
+    return WorstPart(
+        worst,
+        len(in_worst),
+        len(scored),
+        costliest.system.name,
+        costliest.effective_annual_cost,
+        costliest.system.currency,
+    )
+
+
 @dataclass(frozen=True)
 class PortfolioRow:
     unit: Unit
@@ -108,6 +152,7 @@ class PortfolioRow:
     at_stake: dict[str, Decimal]  # per currency: the annual cost of the subscriptions at red or yellow
     systems: frozenset[str]
     follow_up: FollowUp = field(default_factory=lambda: FollowUp())
+    worst_part: WorstPart | None = None
 
     @property
     def colour(self) -> str:
@@ -147,13 +192,16 @@ class PortfolioRow:
         return sum(self.at_stake.values(), Decimal(0))
 
     def attention(self) -> tuple:
-        """Red before yellow before grey before green; then falling before rising; then more open risks; then
-        more money at stake first."""
+        """Units with worse parts first: a red part before a yellow one before none (a green unit with a red
+        subscription is not at ease); then more money at stake; then more open risks; then the unit's own
+        colour (red, yellow, grey, green) and lower score; then falling before rising."""
         return (
-            SEVERITY.get(self.colour, 2),
-            self.direction if self.direction is not None else 0.0,
-            -self.follow_up.open_risks,
+            SEVERITY[self.worst_part.colour] if self.worst_part else SEVERITY[Colour.GREEN],
             -self.at_stake_total,
+            -self.follow_up.open_risks,
+            SEVERITY.get(self.colour, 2),
+            self.now.score if self.now and self.now.score is not None else 0.0,
+            self.direction if self.direction is not None else 0.0,
             self.unit.name.casefold(),
         )
 
@@ -275,6 +323,7 @@ def _row(
         at_stake=dict(at_stake),
         systems=frozenset(subscription.system.key for subscription in unit.subscriptions),
         follow_up=follow_up,
+        worst_part=worst_part(unit.subscriptions, latest),
     )
 
 

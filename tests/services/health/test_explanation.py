@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -115,3 +117,16 @@ def test_the_unused_core_modules_are_data_beside_the_words():
     assert measure.unused == ("analytics", "mobile")
     assert "(not: analytics, mobile)" in measure.reason
     assert depth(["orders"], ["orders"]).unused == ()
+
+
+def test_a_unit_s_money_and_colour_note_round_trip_and_older_rows_read_without_them():
+    part = RollUpPart("field", "ifs-fsm", "IFS FSM", 30.0, "red", "decline", 5, (("EUR", 186_000.0),))
+    note = "Yellow although 83: IFS FSM holds 186 k of 412 k EUR a year and is red"
+    explanation = Explanation(playbook="call", children=(part,), colour_note=note)
+    stored = explanation.to_json()
+    assert stored["colour_note"] == note and stored["children"][0]["money"] == {"EUR": 186_000.0}
+    assert Explanation.from_json(json.loads(json.dumps(stored))) == explanation
+    older = {"children": [{"unit_key": "field", "name": "IFS FSM", "colour": "red", "seats": 5}], "playbook": "call"}
+    read = Explanation.from_json(older)
+    assert read.colour_note == "" and read.children == (RollUpPart("field", "", "IFS FSM", None, "red", None, 5),)
+    assert read.children[0].money == ()

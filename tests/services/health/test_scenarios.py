@@ -69,7 +69,18 @@ def test_every_score_explains_itself_and_records_its_profile(scored):
     assert record.explanation.lift.startswith("resolve: key user activity down")
     assert record.explanation.playbook and record.profile_version is not None
     unit = scored[("key-quiet", "")]
-    assert unit.colour == "yellow" and unit.reasons[0].startswith("CRM: key user activity down")
+    # Its score is green, its one subscription holds it at yellow: the sentence why comes first.
+    assert (
+        unit.colour == "yellow"
+        and unit.reasons[0] == f"Yellow although {unit.score:.0f}: CRM holds 14 of 14 seats and is yellow"
+    )
+    assert unit.explanation.colour_note == unit.reasons[0]
+    # The part carries its licence money for the roll-up: 14 seats × 40 EUR, the catalog's price.
+    assert unit.explanation.children[0].money == unit.money == (("EUR", 560.0),)
+    stored = next(record for record in engine.stored_records(AS_OF) if record.unit_key == "key-quiet")
+    assert stored.system_key == "" and stored.money == unit.money and stored.reasons[0] == unit.reasons[0]
+    assert stored.explanation == unit.explanation
+    assert unit.reasons[1].startswith("CRM: key user activity down")
 
 
 def test_a_recompute_as_of_the_same_date_gives_the_same_result_and_keeps_one_row(scored):
