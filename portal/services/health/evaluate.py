@@ -145,7 +145,11 @@ def _period(facts: SubscriptionFacts, week: int, trend: _Trend, rules: StageRule
     first = _first_use(facts)
     days_live = (end - first).days if first is not None and first <= end else None
     if not facts.measured_by_use:
-        return Period(days_live, None, None, by_use=False)  # its use says nothing of decline or growth
+        # Its use says nothing of decline or growth. With neither a go-live nor any data on record it has been
+        # in place as long as anyone knows: past onboarding.
+        if first is None:
+            days_live = rules.onboarding_days
+        return Period(days_live, None, None, by_use=False)
     ratio = trend.now / trend.baseline if trend.baseline and trend.baseline >= m.TREND_MIN_PEOPLE else None
     seasonal = m.is_seasonal(ratio, m.Season(trend.quiet, trend.last_year_ratio))
     breadth = trend.now / facts.expected_people if facts.expected_people else None

@@ -53,9 +53,11 @@ class Signal:
 def signal(period: Period, rules: StageRules = StageRules()) -> Signal:
     """The stage this period's figures point to, and why."""
     if not period.by_use:
-        # Nobody "uses" an endpoint agent, so its use can show neither decline nor growth: onboarding for its
-        # first days after go-live, then routine.
-        if period.days_live is not None and period.days_live < rules.onboarding_days:
+        # Nobody "uses" an endpoint agent, so its use can show neither decline nor growth: onboarding until
+        # go-live and for its first days after, then routine.
+        if period.days_live is None:
+            return Signal(Stage.ONBOARDING, "not live yet")
+        if period.days_live < rules.onboarding_days:
             return Signal(Stage.ONBOARDING, f"live for {period.days_live} days")
         return Signal(Stage.ADOPTION, "routine: not measured by use")
     if period.days_live is None:
