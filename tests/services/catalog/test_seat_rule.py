@@ -19,7 +19,7 @@ from portal.services.catalog.seat_rule import (
     seat_figures,
     why_no_seat_figures,
 )
-from portal.services.health import engine
+from portal.services.health import backtest, engine
 from portal.services.platform import tokens
 from portal.services.reports import cio, reviews
 from portal.services.reports.cio_licences import licences
@@ -152,3 +152,8 @@ def test_the_agent_not_measured_by_use_is_scored_on_its_tickets(four_licences):
     measures = {part.key: part for part in record.explanation.measures}
     assert measures["ticket_load"].score is not None
     assert all(measures[key].reason == NOT_MEASURED for key in ("seat_utilisation", "breadth", "habit", "trend"))
+
+
+def test_the_backtest_leaves_the_agent_out(four_licences):
+    timelines = backtest.replay(AS_OF - timedelta(days=14), AS_OF)
+    assert sorted(timelines) == ["sched × draw", "sched × erp", "sched × wiki"]
