@@ -5,7 +5,8 @@ licence with seats whose system is measured by use. A site or free licence costs
 use it, and an endpoint agent or a mandatory training is not worth less because nobody "uses" it: those say
 why instead, in the same words on every page, report, export and answer of the API.
 
-Pure: plain values in, plain values out (the scoring calls it with the figures it gathered).
+No queries: `why_no_seat_figures` and `reclaimable_seats` take plain values (the scoring calls them with the
+figures it gathered); the others read a subscription and its system as loaded.
 """
 
 from __future__ import annotations
