@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import db
@@ -41,6 +41,9 @@ class System(db.Model):
     license_model: Mapped[str] = mapped_column(String(10), default=LicenseModel.PER_SEAT.value)
     seat_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    # False for a system whose value is not in people using it (an endpoint agent, a mandatory training): it is
+    # judged on tickets and sentiment, never on seats used or active people (docs/scoring.md).
+    measured_by_use: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     owner: Mapped[Account | None] = relationship()
     modules: Mapped[list[Module]] = relationship(

@@ -50,6 +50,12 @@ class SystemForm(AdminForm):
         description="ISO 4217 code, like EUR, SEK or USD.",
     )
 
+    measured_by_use = BooleanField(
+        "Measured by use",
+        default=True,
+        description="An endpoint agent or a mandatory training: its value is not in people using it",
+    )
+
     def __init__(self, *args: Any, system: System | None = None, **kwargs: Any) -> None:
         super().__init__(*args, obj=system, **kwargs)
         if system is not None:  # the key is permanent
@@ -66,6 +72,7 @@ class SystemForm(AdminForm):
             license_model=self.license_model.data,
             seat_cost=self.seat_cost.data,
             currency=self.currency.data,
+            measured_by_use=self.measured_by_use.data,
         )
 
 

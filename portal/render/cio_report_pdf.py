@@ -68,7 +68,7 @@ def _tiles(report: CioReport, sheet: dict[str, ParagraphStyle]) -> Table:
         (
             money_short(abs(saving), currency),
             f"a year {'saved' if saving >= 0 else 'more'} by renewing the next "
-            f"{RENEWAL_DAYS} days' {counted(len(licences.renewals), 'subscription')} "
+            f"{RENEWAL_DAYS} days' {counted(len(licences.renewals), 'per-seat subscription')} "
             f"at the advised seats",
         ),
     ]
@@ -230,7 +230,8 @@ def _licences(report: CioReport, sheet: dict[str, ParagraphStyle]) -> list[Flowa
         story += [
             Spacer(1, 2 * mm),
             Paragraph(
-                f"Renewals in the next {RENEWAL_DAYS} days. Used: people a month now; "
+                f"Renewals of per-seat licences in the next {RENEWAL_DAYS} days (site and free licences and "
+                "systems not measured by use get no seat advice). Used: people a month now; "
                 "then: the 90% range projected to the renewal from the last quarter's "
                 "trend; renew: the seats advised.",
                 sheet["body"],

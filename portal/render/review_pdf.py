@@ -74,9 +74,7 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
     heading("Adoption by system")
     rows: list[list[object]] = [["System", "Health", "Stage", "Active", "Habit", "Core modules unused"]]
     for line in review.systems:
-        active = number(line.active_people) + (
-            f" of {number(line.seats)} seats" if line.per_seat and line.seats else ""
-        )
+        active = number(line.active_people) + (f" of {number(line.seats)} seats" if line.counted else "")
         rows.append(
             [
                 line.name,
@@ -90,7 +88,7 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
     story.append(table(rows, [30 * mm, 17 * mm, 23 * mm, 27 * mm, 44 * mm, TEXT_WIDTH - 141 * mm], styles))
 
     heading("Licence utilisation")
-    seat_lines = [line for line in review.systems if line.per_seat and line.seats]
+    seat_lines = [line for line in review.systems if line.counted]
     if seat_lines:
         rows = [["System", "Seats", "Used", "Unused", "Unused a year"]]
         rows += [
@@ -106,6 +104,8 @@ def _sections(review: Review, styles: dict[str, ParagraphStyle]) -> list[Flowabl
         story.append(table(rows, [60 * mm, 22 * mm, 22 * mm, 22 * mm, TEXT_WIDTH - 126 * mm], styles, {1, 2, 3, 4}))
     else:
         story.append(Paragraph("None of the unit's systems is licensed per seat.", body))
+    if review.without_seat_figures:
+        story.append(Paragraph(text(review.without_seat_figures), body))
 
     heading("Support")
     support = review.support

@@ -17,7 +17,7 @@ from portal.services.units.portfolio import STEADY_POINTS, PortfolioRow
 
 def _card(tickets: int, before: int) -> SystemCard:
     nothing = [None] * 11
-    return SystemCard(*nothing[:5], tickets, before, *nothing[:6])
+    return SystemCard(*nothing[:4], tickets, before, *nothing[:6])
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import LicenseModel, Person, Stage, Subscription, System, Ticket, UsagePersonDays, db
+from models import Person, Stage, Subscription, System, Ticket, UsagePersonDays, db
 from models.types import start_of_day
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
@@ -22,6 +22,7 @@ from portal.services.catalog.forecast import (
     project,
     renewal_forecast,
 )
+from portal.services.catalog.seat_rule import gets_seat_advice, why_not_for_system
 from portal.services.health.day_bits import assemble_each, days_between, span_of
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
@@ -82,8 +83,14 @@ class SystemAdoption:
     demand: Demand | None = None
 
     @property
+    def not_counted(self) -> str | None:
+        """Why the system gets no seat figures ("not a per-seat licence"), or None (seat_rule.py)."""
+        return why_not_for_system(self.system)
+
+    @property
     def per_seat(self) -> bool:
-        return self.system.license_model == LicenseModel.PER_SEAT.value
+        """Whether its use is read against seats: a per-seat licence measured by use."""
+        return self.not_counted is None
 
     @property
     def by_subscription(self) -> dict[int, UnitAdoption]:
@@ -149,10 +156,9 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
         )
     )
     latest = latest_by_subscription([subscription.id for subscription in subscriptions], as_of)
-    per_seat = system.license_model == LicenseModel.PER_SEAT.value
     units = []
     for subscription in subscriptions:
-        expected = subscription.seats if per_seat and subscription.seats else people.get(subscription.unit_id, 0)
+        expected = subscription.seats if gets_seat_advice(subscription) else people.get(subscription.unit_id, 0)
         expected = expected or subscription.unit.headcount or 0
         counts = active.get(subscription.unit_id, [0] * MONTHS)
         live_from = subscription.go_live

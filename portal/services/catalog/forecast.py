@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from models import Subscription
+from portal.services.catalog.seat_rule import gets_seat_advice
 from portal.services.health.day_bits import days_between
 from portal.services.health.facts import person_days
 
@@ -113,7 +114,8 @@ def renewal_forecast(
     subscription: Subscription, series: Sequence[int] | None, as_of: date, within_days: int | None = None
 ) -> SeatForecast | None:
     """The seats a subscription's next renewal needs, from its weekly series (none read: nobody active), when
-    it renews after `as_of` (and within `within_days`); None for no renewal, no seats or too few points."""
+    it renews after `as_of` (and within `within_days`); None for no renewal, no seat advice (seat_rule.py) or
+    too few points."""
     if not renews_within(subscription, as_of, within_days):
         return None
     assert subscription.renewal_date is not None
@@ -128,11 +130,12 @@ def renewal_forecast(
 
 
 def renews_within(subscription: Subscription, as_of: date, days: int | None = None) -> bool:
-    """Whether a subscription with seats renews after `as_of` (and within `days` when given)."""
+    """Whether a subscription that gets seat advice (seat_rule.py) renews after `as_of` (and within `days` when
+    given): a site or free licence, or a system not measured by use, is never advised on seats at renewal."""
     due = subscription.renewal_date
     return (
         due is not None
         and due > as_of
-        and bool(subscription.seats)
+        and gets_seat_advice(subscription)
         and (days is None or due <= as_of + timedelta(days=days))
     )

@@ -43,6 +43,7 @@ class SystemDetails:
     license_model: str = LicenseModel.PER_SEAT.value
     seat_cost: Decimal | None = None
     currency: str = "EUR"
+    measured_by_use: bool = True  # False: judged on tickets and sentiment, never on seats or active people
 
 
 def snapshot(system: System) -> dict[str, object]:
@@ -57,6 +58,7 @@ def snapshot(system: System) -> dict[str, object]:
         "license_model": system.license_model,
         "seat_cost": system.seat_cost,
         "currency": system.currency,
+        "measured_by_use": system.measured_by_use,
     }
 
 
@@ -84,6 +86,7 @@ def _apply(system: System, details: SystemDetails) -> None:
     system.license_model = details.license_model
     system.seat_cost = cents(details.seat_cost)
     system.currency = details.currency.upper()
+    system.measured_by_use = details.measured_by_use
 
 
 def create_system(key: str, details: SystemDetails, actor: Account | None) -> System:

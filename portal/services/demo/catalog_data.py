@@ -20,6 +20,7 @@ class SystemSpec:
     seat_cost: str | None
     description: str
     modules: tuple[tuple[str, str, bool], ...]  # (key, name, core)
+    measured_by_use: bool = True  # False: its value is not in people using it (an endpoint agent)
 
     @property
     def seat_cost_amount(self) -> Decimal | None:
@@ -368,6 +369,7 @@ SYSTEMS: tuple[SystemSpec, ...] = (
             ("spotlight", "Vulnerability Management", False),
             ("identity_protection", "Identity Protection", False),
         ),
+        measured_by_use=False,  # an agent on every laptop protects whether or not anyone opens its console
     ),
     S(
         "knowbe4",

@@ -130,6 +130,7 @@ class _Builder:
             license_model=spec.license_model,
             seat_cost=spec.seat_cost_amount,
             currency="EUR",
+            measured_by_use=spec.measured_by_use,
             modules=[Module(key=key, name=name, is_core=core) for key, name, core in spec.modules],
         )
         self.systems[spec.key] = system

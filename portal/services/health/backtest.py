@@ -161,6 +161,8 @@ def replay(
         result = compute(day)
         for evaluation in result.evaluations:
             facts = evaluation.facts
+            if not facts.measured_by_use:
+                continue  # never in decline and not "abandoned" for want of use: nothing for its colour to foretell
             name = f"{facts.unit_key} × {facts.system_key}"
             record = result.subscription_records[facts.subscription_id]
             quarter = sum(1 for weeks in facts.person_weeks if weeks & QUARTER)

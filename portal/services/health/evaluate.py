@@ -13,10 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from statistics import median
 
+from portal.services.catalog.seat_rule import NOT_MEASURED, reclaimable_seats, why_no_seat_figures
 from portal.services.health import measures as m
 from portal.services.health.calendar import YEAR_WEEKS, blocks, mask_of, plain_weeks, week_start
 from portal.services.health.facts import SubscriptionFacts
-from portal.services.health.scoring import Profile, Score, score
+from portal.services.health.scoring import BEHAVIOUR_KEYS, Profile, Score, score
 from portal.services.health.stages import Decision, Period, Signal, Stage, StageRules, decide, signal
 
 STAGE_WEEKS = 12  # the stage is replayed over this many weeks before the as-of week
@@ -143,6 +144,12 @@ def _period(facts: SubscriptionFacts, week: int, trend: _Trend, rules: StageRule
     end = facts.as_of - timedelta(days=7 * week)
     first = _first_use(facts)
     days_live = (end - first).days if first is not None and first <= end else None
+    if not facts.measured_by_use:
+        # Its use says nothing of decline or growth. With neither a go-live nor any data on record it has been
+        # in place as long as anyone knows: past onboarding.
+        if first is None:
+            days_live = rules.onboarding_days
+        return Period(days_live, None, None, by_use=False)
     ratio = trend.now / trend.baseline if trend.baseline and trend.baseline >= m.TREND_MIN_PEOPLE else None
     seasonal = m.is_seasonal(ratio, m.Season(trend.quiet, trend.last_year_ratio))
     breadth = trend.now / facts.expected_people if facts.expected_people else None
@@ -205,10 +212,11 @@ def measures_of(facts: SubscriptionFacts, settings: Settings, trend: _Trend, sta
         period = f"30 days outside the quiet time (from {facts.window_start:%-d %b})"
     no_usage = facts.observed_weeks == 0 or stale
     reason = NO_USAGE if facts.observed_weeks == 0 else "data stale: the usage feed stopped"
+    if not facts.measured_by_use:
+        no_usage, reason = True, NOT_MEASURED  # its value is not in people using it: no seat or people measure
     behaviour: list[m.Measure]
     if no_usage:
-        keys = ("seat_utilisation", "breadth", "habit", "depth", "key_users", "key_action", "trend")
-        behaviour = [m.Measure(key, None, None, reason) for key in keys]
+        behaviour = [m.Measure(key, None, None, reason) for key in BEHAVIOUR_KEYS]
     else:
         active = facts.active_people
         adopted, abandoned = _module_changes(facts, 0)
@@ -232,18 +240,20 @@ def measures_of(facts: SubscriptionFacts, settings: Settings, trend: _Trend, sta
             trend_measure,
         ]
     age = None if facts.newest_answer is None else (facts.as_of - facts.newest_answer).days
-    return [
-        *behaviour,
-        m.ticket_load(
+    if facts.measured_by_use:
+        tickets = m.ticket_load(
             facts.tickets,
             facts.active_people,
             facts.usual_tickets_per_person,
             facts.norm_tickets_per_person,
             facts.incidents,
             period=period,
-        ),
-        m.sentiment(facts.answers, settings.sentiment_stale_days, age),
-    ]
+        )
+    else:
+        # Tickets per active person mean nothing without use, and other units' norm per person neither: the
+        # subscription's tickets are held against its own usual count a month, the whole subscription as one.
+        tickets = m.ticket_load(facts.tickets, 1, facts.usual_tickets, None, facts.incidents, period=period)
+    return [*behaviour, tickets, m.sentiment(facts.answers, settings.sentiment_stale_days, age)]
 
 
 def evaluate(
@@ -254,10 +264,12 @@ def evaluate(
     stale_since: date | None = None,
 ) -> Evaluation:
     """Measures, stage and explained score of one subscription as of the facts' date."""
+    if not facts.measured_by_use:
+        stale_since = None  # it is not judged on its usage, so a usage feed that stopped takes nothing away
     active = ActiveByWeek(facts.person_weeks)
     decision, transitions, signals = replay_stage(facts, settings.rules, stale_since, active)
     measures = measures_of(facts, settings, _trend_at(facts, 0, active), stale=stale_since is not None)
-    result = score(measures, profiles[decision.stage], previous)
+    result = score(measures, profiles[decision.stage], previous, by_use=facts.measured_by_use)
     warning = early_warning(decision.stage, signals)
     if (decision.stage == Stage.DECLINE or warning) and result.colour == m.Colour.GREEN:
         # "Green until they leave" is what a score must never be: a unit in decline — or showing its signs for
@@ -267,7 +279,8 @@ def evaluate(
     if stale_since is not None:
         headline = f"data stale: no usage data for {facts.system_key} from any unit since {stale_since:%-d %b %Y}"
         result = Score(None, m.Colour.GREY, result.profile_version, result.parts, [headline, *result.reasons[1:]])
-    reclaimable = m.reclaimable_seats(facts.active_people, facts.seats, facts.per_seat) if facts.observed_weeks else 0
+    counted = why_no_seat_figures(facts.per_seat, facts.seats, facts.measured_by_use) is None
+    reclaimable = reclaimable_seats(facts.active_people, facts.seats, counted) if facts.observed_weeks else 0
     return Evaluation(
         facts,
         settings.cadence,

@@ -102,6 +102,8 @@ class SubscriptionFacts:
     norm_tickets_per_person: float | None = None  # … and across all units of the system
     answers: Sequence[Answers] = ()
     newest_answer: date | None = None
+    measured_by_use: bool = True  # False: an endpoint agent, a mandatory training (judged on tickets, sentiment)
+    usual_tickets: float | None = None  # per 30 days, the subscription's own count: the reference without use
 
     @property
     def active_people(self) -> int:
@@ -387,6 +389,13 @@ def gather(
         if covered_days >= TICKET_USUAL_DAYS // 2 and active:
             months_before = min(covered_days, TICKET_USUAL_DAYS) / 30
             usual_tickets = ticket.before / months_before / active
+        usual_count = None
+        if not s.system.measured_by_use:
+            # Without use to count, the tickets are held against the subscription's own usual count a month; its
+            # ticket history is taken to reach as far back as the unit's data (an agent may send none of its own).
+            reach_days = max(observed, data.observed_weeks) * 7 - (as_of - start).days
+            if reach_days >= TICKET_USUAL_DAYS // 2:
+                usual_count = ticket.before / (min(reach_days, TICKET_USUAL_DAYS) / 30)
         norm = None
         if system_active[s.system_id]:
             norm = system_tickets.get(s.system_id, 0) / months / system_active[s.system_id]
@@ -426,6 +435,8 @@ def gather(
                 norm_tickets_per_person=norm,
                 answers=tuple(survey),
                 newest_answer=newest,
+                measured_by_use=s.system.measured_by_use,
+                usual_tickets=usual_count,
             )
         )
     return facts

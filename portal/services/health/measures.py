@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from models import Colour, SurveyQuestion
+from portal.services.catalog.seat_rule import why_no_seat_figures
 from portal.services.health.bands import Bands, banded
 
 
@@ -54,21 +55,15 @@ def seat_utilisation(
 ) -> Measure:
     """Distinct people active in the last 30 days ÷ seats paid for (per-seat licences only)."""
     key = "seat_utilisation"
-    if not per_seat:
-        return _insufficient(key, "not a per-seat licence")
-    if seats <= 0:
-        return _insufficient(key, "no seats on the subscription")
+    not_counted = why_no_seat_figures(per_seat, seats, measured_by_use=True)
+    if not_counted:
+        return _insufficient(key, not_counted)
     ratio = active_people / seats
     reclaimable = max(0, seats - active_people)
     reason = f"{active_people:,} of {seats:,} seats used in {period}"
     if reclaimable:
         reason += f" ({reclaimable:,} reclaimable)"
     return Measure(key, ratio, banded(ratio, bands), reason)
-
-
-def reclaimable_seats(active_people: int, seats: int, per_seat: bool) -> int:
-    """Seats paid for that nobody used in the last 30 days."""
-    return max(0, seats - active_people) if per_seat else 0
 
 
 BREADTH_BANDS: Bands = ((0.0, 0), (0.25, 30), (0.5, 65), (0.75, 100))

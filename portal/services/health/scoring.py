@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from portal.services.health.measures import Colour, Measure
 
 # The measures that watch behaviour: without any of them a score would rest on opinions and tickets alone.
-BEHAVIOUR = frozenset({"seat_utilisation", "breadth", "habit", "depth", "key_users", "key_action", "trend"})
+BEHAVIOUR_KEYS = ("seat_utilisation", "breadth", "habit", "depth", "key_users", "key_action", "trend")
+BEHAVIOUR = frozenset(BEHAVIOUR_KEYS)
 COLOUR_ORDER = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 
 
@@ -77,10 +78,18 @@ def _cap(caps: Sequence[Measure]) -> Colour | None:
     return caps[0].cap
 
 
-def score(measures: Sequence[Measure], profile: Profile, previous: Mapping[str, float] | None = None) -> Score:
-    """The explained score of one subscription."""
+def score(
+    measures: Sequence[Measure], profile: Profile, previous: Mapping[str, float] | None = None, by_use: bool = True
+) -> Score:
+    """The explained score of one subscription.
+
+    `by_use` False: a system whose value is not in people using it (an endpoint agent, a mandatory training).
+    Its behaviour measures do not apply, so they neither count in the weight that must judge nor are needed:
+    it is scored on tickets and sentiment, and grey only when neither can judge.
+    """
     previous = previous or {}
-    total_weight = sum(profile.weights.get(measure.key, 0.0) for measure in measures)
+    applies = [measure for measure in measures if by_use or measure.key not in BEHAVIOUR]
+    total_weight = sum(profile.weights.get(measure.key, 0.0) for measure in applies)
     judged = [m for m in measures if m.sufficient and profile.weights.get(m.key, 0.0) > 0]
     judged_weight = sum(profile.weights[m.key] for m in judged)
     caps = [m for m in measures if m.sufficient and m.cap is not None]
@@ -93,7 +102,7 @@ def score(measures: Sequence[Measure], profile: Profile, previous: Mapping[str, 
         return Part(measure, weight, share, share * (measure.score or 0.0), change)
 
     parts = [part(measure) for measure in measures]
-    behaviour_seen = any(m.key in BEHAVIOUR for m in judged)
+    behaviour_seen = any(m.key in BEHAVIOUR for m in judged) or not by_use
     if not judged or not behaviour_seen or total_weight <= 0 or judged_weight / total_weight < profile.min_coverage:
         missing = list(dict.fromkeys(m.reason for m in measures if not m.sufficient))  # once each, in order
         reasons = ["insufficient data: " + "; ".join(missing) if missing else "insufficient data"]

@@ -41,6 +41,7 @@ class Period:
     adopted: Sequence[str] = ()  # modules newly taken up
     abandoned: Sequence[str] = ()  # core modules dropped
     baseline: float | None = None  # the usual active people the trend compares with
+    by_use: bool = True  # False: a system not measured by use (an endpoint agent): no use to read a stage from
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,14 @@ class Signal:
 
 def signal(period: Period, rules: StageRules = StageRules()) -> Signal:
     """The stage this period's figures point to, and why."""
+    if not period.by_use:
+        # Nobody "uses" an endpoint agent, so its use can show neither decline nor growth: onboarding until
+        # go-live and for its first days after, then routine.
+        if period.days_live is None:
+            return Signal(Stage.ONBOARDING, "not live yet")
+        if period.days_live < rules.onboarding_days:
+            return Signal(Stage.ONBOARDING, f"live for {period.days_live} days")
+        return Signal(Stage.ADOPTION, "routine: not measured by use")
     if period.days_live is None:
         return Signal(Stage.ONBOARDING, "not in use yet")
     ramping = period.breadth is not None and period.breadth < rules.ramp_ratio

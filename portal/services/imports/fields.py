@@ -133,6 +133,19 @@ def choice(column: str, value: str | None, choices: Iterable[str]) -> str | None
     return folded
 
 
+YES_NO = {"yes": True, "no": False}
+
+
+def yes_no(column: str, value: str | None, blank: bool) -> bool:
+    """`yes` or `no` (any case); a blank cell means `blank`."""
+    if value is None:
+        return blank
+    answer = YES_NO.get(value.lower())
+    if answer is None:
+        raise _fail(column, value, "is not yes or no")
+    return answer
+
+
 def key_list(column: str, value: str | None) -> list[str] | None:
     """`a;b;c` → ['a', 'b', 'c']; empty parts are dropped, order and first occurrence kept."""
     if value is None:

@@ -77,6 +77,11 @@ KINDS: dict[str, Kind] = {
                 Column("license_model", "per_seat, site or free"),
                 Column("seat_cost", "annual list price per seat"),
                 Column("currency", "ISO 4217 code; EUR when empty"),
+                Column(
+                    "measured_by_use",
+                    "yes or no; yes when empty. No: an endpoint agent or a mandatory training, whose value is not in "
+                    "people using it",
+                ),
                 Column("modules", "key;key — the full list of modules, when given"),
                 Column("core_modules", "key;key — the modules every using unit should use"),
             ),

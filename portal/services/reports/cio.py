@@ -415,7 +415,8 @@ def _headlines(report: CioReport) -> list[str]:
         saving = by_currency((renewal.currency, renewal.saving) for renewal in licences.renewals)
         net = amounts(saving) if any(amount > 0 for amount in saving.values()) else ""
         lines.append(
-            f"{len(licences.renewals)} subscriptions renew in the next {RENEWAL_DAYS} days"
+            f"{counted(len(licences.renewals), 'per-seat subscription')} renew"
+            f"{'s' if len(licences.renewals) == 1 else ''} in the next {RENEWAL_DAYS} days"
             + (f"; renewing at the recommended seats would save {net} a year." if net else ".")
         )
     if len(report.tickets_by_month) >= 2 and report.tickets_by_month[-1][1]:

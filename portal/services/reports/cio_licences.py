@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from models import Subscription
 from portal.services.catalog.forecast import monthly_active, renewal_forecast, renews_within
+from portal.services.catalog.seat_rule import gets_seat_advice
 from portal.services.catalog.seat_use import GRADES, money_by_grade, seat_use, unused_by_grade
 
 RENEWAL_DAYS = 90
@@ -73,7 +74,7 @@ def licences(end: date, subscriptions: Sequence[Subscription]) -> Licences:
         spend[paid_in] += cost
         if paid_in == currency:
             system_spend[name] += cost
-        if subscription.system.license_model != "per_seat" or not subscription.seats:
+        if not gets_seat_advice(subscription):
             continue
         found = use.get((subscription.unit_id, subscription.system_id))
         unused.update(unused_by_grade(subscription.seats, found))
@@ -97,7 +98,8 @@ def licences(end: date, subscriptions: Sequence[Subscription]) -> Licences:
 
 
 def renewals(end: date, subscriptions: Sequence[Subscription]) -> list[Renewal]:
-    """The renewals of the next 90 days, each with the seats its use will need then."""
+    """The renewals of the next 90 days that get seat advice (seat_rule.py), each with the seats its use will
+    need then."""
     found = []
     series_of: dict[int, dict[int, list[int]]] = {}
     for subscription in subscriptions:

@@ -41,6 +41,7 @@ from portal.charts.shapes import Chart
 from portal.computed_cache import remember
 from portal.formatting import amounts, by_currency, counted, duration, money, number
 from portal.months import shift
+from portal.services.catalog.seat_rule import seat_figures
 from portal.services.catalog.ticket_figures import median_hours_to_resolve
 from portal.services.errors import RuleViolation
 from portal.services.health import advice, advising, engine
@@ -130,12 +131,17 @@ class SystemLine:
     score: float | None
     active_people: int
     seats: int
-    per_seat: bool
+    not_counted: str | None  # why the line has no seat figures ("not a per-seat licence"), or None (seat_rule.py)
     habit: str
     unused_modules: list[str]
     reclaimable: int
     reclaimable_cost: Decimal
     currency: str
+
+    @property
+    def counted(self) -> bool:
+        """Whether the line gets seat figures and advice."""
+        return self.not_counted is None
 
 
 @dataclass(frozen=True)
@@ -258,6 +264,16 @@ class Review:
         totals = by_currency((line.currency, line.reclaimable_cost) for line in self.systems)
         return {currency: amount for currency, amount in totals.items() if amount}
 
+    @property
+    def without_seat_figures(self) -> str:
+        """The systems that get no seat figures and why, as the page and the PDF print it ("" when none)."""
+        by_reason: dict[str, list[str]] = defaultdict(list)
+        for line in self.systems:
+            if line.not_counted:
+                by_reason[line.not_counted].append(line.name)
+        told = "; ".join(f"{reason}: {', '.join(names)}" for reason, names in sorted(by_reason.items()))
+        return f"No seat figures — {told}." if told else ""
+
     def score_chart(self) -> Chart:
         values = [score for _, score in self.weekly]
         labels = [day.strftime("%d %b") for day, _ in self.weekly]
@@ -288,11 +304,10 @@ def _system_lines(subscriptions: list[Subscription], records: dict[int, Record])
     for subscription in subscriptions:
         record = records.get(subscription.id)
         system: System = subscription.system
-        per_seat = system.license_model == "per_seat"
         habit = record.explanation.measure("habit") if record else None
         depth = record.explanation.measure("depth") if record else None
-        reclaimable = record.reclaimable_seats if record else 0
-        per_seat_cost = subscription.cost_per_seat
+        active = record.active_people if record else 0
+        seats = seat_figures(subscription, active, record.reclaimable_seats if record else 0)
         lines.append(
             SystemLine(
                 name=system.name,
@@ -302,11 +317,11 @@ def _system_lines(subscriptions: list[Subscription], records: dict[int, Record])
                 score=record.score if record else None,
                 active_people=record.active_people if record else 0,
                 seats=subscription.seats,
-                per_seat=per_seat,
+                not_counted=seats.not_counted,
                 habit=habit.reason if habit else "",
                 unused_modules=list(depth.unused) if depth else [],
-                reclaimable=reclaimable,
-                reclaimable_cost=(per_seat_cost * reclaimable).quantize(Decimal("1")),
+                reclaimable=seats.reclaimable,
+                reclaimable_cost=seats.reclaimable_cost,
                 currency=system.currency,
             )
         )
@@ -451,7 +466,7 @@ def _summary(review: Review) -> list[str]:
             named = ", ".join(f"{line.name} ({line.colour})" for line in attention[:3])
             text += f"; {len(attention)} need attention: {named}"
         sentences.append(text + ".")
-    seats = sum(line.seats for line in scored if line.per_seat)
+    seats = sum(line.seats for line in scored if line.counted)
     reclaimable = sum(line.reclaimable for line in scored)
     if seats:
         cost = amounts(review.reclaimable_cost)

@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -26,6 +25,7 @@ from portal.services.catalog.forecast import (
     monthly_active_from,
     renewal_forecast,
 )
+from portal.services.catalog.seat_rule import SeatFigures, seat_figures
 from portal.services.catalog.seat_use import low_seat_mark
 from portal.services.health.advice import Step
 from portal.services.health.day_bits import days_between, weeks_back
@@ -38,7 +38,6 @@ TREND_WEEKS = 26
 TICKET_DAYS = 90
 SURVEY_DAYS = 180  # the satisfaction shown: the answers of the last half year
 KEY_USER_DAYS = 30
-LICENSED = "per_seat"
 TICKET_SWING_PERCENT = 20  # tickets up or down by a fifth or more against the 90 days before: a trend worth colour
 
 
@@ -64,8 +63,7 @@ class SystemCard:
     subscription: Subscription
     record: Record | None
     active_people: int  # in the last 30 days
-    unused_seats: int
-    unused_cost: Decimal  # a year: the unused seats at the subscription's cost per seat
+    seats: SeatFigures  # the unused seats and their money a year, or why there are none (seat_rule.py)
     tickets: int  # in the last 90 days
     tickets_before: int  # in the 90 days before those
     incidents: int
@@ -76,12 +74,8 @@ class SystemCard:
     forecast: SeatForecast | None = None  # the seats needed at the renewal, when it is ahead
     next_steps: tuple[Step, ...] = ()  # what to do about its score (portal/services/health/advice.py)
 
-    @property
-    def per_seat(self) -> bool:
-        return self.subscription.system.license_model == LICENSED
-
     def trend_chart(self) -> Chart:
-        seats = self.subscription.seats if self.per_seat else None
+        seats = self.subscription.seats if self.seats.counted else None
         peak, latest = max(self.weekly_active, default=0), self.weekly_active[-1] if self.weekly_active else 0
         label = f"Active people per week over the last {len(self.weekly_active)} weeks: {number(latest)} in the latest"
         label += f", at most {number(peak)}"
@@ -219,10 +213,6 @@ def cards(
         record = health.systems.get(subscription.system.key)
         # The score's own figures when there is one (its window skips the unit's quiet days), else the last 30.
         active = record.active_people if record else active_30.get(system_id, 0)
-        unused = max(subscription.seats - active, 0) if subscription.system.license_model == LICENSED else 0
-        if record:
-            unused = record.reclaimable_seats
-        per_seat = subscription.cost_per_seat
         recent, before, incidents = tickets.get(system_id, (0, 0, 0))
         known_keys = {user.key for user in key_users.get(system_id, [])}
         silent = [KeyUser(key, 0, 0.0) for key in sorted(key_people.values()) if key not in known_keys]
@@ -231,8 +221,7 @@ def cards(
                 subscription=subscription,
                 record=record,
                 active_people=active,
-                unused_seats=unused,
-                unused_cost=(per_seat * unused).quantize(Decimal("1")),
+                seats=seat_figures(subscription, active, record.reclaimable_seats if record else None),
                 tickets=recent,
                 tickets_before=before,
                 incidents=incidents,

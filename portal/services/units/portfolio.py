@@ -20,6 +20,7 @@ from portal import clock
 from portal.charts import build as charts
 from portal.charts.shapes import Chart
 from portal.formatting import by_currency, money_short
+from portal.services.catalog.seat_rule import gets_seat_advice
 from portal.services.catalog.seat_use import low_seat_mark
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
@@ -306,7 +307,7 @@ def _row(
     at_stake: dict[str, Decimal] = defaultdict(Decimal)
     for subscription in unit.subscriptions:
         found = latest.get(subscription.id)
-        if subscription.seats:
+        if gets_seat_advice(subscription):  # seats used against paid: per-seat licences only (seat_rule.py)
             paid += subscription.seats
             used += min(found.active_people if found else 0, subscription.seats)
         if found is not None and found.colour in AT_RISK:

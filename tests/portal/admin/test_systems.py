@@ -20,9 +20,10 @@ def _form(**overrides):
         "license_model": "per_seat",
         "seat_cost": "240.50",
         "currency": "sek",
+        "measured_by_use": "y",  # the checkbox is ticked by default
     }
     data.update(overrides)
-    return data
+    return {name: value for name, value in data.items() if value is not None}  # None: a box left unticked
 
 
 def _system(key: str = "field-planner") -> System | None:
@@ -212,3 +213,21 @@ def test_a_module_of_another_system_is_404(client, admin, make_system):
     response = client.post(f"/admin/systems/erp/modules/{other.modules[0].id}/delete")
     assert response.status_code == 404
     assert len(db.session.scalars(select(Module).where(Module.system_id == other.id)).all()) == 2
+
+
+def test_a_system_can_be_marked_not_measured_by_use(client, admin, make_system, audit_entries):
+    page = client.get("/admin/systems/new").get_data(as_text=True)
+    assert '<input checked id="measured_by_use" name="measured_by_use" type="checkbox" value="y">' in page
+    assert "An endpoint agent or a mandatory training: its value is not in people using it" in page
+    assert client.post("/admin/systems/new", data=_form(measured_by_use=None)).status_code == 303
+    assert _system().measured_by_use is False
+    assert audit_entries("system")[-1].changes["measured_by_use"] == [None, False]
+    shown = client.get("/systems/field-planner").get_data(as_text=True)
+    assert "never on seats used or active people" in shown
+    make_system(key="crm", name="CRM", seat_cost=Decimal("100.00"))
+    assert _system("crm").measured_by_use is True  # the default
+    assert client.post("/admin/systems/crm/edit", data=_form(measured_by_use=None)).status_code == 303
+    assert _system("crm").measured_by_use is False
+    assert audit_entries("system")[-1].changes["measured_by_use"] == [True, False]
+    assert client.post("/admin/systems/crm/edit", data=_form()).status_code == 303
+    assert _system("crm").measured_by_use is True

@@ -15,7 +15,8 @@ from portal.services.health.facts import SubscriptionFacts
 from portal.services.health.measures import Answers, Colour
 from portal.services.health.profiles import DEFAULT_WEIGHTS
 from portal.services.health.quiet_periods import parse_quiet_periods
-from portal.services.health.scoring import Profile
+from portal.services.health.scoring import BEHAVIOUR, Profile
+from portal.services.health.stages import Stage
 
 AS_OF = date(2026, 8, 20)
 PROFILES = {stage: Profile(n + 1, weights) for n, (stage, weights) in enumerate(DEFAULT_WEIGHTS.items())}
@@ -70,6 +71,8 @@ def facts(draw) -> SubscriptionFacts:
         norm_tickets_per_person=draw(st.one_of(st.none(), st.floats(0, 50))),
         answers=tuple(answers),
         newest_answer=None if not answers else AS_OF - timedelta(days=draw(st.integers(0, 400))),
+        measured_by_use=draw(st.booleans()),
+        usual_tickets=draw(st.one_of(st.none(), st.floats(0, 50))),
     )
 
 
@@ -93,5 +96,10 @@ def test_any_facts_give_a_bounded_reproducible_score(item, stale):
         assert part.measure.score is None or 0 <= part.measure.score <= 100
     assert first.score.reasons and all(isinstance(reason, str) and reason for reason in first.score.reasons)
     assert first.reclaimable_seats >= 0
-    if stale:
+    if not item.measured_by_use:
+        # Never judged on seats or people, never in decline or growth for want of use, never stale for want of it.
+        assert not any(part.measure.sufficient for part in first.score.parts if part.measure.key in BEHAVIOUR)
+        assert first.reclaimable_seats == 0 and first.stage in (Stage.ONBOARDING, Stage.ADOPTION)
+        assert not first.score.reasons[0].startswith("data stale")
+    elif stale:
         assert first.score.colour == Colour.GREY and first.score.reasons[0].startswith("data stale")

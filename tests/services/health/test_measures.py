@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portal.services.catalog.seat_rule import reclaimable_seats
 from portal.services.health import measures as m
 from portal.services.health.bands import banded
 
@@ -54,8 +55,8 @@ def test_a_unit_paying_for_100_seats_with_40_in_use_has_60_reclaimable():
     assert measure.raw == 0.4
     assert measure.reason == "40 of 100 seats used in the last 30 days (60 reclaimable)"
     assert measure.score < 50
-    assert m.reclaimable_seats(40, 100, per_seat=True) == 60
-    assert m.reclaimable_seats(40, 100, per_seat=False) == 0
+    assert reclaimable_seats(40, 100, counted=True) == 60
+    assert reclaimable_seats(40, 100, counted=False) == 0
     assert not m.seat_utilisation(40, 100, per_seat=False).sufficient
 
 

@@ -84,6 +84,29 @@ def test_systems_and_their_modules_follow_the_file(run_import):
     assert sorted(modules) == [("mobile", True), ("planning", False)]
 
 
+def test_measured_by_use_is_yes_or_no_blank_yes_and_absent_keeps_it(run_import):
+    run = run_import(
+        "systems",
+        "system_key,name,license_model,seat_cost,measured_by_use\n"
+        "agent,Agent,site,10,no\n"
+        "erp,ERP,per_seat,100,YES\n"
+        "wiki,Wiki,free,,\n"
+        "odd,Odd,free,,maybe\n",
+    )
+    assert (run.inserted, run.refused) == (3, 1)
+    (refusal,) = db.session.scalars(select(ImportRefusal))
+    assert refusal.reason == "measured_by_use: 'maybe' is not yes or no"
+
+    def measured() -> dict[str, bool]:
+        return dict(db.session.execute(select(System.key, System.measured_by_use)).tuples().all())
+
+    assert measured() == {"agent": False, "erp": True, "wiki": True}
+    assert run_import("systems", "system_key,name\nagent,Agent\n").unchanged == 1  # absent: kept
+    assert measured()["agent"] is False
+    assert run_import("systems", "system_key,name,measured_by_use\nagent,Agent,\n").updated == 1  # blank: yes
+    assert measured()["agent"] is True
+
+
 def test_master_data_rows_break_rules_one_by_one(run_import, org):
     run = run_import(
         "subscriptions",

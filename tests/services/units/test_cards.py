@@ -55,8 +55,8 @@ def unit_with_data(make_unit, make_system, make_person, make_subscription, run_i
 def test_a_card_says_seats_money_tickets_satisfaction_and_key_users(unit_with_data):
     unit = unit_with_data
     (card,) = cards(unit, unit.subscriptions, UnitHealth(None, {}), AS_OF)
-    assert card.active_people == 5 and card.unused_seats == 5  # four people and the key user, of 10 seats
-    assert card.unused_cost == Decimal("600")  # 5 × 120 a year
+    assert card.active_people == 5 and card.seats.reclaimable == 5  # four people and the key user, of 10 seats
+    assert card.seats.reclaimable_cost == Decimal("600")  # 5 × 120 a year
     # Tickets opened 0…50 days ago: six in the last 90 days, all incidents; two in the 90 before.
     assert (card.tickets, card.tickets_before, card.incidents) == (6, 2, 6) and card.ticket_change == 3
     # NPS: 2 promoters, 1 detractor of 4 answers = +25; CSAT from the half year only (the 2025 answer is out).

@@ -179,8 +179,9 @@ class SystemHandler:
             "license_model": fields.choice("license_model", values.get("license_model"), LICENSE_MODELS) or "per_seat",
             "seat_cost": fields.decimal("seat_cost", values.get("seat_cost")),
             "currency": fields.text("currency", values.get("currency"), 3) or "EUR",
+            "measured_by_use": fields.yes_no("measured_by_use", values.get("measured_by_use"), blank=True),
         }
-        columns = {"category", "vendor", "license_model", "seat_cost", "currency"}
+        columns = {"category", "vendor", "license_model", "seat_cost", "currency", "measured_by_use"}
         return {
             "key": system_key,
             # Only the columns the file has: the others keep their stored values.
@@ -209,7 +210,11 @@ class SystemHandler:
             self.lookups.remember_system(system.key, system.id)
         else:
             stored = {name: getattr(system, name) for name in ("category", "vendor", "license_model", "seat_cost")}
-            stored |= {"currency": system.currency, "description": system.description}
+            stored |= {
+                "currency": system.currency,
+                "description": system.description,
+                "measured_by_use": system.measured_by_use,
+            }
             details = catalog.SystemDetails(**{**stored, **record["details"], "owner_id": owner_id})
             before = {**catalog.snapshot(system), "modules": self._modules(system)}
             catalog.update_system(system, details, self.actor)
