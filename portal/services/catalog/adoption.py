@@ -25,6 +25,7 @@ from portal.services.catalog.forecast import (
 from portal.services.health.day_bits import assemble_each, days_between, span_of
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
+from portal.services.health.measures import expected_people
 
 MONTHS = 12
 TICKET_DAYS = 90
@@ -152,8 +153,11 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
     per_seat = system.license_model == LicenseModel.PER_SEAT.value
     units = []
     for subscription in subscriptions:
-        expected = subscription.seats if per_seat and subscription.seats else people.get(subscription.unit_id, 0)
-        expected = expected or subscription.unit.headcount or 0
+        expected = (
+            subscription.seats
+            if per_seat and subscription.seats
+            else expected_people(people.get(subscription.unit_id, 0), subscription.unit.headcount)
+        )
         counts = active.get(subscription.unit_id, [0] * MONTHS)
         live_from = subscription.go_live
         monthly = [
