@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import db
@@ -92,7 +92,11 @@ class ScoringProfile(db.Model):
     """One version of the weights and thresholds of one lifecycle stage. Saving an edit adds a version."""
 
     __tablename__ = "scoring_profile"
-    __table_args__ = (UniqueConstraint("version"), one_of("stage", Stage, "stage"))
+    __table_args__ = (
+        UniqueConstraint("version"),
+        one_of("stage", Stage, "stage"),
+        CheckConstraint("seats_critical_below BETWEEN 0 AND 1", name="seats_critical_below_share"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int]  # one sequence across the stages, so a score names the exact profile that made it
@@ -101,6 +105,8 @@ class ScoringProfile(db.Model):
     green_at: Mapped[float] = mapped_column(Float)
     yellow_at: Mapped[float] = mapped_column(Float)
     min_coverage: Mapped[float] = mapped_column(Float)
+    # Paid seats used below this share hold a per-seat subscription's colour at yellow (a critical signal).
+    seats_critical_below: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))

@@ -7,13 +7,23 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import Account, RiskBucket, Role, Unit
 from portal.admin import queries
 from portal.forms import RuleForm, optional_id, strip  # noqa: F401 (the admin forms import them from here)
 from portal.services.catalog.systems import SLUG_RULE, is_slug
+from portal.services.health.measures import SEATS_CRITICAL_BELOW
 from portal.services.health.profiles import MEASURE_KEYS, MEASURE_LABELS
 from portal.services.platform import accounts
 from portal.services.platform.tokens import SCOPES
@@ -33,6 +43,13 @@ def upper(value: Any) -> Any:
 def unit_id(value: Any) -> int:
     """Unit choices are ids; accepting Unit objects lets a form be filled from an account."""
     return value.id if isinstance(value, Unit) else int(value)
+
+
+def kept_when_left_out(_form: FlaskForm, field: Any) -> None:
+    """A field missing from the post (a form saved before the field existed, a script) keeps the value in
+    force; one sent empty still meets the validators that follow."""
+    if not field.raw_data:
+        raise StopValidation()
 
 
 def slug(_form: FlaskForm, field: Any) -> None:
@@ -140,6 +157,13 @@ class ScoringProfileForm(AdminForm):
         validators=[InputRequired(), NumberRange(1, 100)],
         description="Below this share of the weight the score is grey: not enough data.",
     )
+    seats_critical_below = FloatField(
+        "Seats used below which unused seats are critical (%)",
+        validators=[kept_when_left_out, InputRequired(), NumberRange(0, 100)],
+        default=SEATS_CRITICAL_BELOW * 100,
+        description="A per-seat subscription with fewer of its paid seats used than this share is yellow at best, "
+        "whatever its other measures; at exactly this share it is not. 0 turns the signal off.",
+    )
     note = StringField("Why this change", validators=[Optional(), Length(max=500)], filters=[strip])
 
     def weight_fields(self) -> list[Any]:
@@ -163,7 +187,10 @@ def scoring_profile_form(in_force: Any) -> ScoringProfileForm:
             FloatField(MEASURE_LABELS[key], validators=weight, default=in_force.weights.get(key, 0)),
         )
     coverage = round(in_force.min_coverage * 100, 1)
-    return Form(green_at=in_force.green_at, yellow_at=in_force.yellow_at, min_coverage=coverage)
+    seats = round(in_force.seats_critical_below * 100, 1)
+    return Form(
+        green_at=in_force.green_at, yellow_at=in_force.yellow_at, min_coverage=coverage, seats_critical_below=seats
+    )
 
 
 class RiskReasonForm(AdminForm):

@@ -52,6 +52,7 @@ def scoring_edit(stage: str):
                 form.min_coverage.data / 100,
                 actor(),
                 form.note.data or "",
+                form.seats_critical_below.data / 100,
             ),
         )
         if saved and row is not None:

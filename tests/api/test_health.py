@@ -33,9 +33,11 @@ def test_a_push_rescores_its_subscription_and_the_api_explains_it(client, make_t
     body = answer.get_json()
     (subscription,) = body["subscriptions"]
     assert subscription["system_key"] == "ifs" and subscription["active_people"] == 2
-    assert subscription["reclaimable_seats"] == 3 and subscription["colour"] in {"green", "yellow", "red"}
+    assert subscription["reclaimable_seats"] == 3 and subscription["colour"] in {"yellow", "red"}
     measures = {m["key"]: m for m in subscription["measures"]}
-    assert measures["seat_utilisation"]["reason"] == "2 of 5 seats used in the last 30 days (3 reclaimable)"
+    # 2 of 5 paid seats used: under half, a critical signal that names the unused seats' yearly cost
+    assert measures["seat_utilisation"]["reason"] == "2 of 5 seats used in the last 30 days: 3 unused, 360 EUR a year"
+    assert measures["seat_utilisation"]["critical"]
     assert body["unit"]["unit_key"] == "sched" and body["unit"]["system_key"] == ""
 
     units = client.get("/api/v1/units", headers=read).get_json()

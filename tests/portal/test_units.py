@@ -219,5 +219,6 @@ def test_the_unit_page_shows_its_stored_health_and_each_systems_colour(
     record = engine.unit_health(unit.id).systems["crm"]
     assert f'<span class="health-badge health-{record.colour}"' in body
     assert str(escape(record.reasons[0])) in body  # the system's headline reason, as its badge's title
-    assert any("4 of 10 seats used in the last 30 days (6 reclaimable)" in reason for reason in record.reasons)
+    # 4 of 10 paid seats used: a critical signal, so it is the headline, with the seats' yearly cost (120 EUR each)
+    assert record.reasons[0] == "4 of 10 seats used in the last 30 days: 6 unused, 720 EUR a year"
     assert "Scheduling <b>team</b>" not in body  # names are escaped, here as everywhere

@@ -26,6 +26,7 @@ from portal.services.catalog.seat_rule import gets_seat_advice, why_not_for_syst
 from portal.services.health.day_bits import assemble_each, days_between, span_of
 from portal.services.health.facts import in_batches
 from portal.services.health.latest import Latest, latest_by_subscription
+from portal.services.health.measures import expected_people
 
 MONTHS = 12
 TICKET_DAYS = 90
@@ -158,8 +159,11 @@ def adoption(system: System, as_of: date) -> SystemAdoption:
     latest = latest_by_subscription([subscription.id for subscription in subscriptions], as_of)
     units = []
     for subscription in subscriptions:
-        expected = subscription.seats if gets_seat_advice(subscription) else people.get(subscription.unit_id, 0)
-        expected = expected or subscription.unit.headcount or 0
+        expected = (
+            subscription.seats
+            if gets_seat_advice(subscription)
+            else expected_people(people.get(subscription.unit_id, 0), subscription.unit.headcount)
+        )
         counts = active.get(subscription.unit_id, [0] * MONTHS)
         live_from = subscription.go_live
         monthly = [

@@ -206,7 +206,13 @@ def _counted_days(facts: SubscriptionFacts, since: date) -> int:
     return sum(not facts.calendar.day_is_quiet(day) for day in days)
 
 
-def measures_of(facts: SubscriptionFacts, settings: Settings, trend: _Trend, stale: bool) -> list[m.Measure]:
+def measures_of(
+    facts: SubscriptionFacts,
+    settings: Settings,
+    trend: _Trend,
+    stale: bool,
+    seats_critical_below: float = m.SEATS_CRITICAL_BELOW,
+) -> list[m.Measure]:
     period = m.LAST_30_DAYS
     if facts.window_is_seasonal:
         period = f"30 days outside the quiet time (from {facts.window_start:%-d %b})"
@@ -231,8 +237,16 @@ def measures_of(facts: SubscriptionFacts, settings: Settings, trend: _Trend, sta
         else:
             trend_measure = m.trend(trend.now, trend.baseline or 0.0, season)
         behaviour = [
-            m.seat_utilisation(active, facts.seats, facts.per_seat, period=period),
-            m.breadth(active, facts.expected_people, period=period),
+            m.seat_utilisation(
+                active,
+                facts.seats,
+                facts.per_seat,
+                period=period,
+                seat_cost=facts.seat_cost,
+                currency=facts.currency,
+                critical_below=seats_critical_below,
+            ),
+            m.breadth(active, facts.people_on_record, facts.headcount, period=period),
             m.habit(facts.active_days, settings.cadence),
             m.depth(facts.core_in_window, facts.core_modules, adopted, abandoned),
             m.key_users(facts.key_user_recent_days, usual_key, facts.key_user_count),
@@ -268,8 +282,10 @@ def evaluate(
         stale_since = None  # it is not judged on its usage, so a usage feed that stopped takes nothing away
     active = ActiveByWeek(facts.person_weeks)
     decision, transitions, signals = replay_stage(facts, settings.rules, stale_since, active)
-    measures = measures_of(facts, settings, _trend_at(facts, 0, active), stale=stale_since is not None)
-    result = score(measures, profiles[decision.stage], previous, by_use=facts.measured_by_use)
+    profile = profiles[decision.stage]
+    trend = _trend_at(facts, 0, active)
+    measures = measures_of(facts, settings, trend, stale_since is not None, profile.seats_critical_below)
+    result = score(measures, profile, previous, by_use=facts.measured_by_use)
     warning = early_warning(decision.stage, signals)
     if (decision.stage == Stage.DECLINE or warning) and result.colour == m.Colour.GREEN:
         # "Green until they leave" is what a score must never be: a unit in decline — or showing its signs for

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TypeVar
 
 from sqlalchemy import func, select, tuple_
@@ -51,7 +52,7 @@ from portal.services.health.day_bits import (
     span_start,
     weeks_back,
 )
-from portal.services.health.measures import Answers
+from portal.services.health.measures import Answers, expected_people
 from portal.services.health.quiet_periods import QuietPeriodError, parse_quiet_periods
 
 T = TypeVar("T")
@@ -77,7 +78,8 @@ class SubscriptionFacts:
     as_of: date
     seats: int
     per_seat: bool
-    expected_people: int
+    people_on_record: int  # the unit's people imported
+    headcount: int | None  # the unit's headcount as its admin keeps it (None: not known)
     go_live: date | None
     calendar: UnitCalendar
     window_start: date
@@ -104,10 +106,17 @@ class SubscriptionFacts:
     newest_answer: date | None = None
     measured_by_use: bool = True  # False: an endpoint agent, a mandatory training (judged on tickets, sentiment)
     usual_tickets: float | None = None  # per 30 days, the subscription's own count: the reference without use
+    seat_cost: Decimal = Decimal(0)  # what one seat costs a year
+    currency: str = "EUR"  # the system's
 
     @property
     def active_people(self) -> int:
         return len(self.active_days)
+
+    @property
+    def expected_people(self) -> int:
+        """The unit's people who could use the system: breadth and the stage rules read this one figure."""
+        return expected_people(self.people_on_record, self.headcount)
 
     @property
     def window_is_seasonal(self) -> bool:
@@ -410,7 +419,8 @@ def gather(
                 as_of=as_of,
                 seats=s.seats,
                 per_seat=s.system.license_model == LicenseModel.PER_SEAT.value,
-                expected_people=data.people or (s.unit.headcount or 0),
+                people_on_record=data.people,
+                headcount=s.unit.headcount,
                 go_live=s.go_live,
                 calendar=data.calendar,
                 window_start=start,
@@ -437,6 +447,8 @@ def gather(
                 newest_answer=newest,
                 measured_by_use=s.system.measured_by_use,
                 usual_tickets=usual_count,
+                seat_cost=s.cost_per_seat,
+                currency=s.system.currency,
             )
         )
     return facts

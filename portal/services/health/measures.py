@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 from models import Colour, SurveyQuestion
+from portal.formatting import money_short
 from portal.services.catalog.seat_rule import why_no_seat_figures
 from portal.services.health.bands import Bands, banded
 
@@ -50,34 +52,69 @@ LAST_30_DAYS = "the last 30 days"  # the measures' window; in a quiet season it 
 SEAT_BANDS: Bands = ((0.0, 0), (0.5, 40), (0.7, 70), (0.85, 100))
 
 
+SEATS_CRITICAL_BELOW = 0.5  # below this share of paid seats used, the unused seats are a critical signal
+
+
 def seat_utilisation(
-    active_people: int, seats: int, per_seat: bool, bands: Bands = SEAT_BANDS, period: str = LAST_30_DAYS
+    active_people: int,
+    seats: int,
+    per_seat: bool,
+    bands: Bands = SEAT_BANDS,
+    period: str = LAST_30_DAYS,
+    seat_cost: Decimal = Decimal(0),
+    currency: str = "EUR",
+    critical_below: float = SEATS_CRITICAL_BELOW,
 ) -> Measure:
-    """Distinct people active in the last 30 days ÷ seats paid for (per-seat licences only)."""
+    """Distinct people active in the last 30 days ÷ seats paid for (per-seat licences only).
+
+    Paid seats mostly unused are a critical signal whatever the other measures say (a watermelon: green
+    outside, red inside): used strictly below `critical_below`, the colour is held at yellow, and the reason
+    names the unused seats and what they cost a year (`seat_cost`: one seat's yearly cost). Exactly at the
+    threshold is not critical.
+    """
     key = "seat_utilisation"
     not_counted = why_no_seat_figures(per_seat, seats, measured_by_use=True)
     if not_counted:
         return _insufficient(key, not_counted)
     ratio = active_people / seats
-    reclaimable = max(0, seats - active_people)
+    unused = max(0, seats - active_people)
     reason = f"{active_people:,} of {seats:,} seats used in {period}"
-    if reclaimable:
-        reason += f" ({reclaimable:,} reclaimable)"
+    if ratio < critical_below:
+        reason += f": {unused:,} unused"
+        if seat_cost > 0:
+            reason += f", {money_short(seat_cost * unused, currency)} a year"
+        return Measure(key, ratio, banded(ratio, bands), reason, Colour.YELLOW)
+    if unused:
+        reason += f" ({unused:,} reclaimable)"
     return Measure(key, ratio, banded(ratio, bands), reason)
 
 
 BREADTH_BANDS: Bands = ((0.0, 0), (0.25, 30), (0.5, 65), (0.75, 100))
+FEW_ON_RECORD = 2  # a headcount above this many times the people on record: the import is missing people
+
+
+def expected_people(on_record: int, headcount: int | None) -> int:
+    """The unit's people who could use a system: those imported for it, or its headcount when that is larger
+    (an import that brought 8 of 300 people must not make 8 active users look like everyone)."""
+    return max(on_record, headcount or 0)
 
 
 def breadth(
-    active_people: int, expected_people: int, bands: Bands = BREADTH_BANDS, period: str = LAST_30_DAYS
+    active_people: int,
+    on_record: int,
+    headcount: int | None = None,
+    bands: Bands = BREADTH_BANDS,
+    period: str = LAST_30_DAYS,
 ) -> Measure:
-    """Active people ÷ the unit's people who should use the system."""
+    """Active people ÷ the unit's people (on record, or its headcount when larger)."""
     key = "breadth"
-    if expected_people <= 0:
+    expected = expected_people(on_record, headcount)
+    if expected <= 0:
         return _insufficient(key, "the unit has no people on record to use it")
-    ratio = min(active_people / expected_people, 1.0)
-    reason = f"{_people(active_people)} of {expected_people:,} active in {period} ({_percent(ratio)})"
+    ratio = min(active_people / expected, 1.0)
+    reason = f"{_people(active_people)} of {expected:,} active in {period} ({_percent(ratio)})"
+    if headcount is not None and headcount > FEW_ON_RECORD * on_record:
+        reason += f"; {_people(on_record)} on record of {headcount:,}"
     return Measure(key, ratio, banded(ratio, bands), reason)
 
 

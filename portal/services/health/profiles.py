@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from models import Account, ScoringProfile, db
 from portal.services.errors import RuleViolation
+from portal.services.health.measures import SEATS_CRITICAL_BELOW
 from portal.services.health.scoring import Profile
 from portal.services.health.stages import Stage
 from portal.services.platform.audit import record
@@ -96,7 +97,9 @@ class ProfileError(RuleViolation):
 
 
 def _as_profile(row: ScoringProfile) -> Profile:
-    return Profile(row.version, dict(row.weights), row.green_at, row.yellow_at, row.min_coverage)
+    return Profile(
+        row.version, dict(row.weights), row.green_at, row.yellow_at, row.min_coverage, row.seats_critical_below
+    )
 
 
 def _latest_rows() -> dict[Stage, ScoringProfile]:
@@ -132,6 +135,7 @@ def current_rows() -> dict[Stage, ScoringProfile]:
                 green_at=70.0,
                 yellow_at=45.0,
                 min_coverage=0.5,
+                seats_critical_below=SEATS_CRITICAL_BELOW,
                 note="the defaults",
             )
             db.session.add(row)
@@ -153,8 +157,15 @@ def profile_version(version: int) -> ScoringProfile | None:
     return db.session.scalar(select(ScoringProfile).where(ScoringProfile.version == version))
 
 
-def check_profile(weights: Mapping[str, float], green_at: float, yellow_at: float, min_coverage: float) -> None:
-    """Refuse a profile that could not score: unknown measures, negative or no weight, crossed thresholds."""
+def check_profile(
+    weights: Mapping[str, float],
+    green_at: float,
+    yellow_at: float,
+    min_coverage: float,
+    seats_critical_below: float = SEATS_CRITICAL_BELOW,
+) -> None:
+    """Refuse a profile that could not score: unknown measures, negative or no weight, crossed thresholds, a
+    seat share outside 0–1."""
     unknown = sorted(set(weights) - set(MEASURE_KEYS))
     if unknown:
         raise ProfileError(f"unknown measures: {', '.join(unknown)}")
@@ -167,6 +178,8 @@ def check_profile(weights: Mapping[str, float], green_at: float, yellow_at: floa
         raise ProfileError("thresholds: 0 ≤ yellow < green ≤ 100")
     if not (0 < min_coverage <= 1):
         raise ProfileError("the share of weight that must be able to judge is above 0 and at most 1")
+    if not (0 <= seats_critical_below <= 1):
+        raise ProfileError("the share of seats used below which unused seats are critical is from 0 to 1")
 
 
 def save_profile(
@@ -177,9 +190,10 @@ def save_profile(
     min_coverage: float,
     actor: Account | None,
     note: str = "",
+    seats_critical_below: float = SEATS_CRITICAL_BELOW,
 ) -> ScoringProfile:
     """Store an edit as the stage's next version; the scores change at the next recompute."""
-    check_profile(weights, green_at, yellow_at, min_coverage)
+    check_profile(weights, green_at, yellow_at, min_coverage, seats_critical_below)
     current_profiles()  # the defaults exist first, so that version numbers tell the history
     version = (db.session.scalar(select(func.max(ScoringProfile.version))) or 0) + 1
     row = ScoringProfile(
@@ -189,6 +203,7 @@ def save_profile(
         green_at=green_at,
         yellow_at=yellow_at,
         min_coverage=min_coverage,
+        seats_critical_below=seats_critical_below,
         note=note,
         created_by_id=actor.id if actor else None,
     )
@@ -199,6 +214,12 @@ def save_profile(
         "update",
         "scoring_profile",
         f"{stage.value} v{version}",
-        {"weights": row.weights, "green_at": green_at, "yellow_at": yellow_at, "min_coverage": min_coverage},
+        {
+            "weights": row.weights,
+            "green_at": green_at,
+            "yellow_at": yellow_at,
+            "min_coverage": min_coverage,
+            "seats_critical_below": seats_critical_below,
+        },
     )
     return row

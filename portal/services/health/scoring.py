@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from portal.services.health.measures import Colour, Measure
+from portal.services.health.measures import SEATS_CRITICAL_BELOW, Colour, Measure
 
 # The measures that watch behaviour: without any of them a score would rest on opinions and tickets alone.
 BEHAVIOUR_KEYS = ("seat_utilisation", "breadth", "habit", "depth", "key_users", "key_action", "trend")
@@ -29,6 +29,7 @@ class Profile:
     green_at: float = 70.0  # a score at or above this is green
     yellow_at: float = 45.0  # at or above this (and below green) yellow; below it red
     min_coverage: float = 0.5  # the share of the weight whose measures must be able to judge, or grey
+    seats_critical_below: float = SEATS_CRITICAL_BELOW  # paid seats used below this share: a critical signal
 
     def colour_of(self, score: float) -> Colour:
         if score >= self.green_at:

@@ -53,7 +53,8 @@ def test_the_same_figures_give_the_same_seat_score(active, seats, per_seat):
 def test_a_unit_paying_for_100_seats_with_40_in_use_has_60_reclaimable():
     measure = m.seat_utilisation(40, 100, per_seat=True)
     assert measure.raw == 0.4
-    assert measure.reason == "40 of 100 seats used in the last 30 days (60 reclaimable)"
+    assert measure.reason == "40 of 100 seats used in the last 30 days: 60 unused"  # no cost known: no money
+    assert measure.cap == m.Colour.YELLOW
     assert measure.score < 50
     assert reclaimable_seats(40, 100, counted=True) == 60
     assert reclaimable_seats(40, 100, counted=False) == 0
