@@ -177,9 +177,9 @@ def _runs(weeks: Sequence[Week]) -> list[tuple[int, int]]:
 
 
 def _decline_event(weeks: Sequence[Week]) -> tuple[str, int, int] | None:
-    """What the decline warning should have foretold, as (kind, index of its reference week, index found): an
-    abandonment (graded against its last use) when there is one, else the first week in decline."""
-    found = _event("", weeks)
+    """What the decline warning should have foretold, as (kind, index of the week its lead counts to, index of
+    the week it was found): an abandonment, counted to its last use, when there is one; else the first week in
+    decline."""
     abandoned = next(
         (
             index
@@ -189,11 +189,10 @@ def _decline_event(weeks: Sequence[Week]) -> tuple[str, int, int] | None:
         None,
     )
     if abandoned is not None:
-        last_use = next((index for index in range(abandoned, -1, -1) if weeks[index].active_week > 0), None)
-        return "abandoned", abandoned if last_use is None else last_use, abandoned
-    if found is None:
-        return None
-    return found[0], found[1], found[1]
+        last_use = next((index for index in range(abandoned, -1, -1) if weeks[index].active_week > 0), abandoned)
+        return "abandoned", last_use, abandoned
+    declined = next((i for i, week in enumerate(weeks) if not week.stale and week.stage == Stage.DECLINE), None)
+    return None if declined is None else ("decline", declined, declined)
 
 
 def _warning_runs(weeks: Sequence[Week]) -> list[tuple[int, int]]:
