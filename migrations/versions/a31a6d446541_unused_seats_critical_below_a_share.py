@@ -1,7 +1,7 @@
 """scoring profiles: the share of paid seats used below which unused seats are a critical signal
 
 Revision ID: a31a6d446541
-Revises: f6a774099683
+Revises: 3b9d4e7c21a5
 Create Date: 2026-12-05 16:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a31a6d446541'
-down_revision = 'f6a774099683'
+down_revision = '3b9d4e7c21a5'
 branch_labels = None
 depends_on = None
 

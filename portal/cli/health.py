@@ -173,8 +173,11 @@ def backtest_command(start: date | None, end: date | None, horizon_days: int, de
 
 def _print_report(report: backtest.Report, start: date, end: date, horizon_days: int, details: bool) -> None:
     click.echo(f"Replayed {report.weeks} weeks ({start} … {end}) for {report.subscriptions} subscriptions.")
+    _print_decline_warnings(report, horizon_days)
+    click.echo("")
+    click.echo("Any yellow or red:")
     events = report.events
-    click.echo(f"Declines and abandonments: {len(events)}")
+    click.echo(f"  declines and abandonments: {len(events)}")
     if events:
         warned = report.warned
         median = report.median_lead_days
@@ -182,17 +185,55 @@ def _print_report(report: backtest.Report, start: date, end: date, horizon_days:
         click.echo(f"  median lead time: {median:.0f} days" if median is not None else "  median lead time: —")
     judged = report.judged_alarms
     rate = report.false_alarm_rate
-    click.echo(f"Alerts (runs of yellow/red weeks): {len(report.alarms)}, of which {len(judged)} can be judged")
+    click.echo(f"  alerts (runs of yellow/red weeks): {len(report.alarms)}, of which {len(judged)} can be judged")
     if rate is not None:
         click.echo(f"  false alarms (no decline within {horizon_days} days): {len(report.false_alarms)} ({rate:.0%})")
     if not details:
         return
+    if report.decline_events:
+        click.echo("\nDeclines and abandonments, and the decline warning before them:")
+        for event in report.decline_events:
+            lead = "no warning" if not event.lead_days or event.lead_days <= 0 else f"{event.lead_days} days' warning"
+            if not event.people_fell:
+                lead += ", not graded: the weekly active people did not fall"
+            elif not event.graded:
+                lead += f", not graded: usually {event.usual_week:g} people a week"
+            reference = "last use" if event.kind == "abandoned" else "declined"
+            click.echo(f"  {event.on}  {event.kind:<9} {event.subscription}  ({reference}; {lead})")
+    if report.false_decline_warnings:
+        click.echo("\nFalse decline warnings:")
+        for warning in report.false_decline_warnings:
+            click.echo(f"  {warning.start} … {warning.end}  {warning.subscription}")
     if events:
-        click.echo("\nEvents:")
+        click.echo("\nEvents (any yellow or red):")
         for event in events:
             lead = "no warning" if event.lead_days is None else f"{event.lead_days} days' warning"
             click.echo(f"  {event.on}  {event.kind:<9} {event.subscription}  ({lead})")
     if report.false_alarms:
-        click.echo("\nFalse alarms:")
+        click.echo("\nFalse alarms (any yellow or red):")
         for alarm in report.false_alarms:
             click.echo(f"  {alarm.start} … {alarm.end}  {alarm.subscription}")
+
+
+def _print_decline_warnings(report: backtest.Report, horizon_days: int) -> None:
+    """The decline warning graded on its own: declines and abandonments foretold, and how early."""
+    graded, small = report.graded_declines, len(report.decline_events) - len(report.graded_declines)
+    click.echo("Decline warnings (early sign of decline):")
+    why = f"no fall in weekly active people, or fewer than {backtest.MIN_USUAL_PEOPLE}"
+    click.echo(
+        f"  declines and abandonments: {len(report.decline_events)}, of which {len(graded)} graded"
+        + (f" ({small} not: {why})" if small else "")
+    )
+    share = report.warned_decline_share
+    if share is not None:
+        click.echo(f"  warned in advance: {len(report.warned_declines)} of {len(graded)} ({share:.0%})")
+    lead = report.median_decline_lead_days
+    click.echo(
+        "  median lead time (before the decline, or an abandonment's last use): "
+        + (f"{lead:.0f} days" if lead is not None else "—")
+    )
+    judged, rate = report.judged_decline_warnings, report.false_decline_warning_rate
+    click.echo(f"  warnings (runs of weeks): {len(report.decline_warnings)}, of which {len(judged)} can be judged")
+    if rate is not None:
+        false = len(report.false_decline_warnings)
+        click.echo(f"  false warnings (no decline within {horizon_days} days): {false} ({rate:.0%})")

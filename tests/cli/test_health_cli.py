@@ -76,7 +76,9 @@ def test_backtest_reports_on_the_history_and_refuses_an_empty_database(
     result = runner.invoke(args=["backtest", "--from", "2026-03-06", "--to", AS_OF.isoformat(), "--summary"])
     assert result.exit_code == 0, result.output
     assert "Replayed" in result.output and "for 1 subscriptions" in result.output
-    assert "Declines and abandonments: 0" in result.output
+    decline_block = "Decline warnings (early sign of decline):\n  declines and abandonments: 0, of which 0 graded"
+    assert decline_block in result.output
+    assert "Any yellow or red:\n  declines and abandonments: 0" in result.output
 
 
 def test_recompute_with_weeks_stores_a_snapshot_for_each_week_before(

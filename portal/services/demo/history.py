@@ -124,6 +124,64 @@ IDLE_SEATS = Scenario(
     "License waste: exactly 40 distinct people ever use it, whatever the seats (to show 100 seats and 40 "
     "active users, set this subscription's seats to 100).",
 )
+# People leave a subscription in two ways: a slide (over about three months fewer of them each week, as a
+# team drifts to another tool) and a cut-over (everyone stops on one day). The backtest grades the decline
+# warning against both; only a slide can be foreseen.
+LEFT_FOR_AZURE_DEVOPS = Scenario(
+    "test-lab",
+    "jira",
+    "Abandonment, a slide: over three months the test lab moved its work to another tracker, fewer people each "
+    "week, until nobody used Jira (about seven months ago).",
+)
+LEFT_FOR_SHAREPOINT = Scenario(
+    "maintenance-engineering",
+    "m-files",
+    "Abandonment, a slide: maintenance drifted to SharePoint for its documents over three months; the last "
+    "M-Files user left about five months ago.",
+)
+LEFT_FOR_EXCEL = Scenario(
+    "supplier-quality",
+    "opcenter",
+    "Abandonment, a slow slide: over four months, through Christmas, supplier quality went back to spreadsheets "
+    "for its inspections (last use about eight months ago).",
+)
+CUT_OVER = Scenario(
+    "erp-competence-centre",
+    "confluence",
+    "Abandonment, a cut-over: the ERP team moved its wiki on one day, about six months ago; nothing foretold it.",
+)
+DWINDLING = Scenario(
+    "quality-assurance",
+    "power-bi",
+    "Decline, a slide: over three months only four in ten of quality's report readers kept looking; it stays there.",
+)
+
+
+class Departure(NamedTuple):
+    """Users leave a subscription: over `days` days ending `ends_days_back` days before today, the share of them
+    still enrolled falls from all to `to_share` (0: abandoned). `days` 0 is a cut-over."""
+
+    ends_days_back: int
+    days: int
+    to_share: float = 0.0
+
+    def share(self, days_back: int) -> float:
+        if days_back >= self.ends_days_back + self.days:
+            return 1.0
+        if days_back <= self.ends_days_back:
+            return self.to_share
+        left = (self.ends_days_back + self.days - days_back) / self.days
+        return 1 - (1 - self.to_share) * left
+
+
+DEPARTURES: dict[Scenario, Departure] = {
+    LEFT_FOR_AZURE_DEVOPS: Departure(210, 91),
+    LEFT_FOR_SHAREPOINT: Departure(150, 91),
+    LEFT_FOR_EXCEL: Departure(240, 120),
+    CUT_OVER: Departure(180, 0),
+    DWINDLING: Departure(100, 91, 0.4),
+}
+
 SCENARIOS: tuple[Scenario, ...] = (
     ONBOARDING,
     ADOPTION,
@@ -133,6 +191,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     MISSED_KEY_ACTION,
     SEASONAL,
     IDLE_SEATS,
+    *DEPARTURES,
 )
 
 # Shapes of the scenarios, in days counted back from `today`.
@@ -303,6 +362,8 @@ class History:
         elif scenario is DECLINE and back < DECLINE_DAYS:
             progress = 1 - back / DECLINE_DAYS
             enrolled, intensity = min(enrolled, 1 - 0.7 * progress), min(intensity, 1 - 0.45 * progress)
+        elif scenario in DEPARTURES:
+            enrolled = min(enrolled, DEPARTURES[scenario].share(back))
         return enrolled, intensity
 
     def is_silent(self, user: User, day: date) -> bool:
@@ -506,6 +567,8 @@ class History:
                 day = sent + timedelta(days=0 if position == 0 else rng.randrange(PULSE_WINDOW_DAYS))
                 if day > self.today or day.weekday() >= 5 or self.is_quiet(day) or self.is_silent(user, day):
                     continue
+                if self.shape(day)[0] == 0:
+                    continue  # nobody uses it any more: nobody is asked about it
                 yield from self._response(seed, sent, day, user)
 
     def _response(self, seed: int, sent: date, day: date, user: User) -> Iterator[tuple]:

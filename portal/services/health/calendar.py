@@ -87,23 +87,28 @@ class UnitCalendar:
     # Weeks with 4 or more declared quiet days, worked out once: the stage replay asks about every week of
     # every subscription of the unit.
     declared_weeks: frozenset[int] = field(init=False)
+    # Weeks with any declared quiet day: a week with two holidays in it is no measure of a weekly level.
+    touched_weeks: frozenset[int] = field(init=False)
     blocks_cache: dict[tuple[int, int], list[list[int]]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        def mostly_declared(week: int) -> bool:
+        def declared_days(week: int) -> int:
             start = week_start(self.as_of, week)
-            return sum(self.declared(start + timedelta(days=offset)) for offset in range(7)) >= 4
+            return sum(self.declared(start + timedelta(days=offset)) for offset in range(7))
 
-        weeks = (
-            frozenset() if self.declared is never else frozenset(w for w in range(CALENDAR_WEEKS) if mostly_declared(w))
-        )
-        object.__setattr__(self, "declared_weeks", weeks)
+        days = {} if self.declared is never else {week: declared_days(week) for week in range(CALENDAR_WEEKS)}
+        object.__setattr__(self, "declared_weeks", frozenset(week for week, count in days.items() if count >= 4))
+        object.__setattr__(self, "touched_weeks", frozenset(week for week, count in days.items() if count))
 
     def day_is_quiet(self, day: date) -> bool:
         return self.declared(day) or week_of(self.as_of, day) in self.learned_weeks
 
     def week_is_quiet(self, week: int) -> bool:
         return week in self.declared_weeks or week in self.learned_weeks
+
+    def week_has_quiet_days(self, week: int) -> bool:
+        """Any quiet day in the week: its weekly level is not comparable with a full week's."""
+        return week in self.touched_weeks or week in self.learned_weeks
 
     def window_start(self, end: date | None = None, days: int = WINDOW_DAYS) -> date:
         """The first day of the window of `days` counted (not quiet) days that ends on `end`."""

@@ -16,6 +16,7 @@ from statistics import median
 from portal.services.catalog.seat_rule import NOT_MEASURED, reclaimable_seats, why_no_seat_figures
 from portal.services.health import measures as m
 from portal.services.health.calendar import YEAR_WEEKS, blocks, mask_of, plain_weeks, week_start
+from portal.services.health.decline import WeeklySlide, weekly_slide
 from portal.services.health.facts import SubscriptionFacts
 from portal.services.health.scoring import BEHAVIOUR_KEYS, Profile, Score, score
 from portal.services.health.stages import Decision, Period, Signal, Stage, StageRules, decide, signal
@@ -51,6 +52,7 @@ class Evaluation:
     transitions: Sequence[Transition]
     reclaimable_seats: int
     stale_since: date | None = None  # the system's feed stopped for every unit on this day
+    warning: str | None = None  # the early sign of decline shown with the score, when there is one
 
 
 _BIT_POSITIONS = [tuple(position for position in range(8) if value >> position & 1) for value in range(256)]
@@ -81,6 +83,10 @@ class ActiveByWeek:
         for week in weeks:
             union |= self.columns.get(week, 0)
         return union.bit_count()
+
+    def weekly(self, weeks: int) -> list[int]:
+        """The people active in each of the latest `weeks` weeks (week 0 first)."""
+        return [self.columns.get(week, 0).bit_count() for week in range(weeks)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,9 +165,8 @@ def _period(facts: SubscriptionFacts, week: int, trend: _Trend, rules: StageRule
 
 def replay_stage(
     facts: SubscriptionFacts, rules: StageRules, stop_after: date | None = None, active: ActiveByWeek | None = None
-) -> tuple[Decision, list[Transition], list[Signal]]:
-    """The stage as of the facts' date, replayed over the last weeks; the transitions met on the way and the
-    weekly signals (oldest first).
+) -> tuple[Decision, list[Transition]]:
+    """The stage as of the facts' date, replayed over the last weeks, and the transitions met on the way.
 
     `stop_after`: the data stopped coming on that day (a stale feed), so later weeks are not judged.
     """
@@ -184,20 +189,14 @@ def replay_stage(
         elif decision.changed:
             transitions.append(Transition(end, None, decision.stage, decision.reason))
         stage = decision.stage
-    return decision, transitions, signals
+    return decision, transitions
 
 
-EARLY_WARNING_WEEKS = 2  # a decline signal this many weeks in a row turns the colour yellow before the stage moves
-
-
-def early_warning(stage: Stage, signals: Sequence[Signal]) -> str | None:
-    """Not yet in decline, but its signal has held for the last weeks: the warning comes before the stage."""
-    if stage == Stage.DECLINE or len(signals) < EARLY_WARNING_WEEKS:
-        return None
-    recent = signals[-EARLY_WARNING_WEEKS:]
-    if all(signal.stage == Stage.DECLINE for signal in recent):
-        return f"early sign of decline: {recent[-1].reason} ({EARLY_WARNING_WEEKS} weeks in a row)"
-    return None
+def early_warning(stage: Stage, slide: WeeklySlide | None) -> str | None:
+    """Not yet in decline, but the weekly active people slide: the warning comes weeks before the stage moves."""
+    if stage == Stage.DECLINE or slide is None:
+        return None  # in decline the stage says it already
+    return slide.reason
 
 
 def _counted_days(facts: SubscriptionFacts, since: date) -> int:
@@ -281,17 +280,24 @@ def evaluate(
     if not facts.measured_by_use:
         stale_since = None  # it is not judged on its usage, so a usage feed that stopped takes nothing away
     active = ActiveByWeek(facts.person_weeks)
-    decision, transitions, signals = replay_stage(facts, settings.rules, stale_since, active)
+    decision, transitions = replay_stage(facts, settings.rules, stale_since, active)
     profile = profiles[decision.stage]
     trend = _trend_at(facts, 0, active)
     measures = measures_of(facts, settings, trend, stale_since is not None, profile.seats_critical_below)
     result = score(measures, profile, previous, by_use=facts.measured_by_use)
-    warning = early_warning(decision.stage, signals)
+    slide = (
+        None
+        if stale_since is not None or not facts.measured_by_use
+        else weekly_slide(active.weekly(facts.observed_weeks), facts.calendar.week_has_quiet_days, facts.observed_weeks)
+    )
+    warning = early_warning(decision.stage, slide)
     if (decision.stage == Stage.DECLINE or warning) and result.colour == m.Colour.GREEN:
-        # "Green until they leave" is what a score must never be: a unit in decline — or showing its signs for
-        # weeks — is yellow at best.
+        # "Green until they leave" is what a score must never be: a unit in decline — or showing its signs —
+        # is yellow at best.
         held = warning or f"in decline: {decision.reason}"
         result = replace(result, colour=m.Colour.YELLOW, reasons=[held, *result.reasons], lift=f"resolve: {held}")
+    elif warning:
+        result = replace(result, reasons=[warning, *result.reasons])  # already yellow or red: still said first
     if stale_since is not None:
         headline = f"data stale: no usage data for {facts.system_key} from any unit since {stale_since:%-d %b %Y}"
         result = Score(None, m.Colour.GREY, result.profile_version, result.parts, [headline, *result.reasons[1:]])
@@ -307,4 +313,5 @@ def evaluate(
         transitions,
         reclaimable,
         stale_since,
+        warning,
     )
