@@ -112,7 +112,7 @@ def _half_the_seats(scored: Sequence[Record]) -> Hold | None:
                 if sum(_weight(part) for part in named) * 2 >= total:
                     break
             held = sum(_weight(part) for part in named)
-            return Hold(colour, _holds(named, f"{held} of {total} seats"))
+            return Hold(colour, _holds(named, f"{held:,} of {total:,} seats"))
     return None
 
 
@@ -128,7 +128,7 @@ def _red_third(scored: Sequence[Record]) -> Hold | None:
     for child in scored:
         if child.colour != Colour.RED.value:
             continue
-        shares = [(_weight(child), seats, f"{_weight(child)} of {seats} seats")]
+        shares = [(_weight(child), seats, f"{_weight(child):,} of {seats:,} seats")]
         for currency, amount in child.money:
             held = money_short(amount, currency).removesuffix(f" {currency}")
             shares.append((amount, money[currency], f"{held} of {money_short(money[currency], currency)} a year"))

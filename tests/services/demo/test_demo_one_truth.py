@@ -1,7 +1,9 @@
 """The whole demo, with its history, scored as of one day: every figure it shows agrees wherever it is shown.
 
 Issue 18's checks on the organisation people first look at: a unit's record reads the same on its page, in the
-health export, in the API's unit list and in its health endpoint, for every one of the demo's units.
+health export, in the API's unit list and in its health endpoint, for every one of the demo's units; no
+subscription is green with most of its paid seats unused; and the CIO report advises cutting seats only where
+the one seat rule gives seat advice.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 import models.accounts
-from models import Role, Unit, db
+from models import Role, Subscription, System, Unit, db
 from portal.services import demo
+from portal.services.catalog.seat_rule import gets_seat_advice
+from portal.services.reports import cio
 from portal.services.platform import tokens
 
 pytestmark = pytest.mark.slow  # the demo with its history: some forty seconds
@@ -81,3 +85,35 @@ def test_every_demo_unit_reads_the_same_on_its_page_in_the_export_and_in_the_api
     }
     assert not disagreeing
     assert len({colour for colour, _, _ in pages.values()}) >= 2  # a demo of one colour would prove nothing
+
+
+def test_no_demo_subscription_is_a_watermelon_and_seat_advice_only_where_seats_count(the_demo, runner):
+    exported = runner.invoke(args=["health", "export", "--format", "json"])
+    rows = [row for row in json.loads(exported.output) if row["system_key"]]
+    subscriptions = {
+        (unit_key, system_key): subscription
+        for subscription, unit_key, system_key in db.session.execute(
+            db.select(Subscription, Unit.key, System.key).join(Unit).join(System)
+        )
+    }
+    mostly_unused = [
+        row
+        for row in rows
+        if gets_seat_advice(subscriptions[(row["unit_key"], row["system_key"])])
+        and row["active_people"] * 2 < row["seats"]
+    ]
+    assert mostly_unused  # the demo has them: the rule is exercised
+    assert all(row["colour"] != "green" for row in mostly_unused)
+    assert all(
+        row["reclaimable_seats"] == 0
+        for row in rows
+        if not gets_seat_advice(subscriptions[(row["unit_key"], row["system_key"])])
+    )
+
+    report = cio.build(date(2026, 10, 1), "Demo", DAY)
+    by_names = {(s.unit.name, s.system.name): s for s in subscriptions.values()}
+    assert report.licences.renewals
+    assert all(gets_seat_advice(by_names[(renewal.unit, renewal.system)]) for renewal in report.licences.renewals)
+    cuts = [ask for ask in report.decisions if ask.startswith("Cut ")]
+    advised = {f"Cut {r.system} for {r.unit} " for r in report.licences.renewals}
+    assert all(any(ask.startswith(prefix) for prefix in advised) for ask in cuts)
