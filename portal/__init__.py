@@ -37,6 +37,9 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     access.init_app(app)
     errors.init_app(app)
+    from portal.auth import sso
+
+    sso.init_app(app)
 
     templating.init_app(app)
 

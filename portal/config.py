@@ -58,6 +58,18 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     TRUSTED_PROXIES = int(os.environ.get("RAPPORT_TRUSTED_PROXIES", "0"))
 
+    # Single sign-on through the organisation's identity provider (docs/sign-in.md). Off without a discovery URL.
+    OIDC_DISCOVERY_URL = os.environ.get("RAPPORT_OIDC_DISCOVERY_URL", "")
+    OIDC_CLIENT_ID = os.environ.get("RAPPORT_OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("RAPPORT_OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("RAPPORT_OIDC_SCOPES", "openid email profile")
+    OIDC_PROVIDER_NAME = os.environ.get("RAPPORT_OIDC_PROVIDER_NAME", "your organisation's account")
+    OIDC_GROUPS_CLAIM = os.environ.get("RAPPORT_OIDC_GROUPS_CLAIM", "groups")
+    OIDC_GROUP_ROLES = os.environ.get("RAPPORT_OIDC_GROUP_ROLES", "")  # "group=role; group=role"
+    OIDC_GROUP_UNITS = os.environ.get("RAPPORT_OIDC_GROUP_UNITS", "")  # department heads: "group=unit,unit; …"
+    # Passwords kept in Rapport: for a break-glass admin and for development. Turn off once SSO works.
+    LOCAL_LOGIN = _flag("RAPPORT_LOCAL_LOGIN", default=True)
+
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a long-open form still submits
 
     RATELIMIT_ENABLED = True
@@ -153,3 +165,11 @@ def finalise(config: dict, instance_path: Path) -> None:
                 "or set RAPPORT_ENV=development to generate one for local use."
             )
         config["SECRET_KEY"] = development_secret_key(instance_path)
+    if config.get("OIDC_DISCOVERY_URL") and not (config.get("OIDC_CLIENT_ID") and config.get("OIDC_CLIENT_SECRET")):
+        raise ConfigError(
+            "RAPPORT_OIDC_DISCOVERY_URL is set: set RAPPORT_OIDC_CLIENT_ID and RAPPORT_OIDC_CLIENT_SECRET too."
+        )
+    if not config.get("LOCAL_LOGIN", True) and not config.get("OIDC_DISCOVERY_URL"):
+        raise ConfigError(
+            "RAPPORT_LOCAL_LOGIN=0 turns passwords off, but no single sign-on is set up: nobody could sign in."
+        )

@@ -17,8 +17,10 @@ from werkzeug.security import generate_password_hash
 
 from models import Account, Module, Person, Role, RunSource, Subscription, System, Unit, db
 from portal import clock, create_app
+from portal.auth import sso as sso_views
 from portal.config import TestConfig
 from portal.services import imports
+from tests.oidc_provider import Client, Provider
 from tests.wiping import wipe_data
 
 PASSWORD = "correct horse battery staple"
@@ -300,3 +302,38 @@ def frozen_clock(monkeypatch):
         monkeypatch.setattr(clock, "now", lambda: moment)
 
     return freeze
+
+
+# --- single sign-on: a real OpenID Connect provider on loopback (tests/oidc_provider.py) ---------------------
+
+OIDC_CLIENT_ID, OIDC_CLIENT_SECRET = "rapport", "provider-secret"
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    running = Provider().start()
+    running.clients[OIDC_CLIENT_ID] = Client(OIDC_CLIENT_ID, OIDC_CLIENT_SECRET)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def sso(app, oidc_provider, monkeypatch, make_unit):
+    """Rapport set up for the provider: groups map to roles, and a heads' group to two units."""
+    make_unit(key="field-service", name="Field Service")
+    make_unit(key="logistics", name="Logistics")
+    settings = {
+        "OIDC_DISCOVERY_URL": oidc_provider.discovery_url,
+        "OIDC_CLIENT_ID": OIDC_CLIENT_ID,
+        "OIDC_CLIENT_SECRET": OIDC_CLIENT_SECRET,
+        "OIDC_PROVIDER_NAME": "Test ID",
+        "OIDC_GROUP_ROLES": "rapport-admins=admin; rapport-managers=account_manager; heads-field=dept_head",
+        "OIDC_GROUP_UNITS": "heads-field=field-service,logistics",
+    }
+    for key, value in settings.items():
+        monkeypatch.setitem(app.config, key, value)
+    sso_views.configure(app)
+    oidc_provider.misbehave = None
+    yield oidc_provider
+    monkeypatch.undo()
+    sso_views.configure(app)

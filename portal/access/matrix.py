@@ -27,6 +27,8 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "static": PUBLIC,
     "main.healthz": PUBLIC,
     "auth.login": PUBLIC,
+    "auth.sso_start": PUBLIC,
+    "auth.sso_callback": PUBLIC,
     "auth.logout": EVERYONE,
     "auth.password": EVERYONE,
     "main.index": EVERYONE,

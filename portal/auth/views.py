@@ -15,6 +15,7 @@ from portal.forms import EmptyForm
 from portal.services.platform import accounts, audit
 
 LOGIN_FAILED = "Email or password is incorrect."
+LOCAL_LOGIN_OFF = "Passwords are turned off here: sign in with your organisation's account."
 
 
 def safe_next(target: str | None) -> str | None:
@@ -43,6 +44,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "POST" and not current_app.config["LOCAL_LOGIN"]:
+        return render_template("auth/login.html", form=form, sso_error=LOCAL_LOGIN_OFF), 403
     if form.validate_on_submit():
         account = accounts.authenticate(form.email.data, form.password.data)
         if account is None:

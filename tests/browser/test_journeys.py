@@ -359,3 +359,16 @@ def test_the_cio_makes_a_months_report_again_and_reads_it(page, live_server, sig
     cover = first.extract_text().replace("\n", " ")
     assert "IT customer success in July 2026" in cover and "Headlines" in cover and "In this report" in cover
     assert "Decisions asked of the CIO" in " ".join(p.extract_text() for p in rest).replace("\n", " ")
+
+
+def test_a_person_signs_in_through_the_identity_provider(page, live_server, sso, screenshot):
+    """Single sign-on in the browser: Rapport's button, the provider's own page on another port, and back."""
+    sso.add_person("ingrid.berg@example.com", "Ingrid Berg", ["rapport-managers"])
+    page.goto(f"{live_server}/login")
+    page.click("text=Sign in with Test ID")
+    page.wait_for_url(f"{sso.url}/authorize**")
+    page.fill("input[name=login_email]", "ingrid.berg@example.com")
+    page.click("text=Sign in at the provider")
+    page.wait_for_url(f"{live_server}/")
+    assert "Ingrid Berg" in page.content()
+    screenshot(page, "sso-signed-in")
