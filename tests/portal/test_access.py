@@ -22,9 +22,9 @@ def test_the_matrix_names_no_route_that_does_not_exist(app):
     assert not stale, f"matrix entries without a route: {sorted(stale)}"
 
 
-def test_only_login_static_and_liveness_are_public():
+def test_only_sign_in_static_and_liveness_are_public():
     public = {endpoint for endpoint, roles in ROLE_MATRIX.items() if roles is PUBLIC}
-    assert public == {"static", "auth.login", "main.healthz"}
+    assert public == {"static", "auth.login", "auth.sso_start", "auth.sso_callback", "main.healthz"}
 
 
 def test_an_endpoint_missing_from_the_matrix_is_refused(app, client, login_as, monkeypatch):

@@ -19,8 +19,8 @@ import models.accounts
 from models import Role, Subscription, System, Unit, db
 from portal.services import demo
 from portal.services.catalog.seat_rule import gets_seat_advice
-from portal.services.reports import cio
 from portal.services.platform import tokens
+from portal.services.reports import cio
 
 pytestmark = pytest.mark.slow  # the demo with its history: some forty seconds
 
