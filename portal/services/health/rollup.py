@@ -116,6 +116,37 @@ def _half_the_seats(scored: Sequence[Record]) -> Hold | None:
     return None
 
 
+def _half_the_money(scored: Sequence[Record]) -> Hold | None:
+    """The half-the-seats rule weighed by licence money, within each currency: a unit that spends most of its
+    licence money on a yellow system is yellow, however few seats that system has (one costly expert system
+    among cheap office tools)."""
+    money = dict(add_money(child.money for child in scored))
+    found: Hold | None = None
+    for currency, whole in money.items():
+        priced = [(child, dict(child.money).get(currency, 0.0)) for child in scored]
+        for colour, at_least in ((Colour.RED, {Colour.RED}), (Colour.YELLOW, {Colour.RED, Colour.YELLOW})):
+            holding = sorted(
+                ((child, amount) for child, amount in priced if child.colour in at_least and amount > 0),
+                key=lambda pair: (-pair[1], pair[0].name),
+            )
+            if not whole or sum(amount for _, amount in holding) * 2 < whole:
+                continue
+            named: list[Record] = []
+            held = 0.0
+            for child, amount in holding:  # the costliest parts that together reach half, named
+                named.append(child)
+                held += amount
+                if held * 2 >= whole:
+                    break
+            share = (
+                f"{money_short(held, currency).removesuffix(f' {currency}')} of {money_short(whole, currency)} a year"
+            )
+            if found is None or SEVERITY[colour.value] < SEVERITY[found.colour.value]:
+                found = Hold(colour, _holds(named, share))
+            break
+    return found
+
+
 def _red_third(scored: Sequence[Record]) -> Hold | None:
     """Yellow at best while one red part holds a third or more of the seats or of the licence money: a unit
     must never look green while a part that large is failing (a watermelon: green outside, red inside).
@@ -143,7 +174,7 @@ def _held_colour(value: float | None, colour: Colour, children: Sequence[Record]
     own colour ("Yellow although 71: M-Files holds 23 of 43 seats and is yellow")."""
     scored = [child for child in children if child.score is not None]
     note = ""
-    for hold in (_half_the_seats(scored), _red_third(scored)):
+    for hold in (_half_the_seats(scored), _half_the_money(scored), _red_third(scored)):
         if value is not None and hold is not None and SEVERITY[hold.colour.value] < SEVERITY[colour.value]:
             # The score rounded as the pages round it (`| round | int`), so the sentence and the page agree.
             colour, note = hold.colour, f"{hold.colour.value.capitalize()} although {round(value)}: {hold.why}"

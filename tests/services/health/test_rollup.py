@@ -57,9 +57,24 @@ def test_a_red_part_below_a_third_of_both_leaves_the_unit_green():
 
 def test_a_yellow_part_with_a_third_of_the_money_does_not_hold_a_green_unit():
     unit = unit_record(
-        SALES, [part("CRM", 95, "green", 40, eur(100_000)), part("ERP", 60, "yellow", 5, eur(900_000))], PROFILES
+        SALES, [part("CRM", 95, "green", 40, eur(200_000)), part("ERP", 60, "yellow", 5, eur(100_000))], PROFILES
     )
     assert unit.colour == "green" and unit.explanation.colour_note == ""
+
+
+def test_a_yellow_part_with_half_the_money_holds_the_unit_at_yellow_however_few_its_seats():
+    """Field Technicians South: green by seats while its costliest system runs five times the usual tickets."""
+    unit = unit_record(
+        SALES,
+        [
+            part("Drawio", 90, "green", 52, eur(1_300)),
+            part("Quinyx", 88, "green", 198, eur(40_000)),
+            part("IFS FSM", 80, "yellow", 162, eur(186_300)),
+        ],
+        PROFILES,
+    )
+    assert unit.colour == "yellow"
+    assert unit.reasons[0] == "Yellow although 85: IFS FSM holds 186 k of 228 k EUR a year and is yellow"
 
 
 def test_money_is_compared_within_the_red_part_s_own_currency():
@@ -112,14 +127,14 @@ def test_a_division_is_held_by_a_red_unit_that_holds_a_third_of_its_money():
         12: UnitNode(12, "office", "Office", 10),
     }
     subscriptions = {
-        11: [part("IFS FSM", 30, "red", 10, eur(300_000), unit_key="service")],
+        11: [part("IFS FSM", 30, "red", 10, eur(150_000), unit_key="service")],
         12: [part("CRM", 95, "green", 40, eur(200_000), unit_key="office")],
     }
     records = roll_up_units(units, subscriptions, {10, 11, 12}, PROFILES)
     assert records[11].colour == "red" and records[12].colour == "green"
     division = records[10]
     assert round(division.score) == 82 and division.colour == "yellow"
-    assert division.reasons[0] == "Yellow although 82: Service holds 300 k of 500 k EUR a year and is red"
-    assert division.money == eur(500_000)
+    assert division.reasons[0] == "Yellow although 82: Service holds 150 k of 350 k EUR a year and is red"
+    assert division.money == eur(350_000)
     service = next(child for child in division.explanation.children if child.unit_key == "service")
-    assert (service.system_key, service.money) == ("", eur(300_000))
+    assert (service.system_key, service.money) == ("", eur(150_000))
