@@ -21,6 +21,7 @@ from portal.auth import sso as sso_views
 from portal.config import TestConfig
 from portal.services import imports
 from tests.oidc_provider import Client, Provider
+from tests.scoring_later import scoring_later
 from tests.wiping import wipe_data
 
 PASSWORD = "correct horse battery staple"
@@ -269,13 +270,10 @@ def scored(run_import, app):
     from tests.services.health.organisation import AS_OF, KINDS_IN_ORDER, organisation
 
     org = organisation()
-    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
-    try:
+    with scoring_later(app):
         for kind in KINDS_IN_ORDER:
             run = run_import(kind, org.csv(kind))
             assert run.refused == 0, (kind, run.error)
-    finally:
-        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
     result = engine.recompute(AS_OF)
     db.session.commit()
     return {

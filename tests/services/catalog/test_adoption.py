@@ -9,6 +9,7 @@ from models import db
 from portal.charts.shapes import Rect
 from portal.services.catalog.adoption import MONTHS, adoption
 from tests.scores import add_score
+from tests.scoring_later import scoring_later
 
 AS_OF = date(2026, 3, 31)
 
@@ -33,12 +34,9 @@ def test_each_unit_gets_a_row_of_monthly_shares_and_the_busiest_desk_is_a_hotspo
     tickets = ["ticket_id,system_key,unit_key,opened_at"]
     tickets += [f"t{n},crm,busy,{(AS_OF - timedelta(days=n)).isoformat()}" for n in range(3)]
     tickets += ["q1,crm,quiet,2026-03-30", "old,crm,quiet,2025-10-01"]
-    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
-    try:
+    with scoring_later(app):
         assert run_import("usage", "\n".join(lines) + "\n").refused == 0
         assert run_import("tickets", "\n".join(tickets) + "\n").refused == 0
-    finally:
-        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
     add_score(busy, AS_OF, "green", score=80, subscription=busy_sub, stage="growth", seats=4, active_people=4)
     db.session.commit()
 
@@ -80,12 +78,9 @@ def test_the_system_page_forecasts_renewals_training_and_support(
     tickets = ["ticket_id,system_key,unit_key,opened_at"]
     tickets += [f"t{month}-{n},crm,growing,2026-{month:02d}-10" for month in range(1, 3) for n in range(month * 2)]
     tickets += [f"o{n},crm,growing,2025-{month:02d}-10" for n, month in enumerate((10, 11, 12))]
-    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
-    try:
+    with scoring_later(app):
         assert run_import("usage", "\n".join(lines) + "\n").refused == 0
         assert run_import("tickets", "\n".join(tickets) + "\n").refused == 0
-    finally:
-        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
     add_score(growing, AS_OF, "green", score=70, subscription=subscription, stage="onboarding", active_people=20)
     db.session.commit()
 

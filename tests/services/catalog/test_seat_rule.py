@@ -24,6 +24,7 @@ from portal.services.platform import tokens
 from portal.services.reports import cio, reviews
 from portal.services.reports.cio_licences import licences
 from portal.services.units.cards import cards
+from tests.scoring_later import scoring_later
 
 AS_OF = date(2026, 3, 31)
 SEATS = 10
@@ -74,12 +75,9 @@ def four_licences(make_unit, make_system, make_subscription, make_person, run_im
             lines += [f"{person.key},{key},{day.isoformat()},core" for person in people for key in systems]
     tickets = ["ticket_id,system_key,unit_key,opened_at,type"]
     tickets += [f"a{n},agent,sched,{(AS_OF - timedelta(days=7 * n)).isoformat()},request" for n in range(26)]
-    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
-    try:
+    with scoring_later(app):
         assert run_import("usage", "\n".join(lines) + "\n").refused == 0
         assert run_import("tickets", "\n".join(tickets) + "\n").refused == 0
-    finally:
-        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
     engine.recompute(AS_OF)
     db.session.commit()
     return unit

@@ -17,6 +17,7 @@ from portal.services.health.measures import Colour
 from portal.services.health.profiles import DEFAULT_WEIGHTS
 from portal.services.health.quiet_periods import parse_quiet_periods
 from portal.services.health.scoring import Profile
+from tests.services.health.facts_builder import subscription_facts
 
 PROFILES = {stage: Profile(n + 1, weights) for n, (stage, weights) in enumerate(DEFAULT_WEIGHTS.items())}
 FIRST_MONDAY = date(2024, 1, 1)  # weeks of the synthetic series run Monday–Sunday from here
@@ -126,32 +127,16 @@ def test_a_dip_the_same_weeks_a_year_earlier_showed_as_well_raises_nothing():
 
 
 def _facts(person_weeks: list[int], as_of: date = date(2026, 6, 30)) -> SubscriptionFacts:
-    calendar = UnitCalendar(as_of, never, frozenset())
-    active = [5] * sum(1 for mask in person_weeks if mask & 0b1111)
-    return SubscriptionFacts(
-        subscription_id=1,
-        unit_id=1,
-        system_id=1,
+    return subscription_facts(
+        as_of,
+        tuple(person_weeks),
+        calendar=UnitCalendar(as_of, never, frozenset()),
         unit_key="test-lab",
         system_key="jira",
-        as_of=as_of,
         seats=40,
-        per_seat=False,
         people_on_record=40,
-        headcount=None,
         go_live=date(2025, 1, 1),
-        calendar=calendar,
-        window_start=calendar.window_start(),
-        active_days=tuple(active),
-        person_weeks=tuple(person_weeks),
-        observed_weeks=max(mask.bit_length() for mask in person_weeks),
-        unit_observed_weeks=max(mask.bit_length() for mask in person_weeks),
-        key_user_count=0,
-        key_user_recent_days=0,
-        key_user_usual_days=0.0,
-        key_user_usual_covered=False,
-        modules=(),
-        core_modules=(),
+        active_days=tuple([5] * sum(1 for mask in person_weeks if mask & 0b1111)),
     )
 
 

@@ -7,13 +7,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from portal.services.catalog.seat_rule import NOT_MEASURED
-from portal.services.health.calendar import UnitCalendar, declared_quiet
 from portal.services.health.evaluate import evaluate
 from portal.services.health.facts import SubscriptionFacts
 from portal.services.health.measures import Answers, Colour
 from portal.services.health.profiles import DEFAULT_WEIGHTS
 from portal.services.health.scoring import BEHAVIOUR, Profile
 from portal.services.health.stages import Stage
+from tests.services.health.facts_builder import subscription_facts
 
 AS_OF = date(2026, 8, 20)
 PROFILES = {stage: Profile(n + 1, weights) for n, (stage, weights) in enumerate(DEFAULT_WEIGHTS.items())}
@@ -22,33 +22,20 @@ OLD_WEEKS = ((1 << 40) - 1) & ~((1 << 8) - 1)  # active in weeks 8–39 back, no
 
 def agent(**overrides) -> SubscriptionFacts:
     """An endpoint agent's subscription: 100 seats, 20 people seen a while ago and none lately."""
-    calendar = UnitCalendar(AS_OF, declared_quiet([]), frozenset(), "")
     values = dict(
-        subscription_id=1,
-        unit_id=1,
-        system_id=1,
-        unit_key="u",
         system_key="agent",
-        as_of=AS_OF,
         seats=100,
         per_seat=True,
         people_on_record=100,
-        headcount=None,
         go_live=AS_OF - timedelta(days=400),
-        calendar=calendar,
-        window_start=calendar.window_start(),
-        active_days=(),
-        person_weeks=(OLD_WEEKS,) * 20,
         observed_weeks=40,
         unit_observed_weeks=40,
         key_user_count=1,
-        key_user_recent_days=0,
         key_user_usual_days=10.0,
         key_user_usual_covered=True,
         modules=("prevent",),
         core_modules=("prevent",),
         tickets=2,
-        usual_tickets_per_person=None,
         norm_tickets_per_person=0.5,
         answers=(Answers("csat", (4, 5, 4)),),
         newest_answer=AS_OF - timedelta(days=10),
@@ -56,7 +43,7 @@ def agent(**overrides) -> SubscriptionFacts:
         usual_tickets=2.0,
     )
     values.update(overrides)
-    return SubscriptionFacts(**values)
+    return subscription_facts(AS_OF, values.pop("person_weeks", (OLD_WEEKS,) * 20), **values)
 
 
 def test_it_is_scored_on_tickets_and_sentiment_never_on_seats_or_people():

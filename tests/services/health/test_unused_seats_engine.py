@@ -11,6 +11,7 @@ import pytest
 from models import db
 from portal.services.health import engine, profiles
 from portal.services.health.stages import Stage
+from tests.scoring_later import scoring_later
 from tests.services.health.organisation import AS_OF, KINDS_IN_ORDER, Org, subscribe, team, use
 
 STARTED = AS_OF - timedelta(days=200)  # long past onboarding, not a year back: no learned quiet weeks
@@ -55,14 +56,11 @@ def org_people(org: Org, unit: str) -> list[str]:
 @pytest.fixture
 def imported(run_import, app):
     org = small_organisation()
-    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
-    try:
+    with scoring_later(app):
         for kind in KINDS_IN_ORDER:
             if rows := org.csv(kind).strip():
                 run = run_import(kind, rows + "\n")
                 assert run.refused == 0, (kind, run.error)
-    finally:
-        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
 
 
 def scores() -> dict[tuple[str, str], object]:

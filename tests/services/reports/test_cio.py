@@ -15,6 +15,7 @@ from portal.charts.shapes import Rect
 from portal.render import cio_report_pdf
 from portal.services.reports import cio as cio_report
 from tests.scores import add_score
+from tests.scoring_later import scoring_later
 
 MONTH = date(2026, 10, 1)
 MADE = date(2026, 11, 23)
@@ -88,11 +89,8 @@ def month(make_unit, make_system, make_subscription, make_account, make_person, 
         for person in people
         for n in range(70)
     ]
-    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
-    try:
+    with scoring_later(app):
         assert run_import("usage", "person_key,system_key,occurred_at\n" + "\n".join(rows) + "\n").refused == 0
-    finally:
-        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
 
 
 def test_the_months_figures_come_from_the_data_up_to_its_end(month):

@@ -11,6 +11,7 @@ import pytest
 from models import db
 from portal.services.health.engine import UnitHealth
 from portal.services.units.cards import TREND_WEEKS, cards
+from tests.scoring_later import scoring_later
 
 AS_OF = date(2026, 3, 31)  # a Tuesday
 
@@ -30,8 +31,7 @@ def unit_with_data(make_unit, make_system, make_person, make_subscription, run_i
             lines += [f"{person.key},crm,{day.isoformat()},contacts" for person in people]
     for back in (3, 10, 100, 101, 102):  # the key user: twice recently, three times in the 90 days before
         lines.append(f"{key_user.key},crm,{(AS_OF - timedelta(days=back)).isoformat()},contacts")
-    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
-    try:
+    with scoring_later(app):
         assert run_import("usage", "\n".join(lines) + "\n").refused == 0
         tickets = ["ticket_id,system_key,unit_key,opened_at,type"]
         tickets += [f"t{n},crm,sched,{(AS_OF - timedelta(days=n * 10)).isoformat()},incident" for n in range(6)]
@@ -47,8 +47,6 @@ def unit_with_data(make_unit, make_system, make_person, make_subscription, run_i
             "r7,2025-01-01,sched,crm,csat,1",
         ]
         assert run_import("surveys", "\n".join(answers) + "\n").refused == 0
-    finally:
-        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
     return unit
 
 

@@ -24,6 +24,7 @@ from portal.services.risks import reasons as risk_reasons
 from portal.services.units import timeline as unit_timeline
 from portal.services.units import touchpoints
 from tests.scores import add_score
+from tests.scoring_later import scoring_later
 
 
 @pytest.fixture
@@ -86,12 +87,9 @@ def history(make_account, make_unit, make_system, make_subscription, make_person
         )
     )
     db.session.commit()
-    app.config["HEALTH_RESCORE_AFTER_IMPORT"] = False
-    try:
+    with scoring_later(app):
         header = "source_system,source_record_id,person_key,system_key,occurred_at,feature,count\n"
         run = run_import("usage", header + "idp,1,p1,fsm,2026-11-20T10:00:00Z,planning,2\n")
-    finally:
-        app.config["HEALTH_RESCORE_AFTER_IMPORT"] = True
     run.finished_at = datetime(2026, 11, 21, tzinfo=UTC)
     db.session.commit()
     head = make_account(role=Role.DEPT_HEAD.value, units=[unit])
