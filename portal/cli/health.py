@@ -148,12 +148,14 @@ def export_command(as_of: date | None, output_format: str, output) -> None:  # t
 @click.option("--details/--summary", default=True, show_default=True, help="List every event and false alarm.")
 @with_appcontext
 def backtest_command(start: date | None, end: date | None, horizon_days: int, details: bool) -> None:
-    """Replay the history week by week and grade the colours Rapport would have shown.
+    """Replay the history week by week and grade the warnings and colours Rapport would have shown.
 
     \b
-    For every subscription that later declined or was abandoned: how many days before it Rapport first
-    showed yellow or red (without turning green in between). For every run of yellow/red weeks: whether a
-    decline or abandonment followed within the horizon, or it was a false alarm. Nothing is stored.
+    Two blocks. Decline warnings: of the declines and abandonments, how many the early sign of decline
+    announced and how long before (an abandonment: before its last use), and how many warnings no decline
+    followed. Any yellow or red: how many days before each event the colour turned yellow or red (without
+    turning green in between), and how many runs of yellow/red weeks no decline or abandonment followed
+    within the horizon. Nothing is stored.
     """
     window = backtest.default_window(clock.today())
     if window is None:
