@@ -325,7 +325,9 @@ def sso(app, oidc_provider, monkeypatch, make_unit):
         "OIDC_CLIENT_ID": OIDC_CLIENT_ID,
         "OIDC_CLIENT_SECRET": OIDC_CLIENT_SECRET,
         "OIDC_PROVIDER_NAME": "Test ID",
-        "OIDC_GROUP_ROLES": "rapport-admins=admin; rapport-managers=account_manager; heads-field=dept_head",
+        "OIDC_GROUP_ROLES": (
+            "rapport-admins=admin; rapport-managers=account_manager; heads-field=dept_head; heads=dept_head"
+        ),
         "OIDC_GROUP_UNITS": "heads-field=field-service,logistics",
     }
     for key, value in settings.items():

@@ -167,3 +167,18 @@ def test_without_a_provider_the_sso_routes_say_so(client):
 def test_a_configuration_that_cannot_work_stops_the_start(settings, message):
     with pytest.raises(ConfigError, match=message):
         create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://", **settings})
+
+
+def test_a_head_gets_the_units_rapport_names_them_head_of(client, sso, make_account, make_unit):
+    head = make_account(email="erik@example.com", role=Role.DEPT_HEAD.value, units=[make_unit(key="old-team")])
+    make_unit(key="scheduling", name="Scheduling", head=head)
+    db.session.commit()
+    sso.add_person("erik@example.com", "Erik", ["heads"])  # a heads' group that names no unit
+    assert client.get(_through_provider(client, "erik@example.com")).status_code == 302
+    account = db.session.scalar(db.select(Account).where(Account.email == "erik@example.com"))
+    assert [unit.key for unit in account.units] == ["scheduling"]  # the units follow the records, not the past
+
+    sso.add_person("nobody@example.com", "Nobody", ["heads"])
+    client.post("/logout")
+    refused = client.get(_through_provider(client, "nobody@example.com"))
+    assert refused.status_code == 403 and "no unit is yours" in refused.get_data(as_text=True)

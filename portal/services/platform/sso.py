@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import Account, Role
+from sqlalchemy import select
+
+from models import Account, Role, Unit, db
 from portal import clock
 from portal.services.errors import RuleViolation
 from portal.services.platform import accounts, audit
@@ -126,12 +128,17 @@ def sign_in(claims: Mapping[str, Any], mapping: GroupMapping) -> Account:
         units = accounts.units_by_keys(unit_keys) if role == Role.DEPT_HEAD else []
     except accounts.AccountError as error:
         raise SignInRefused(f"Your groups name units Rapport does not know: {error}") from None
+    if role == Role.DEPT_HEAD and account is not None:
+        # The units Rapport's own records name them head of count as theirs too (Admin › Units › Head).
+        units = sorted({*units, *_headed_by(account)}, key=lambda unit: unit.key)
     if role == Role.DEPT_HEAD and not units:
-        raise SignInRefused("You are a department head, but none of your groups is mapped to a unit.")
+        raise SignInRefused(
+            "You are a department head, but no unit is yours: neither your groups nor Rapport's units name you."
+        )
     if account is None:
         account = accounts.create_account(email, _display_name(claims, email), role.value, units)
         audit.record(account, "create_by_sign_in", "account", email, {"groups": sorted(groups or [])})
-    elif account.role != role.value or (role == Role.DEPT_HEAD and account.units != units):
+    elif account.role != role.value or (role == Role.DEPT_HEAD and set(account.units) != set(units)):
         try:
             accounts.update_account(
                 account, email=account.email, name=account.name, role=role.value, units=units, active=True
@@ -139,6 +146,10 @@ def sign_in(claims: Mapping[str, Any], mapping: GroupMapping) -> Account:
         except accounts.AccountError as error:  # the last admin, whose groups no longer say admin
             raise SignInRefused(f"Your groups changed your role, but {error}") from None
     return _signed_in(account)
+
+
+def _headed_by(account: Account) -> list[Unit]:
+    return list(db.session.scalars(select(Unit).where(Unit.head_id == account.id)))
 
 
 def _signed_in(account: Account) -> Account:
