@@ -17,7 +17,8 @@ class AuditLog(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    # The email is kept beside the id so the entry still names its author after an account is deleted.
+    # The author's name is kept beside the id so the entry still names them after an account is deleted (a name,
+    # not an address: the log is read by people who need to know who, not how to write to them).
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(40))

@@ -230,7 +230,7 @@ class RiskEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     risk_id: Mapped[int] = mapped_column(ForeignKey("risk.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # The email beside the id: the line still names its author after an account is deleted.
+    # The name beside the id: the line still names its author after an account is deleted (never the address).
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     actor: Mapped[str] = mapped_column(String(254))
     kind: Mapped[str] = mapped_column(String(20))  # opened, assessed, status, route, step, step_done, comment, closed

@@ -27,7 +27,7 @@ def test_login_success_lands_on_overview_and_is_audited(client, auth, make_accou
     assert response.headers["Location"] == "/"
     assert client.get("/").status_code == 200
     entry = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "login")).one()
-    assert entry.actor == account.email
+    assert entry.actor == account.name
 
 
 def test_unknown_email_and_wrong_password_get_the_same_message(client, auth, make_account):

@@ -58,6 +58,7 @@ def test_an_account_manager_opens_a_risk_from_the_unit_page(client, login_as, un
     detail = client.get(f"/risks/{risk.id}").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; budget cut" in detail and "<script>alert(1)" not in detail
     assert "at least 2 mitigation routes" in detail
+    assert f"· {manager.name}</span>" in detail and manager.email not in detail  # the timeline names, never addresses
     assert "Budget cut" in client.get("/risks/").get_data(as_text=True)
     assert "Budget cut" in client.get("/units/planning").get_data(as_text=True)
 

@@ -38,7 +38,7 @@ def record(
 ) -> AuditLog:
     entry = AuditLog(
         actor_id=actor.id if actor is not None else None,
-        actor=actor.email if actor is not None else SYSTEM_ACTOR,
+        actor=actor.name if actor is not None else SYSTEM_ACTOR,
         action=action,
         entity_type=entity_type,
         entity_key=entity_key,

@@ -99,7 +99,7 @@ def _event(risk: Risk, actor: Account | None, kind: str, text: str = "", changes
     risk.events.append(
         RiskEvent(
             actor_id=actor.id if actor else None,
-            actor=actor.email if actor else audit.SYSTEM_ACTOR,
+            actor=actor.name if actor else audit.SYSTEM_ACTOR,
             kind=kind,
             text=text,
             changes=changes or {},

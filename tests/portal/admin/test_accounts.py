@@ -33,7 +33,7 @@ def test_create_with_a_typed_password(client, admin, audit_entries):
     assert authenticate("new.person@example.test", "a long enough password").role == Role.CIO
     entry = audit_entries("account")[-1]
     assert entry.action == "create"
-    assert entry.actor == admin.email
+    assert entry.actor == admin.name
     assert entry.changes["role"] == [None, "cio"]
     assert entry.changes["password"] == [None, "set"]
     assert "a long enough password" not in str(entry.changes)

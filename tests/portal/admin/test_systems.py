@@ -44,7 +44,7 @@ def test_create_a_system(client, admin, make_account, audit_entries):
     assert (system.name, system.category, system.vendor) == ("Field Planner", "Scheduling", "Plano AB")
     assert (system.seat_cost, system.currency, system.owner_id) == (Decimal("240.50"), "SEK", owner.id)
     entry = audit_entries("system")[-1]
-    assert (entry.action, entry.entity_key, entry.actor) == ("create", "field-planner", admin.email)
+    assert (entry.action, entry.entity_key, entry.actor) == ("create", "field-planner", admin.name)
     assert entry.changes["owner"] == [None, owner.email]
     assert entry.changes["seat_cost"] == [None, "240.50"]
 

@@ -30,7 +30,7 @@ def test_create_and_audit(pair, make_account):
     subscription = subscriptions.create_subscription(unit.id, system.id, terms, actor)
     assert subscription.annual_cost == Decimal("99.90")
     [entry] = _entries()
-    assert (entry.action, entry.entity_key, entry.actor) == ("create", "field/planner", actor.email)
+    assert (entry.action, entry.entity_key, entry.actor) == ("create", "field/planner", actor.name)
     assert entry.changes["go_live"] == [None, "2025-01-01"]
 
 

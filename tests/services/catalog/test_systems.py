@@ -44,7 +44,7 @@ def test_create_system_normalises_and_audits(make_account):
     system = catalog.create_system("planner", _details(category=" Scheduling ", owner_id=actor.id), actor)
     assert (system.currency, system.seat_cost, system.category) == ("EUR", Decimal("10.00"), "Scheduling")
     [entry] = _entries("system")
-    assert (entry.action, entry.entity_key, entry.actor) == ("create", "planner", actor.email)
+    assert (entry.action, entry.entity_key, entry.actor) == ("create", "planner", actor.name)
     assert entry.changes["owner"] == [None, actor.email]
     assert entry.changes["seat_cost"] == [None, "10.00"]
 

@@ -20,7 +20,7 @@ def test_create_account_audits_a_snapshot_without_the_password(make_account, mak
     )
     assert (account.email, account.active) == ("hedda@example.test", True)
     entry = _last_audit()
-    assert (entry.action, entry.actor, entry.entity_key) == ("create", actor.email, "hedda@example.test")
+    assert (entry.action, entry.actor, entry.entity_key) == ("create", actor.name, "hedda@example.test")
     assert entry.changes["units"] == [None, ["ops"]]
     assert entry.changes["password"] == [None, "set"]
     assert "long enough secret" not in str(entry.changes)

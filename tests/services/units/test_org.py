@@ -20,7 +20,7 @@ def test_create_unit_normalises_and_audits(make_account, make_unit):
     assert (unit.name, unit.parent, unit.country) == ("Field", parent, "SE")
     assert unit.quiet_periods == "07-01..08-15;12-20..01-06"
     [entry] = _entries("unit")
-    assert (entry.action, entry.entity_key, entry.actor) == ("create", "field", actor.email)
+    assert (entry.action, entry.entity_key, entry.actor) == ("create", "field", actor.name)
     assert entry.changes["parent"] == [None, "ops"]
 
 
