@@ -66,7 +66,7 @@ def test_upload_units_end_to_end(client, admin):
     assert "Succeeded" in page
     assert "hx-trigger" not in page
     assert "Refused rows" not in page
-    assert admin.email in page
+    assert admin.name in page
 
 
 def test_usage_with_a_bad_row_shows_and_downloads_the_refusal(client, admin, make_person, make_system):
@@ -240,7 +240,7 @@ def test_history_newest_first_with_who_and_filters(client, admin, make_account):
     assert page.index("third.csv") < page.index("(pushed records)") < page.index("first.csv")
     assert "command line" in page
     assert "Service desk feed" in page
-    assert admin.email in page
+    assert admin.name in page
     assert f'<code title="{"a" * 64}">{"a" * 12}</code>' in page
     assert "3 runs" in page
 
