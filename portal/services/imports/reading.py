@@ -53,8 +53,10 @@ def match_columns(names: list[str], kind: Kind) -> tuple[list[str | None], list[
     warnings: list[str] = []
     for position, name in enumerate(names, start=1):
         canonical = name.strip().lower()
-        if canonical in seen:
-            raise HeaderError(f"The column {canonical!r} appears twice in the header; keep one.")
+        # A column Rapport reads must be there once; a column it ignores (a blank one, an exporter's repeated
+        # extra) may repeat, since nothing is taken from it.
+        if canonical in seen and canonical in known:
+            raise HeaderError(f"The header names the column {canonical!r} twice; keep one.")
         seen.add(canonical)
         if canonical in known:
             matched.append(canonical)

@@ -29,13 +29,19 @@ def test_header_matches_names_in_any_case_order_and_spacing_with_a_bom():
         (b"", "The file is empty"),
         (b"\n\n", "The file is empty"),
         (b"person_key,role\n", "The header lacks the required column unit_key."),
-        (b"person_key,unit_key,Person_Key\n", "The column 'person_key' appears twice"),
+        (b"person_key,unit_key,Person_Key\n", "The header names the column 'person_key' twice"),
         (b"person_key,unit_\xffkey\n", "The header is not UTF-8 text"),
     ],
 )
 def test_a_header_that_cannot_be_used_is_refused_whole(content, message):
     with pytest.raises(HeaderError, match=message):
         CsvSource(io.BytesIO(content), PEOPLE)
+
+
+def test_a_column_rapport_ignores_may_repeat_and_so_may_blank_ones():
+    source, read = rows(b"person_key,notes,unit_key,Notes,,\np1,a,ops,b,,\n")
+    assert [row.values for row in read] == [{"person_key": "p1", "unit_key": "ops"}]
+    assert source.warnings  # each ignored column is said
 
 
 def test_empty_cells_have_no_value_and_blank_lines_are_not_rows():
